@@ -1,0 +1,1 @@
+"""Antre broker side: the Mosquitto runner and the hub service."""

@@ -1,0 +1,90 @@
+"""``antre hub``: the one writer. Wires ``Hub`` to the MQTT bus.
+
+paho's network thread only queues work; one worker thread applies it, in arrival order, so the
+database sees one command at a time and the network never waits on a disk flush. On every
+(re)connect the worker republishes every retained state from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import threading
+from collections.abc import Callable
+
+from broker.hub import Hub, Publication
+from shared.config import Settings
+from shared.db import make_engine, upgrade
+from shared.mqtt import MqttBus
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], list[Publication]]
+_STOP: Job = lambda: []  # noqa: E731 - a sentinel the worker recognises by identity
+
+
+class HubService:
+    def __init__(self, settings: Settings, hub: Hub | None = None) -> None:
+        self.settings = settings
+        self.hub = hub or Hub(settings, make_engine(settings.db_url))
+        self.jobs: queue.Queue[Job] = queue.Queue()
+        # A fixed id and a persistent session: commands sent while the hub was down are kept by
+        # the broker (QoS 1) and delivered when it returns.
+        self.bus = MqttBus(
+            settings.mqtt, settings.site, f"antre-hub-{settings.site}", persistent_session=True
+        )
+        self.bus.on("kiosk_request", self._queue_kiosk)
+        self.bus.on("counter_cmd", self._queue_counter)
+        self.bus.on_connected(lambda: self.jobs.put(self.hub.snapshot))
+
+    def _queue_kiosk(self, params: dict[str, str], payload: bytes) -> None:
+        self.jobs.put(lambda: self.hub.kiosk_request(params["kiosk_id"], payload))
+
+    def _queue_counter(self, params: dict[str, str], payload: bytes) -> None:
+        self.jobs.put(lambda: self.hub.counter_command(params["desk"], payload))
+
+    def run(self, stop: threading.Event) -> None:
+        """Serve until ``stop`` is set."""
+        self.bus.start()
+        watcher = threading.Thread(target=lambda: (stop.wait(), self.jobs.put(_STOP)), daemon=True)
+        watcher.start()
+        try:
+            while True:
+                job = self.jobs.get()
+                if job is _STOP:
+                    break
+                self._apply(job)
+        finally:
+            self.bus.stop()
+            self.hub.engine.dispose()
+
+    def _apply(self, job: Job) -> None:
+        try:
+            publications = job()
+        except Exception:
+            # A database or programming error must not take the hub down: the command is lost to
+            # this attempt only (a client retries with the same request_id), the rest go on.
+            log.exception("a command failed inside the hub")
+            return
+        for item in publications:
+            self.bus.publish(item.topic, item.payload, retain=item.retain)
+
+
+def serve(settings: Settings) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    upgrade(settings.db_url)
+    service = HubService(settings)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    log.info(
+        "hub for site %s on %s, desks %s, services %s",
+        settings.site,
+        settings.mqtt.url(),
+        ",".join(d.id for d in settings.desks),
+        ",".join(s.prefix for s in settings.services),
+    )
+    service.run(stop)
+    return 0

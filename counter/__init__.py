@@ -1,0 +1,1 @@
+"""Antre counter app (arrives with its own issue)."""

@@ -1,0 +1,1 @@
+"""Antre display app (arrives with its own issue)."""

@@ -1,0 +1,1 @@
+"""Antre kiosk app (arrives with its own issue)."""

@@ -1,0 +1,89 @@
+"""``antre``: one command, a subcommand per part. Imports happen inside each subcommand so that
+``antre --help`` stays fast and no part pulls in another's libraries."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from shared.config import ConfigError, Settings, load_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    from broker.hub_service import serve
+
+    return serve(_settings(args))
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    import os
+
+    from broker.mosquitto import BrokerConfig, mosquitto_binary
+
+    settings = _settings(args)
+    port = args.port or settings.mqtt.port
+    path = BrokerConfig(port=port, host=args.host).write(settings.data_dir / "mosquitto.conf")
+    binary = mosquitto_binary()
+    print(f"antre broker: {binary} -c {path} (listening on {args.host}:{port})", flush=True)
+    os.execv(binary, [binary, "-c", str(path)])
+    return 0  # not reached
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from shared.db import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.db_url)
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from broker.lobby import run_lobby
+
+    return run_lobby(_settings(args), args.config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="antre", description="Antre: queue, guestbook and service standard."
+    )
+    parser.add_argument("--config", help="TOML config file (default: $ANTRE_CONFIG or the user config dir)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    up = sub.add_parser("up", help="run the whole lobby on this machine (broker, hub, apps)")
+    up.set_defaults(func=cmd_up)
+
+    hub = sub.add_parser("hub", help="run the hub: the one writer of queue state")
+    hub.set_defaults(func=cmd_hub)
+
+    broker = sub.add_parser("broker", help="write Antre's Mosquitto config and run mosquitto")
+    broker.add_argument("--port", type=int, help="listen port (default: the port of ANTRE_MQTT_URL)")
+    broker.add_argument("--host", default="127.0.0.1", help="listen address (default: loopback only)")
+    broker.set_defaults(func=cmd_broker)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"antre: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:  # e.g. mosquitto missing: the message says what to do
+        print(f"antre: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

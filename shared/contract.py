@@ -1,0 +1,412 @@
+"""MQTT contract v1: every topic and payload of Antre, built and parsed here and nowhere else.
+
+``docs/mqtt.md`` is held equal to ``TOPICS`` by a test. Topics are ``antre/{site}/`` + a pattern;
+payloads are UTF-8 JSON objects with ``"v": 1`` except the plain-word counter commands and the
+presence words. Personal data travels on ``kiosk/{kiosk_id}/request`` only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+VERSION = 1
+QOS = 1
+MAX_PAYLOAD_BYTES = 64 * 1024
+PLAIN_WORDS = ("next", "recall", "start", "finish", "noshow")
+JSON_ACTIONS = (*PLAIN_WORDS, "transfer", "open", "close")
+ID_TYPES = ("ktp", "sim", "paspor", "lainnya")
+ONLINE, OFFLINE = "online", "offline"
+
+_LEVEL = r"[^/+#]+"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    key: str
+    pattern: str
+    producer: str
+    consumers: str
+    retained: bool
+    example: str
+    personal_data: bool = False
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        body = re.sub(r"\{(\w+)\}", lambda m: f"(?P<{m.group(1)}>{_LEVEL})", self.pattern)
+        return re.compile(f"^antre/(?P<site>{_LEVEL})/{body}$")
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(re.findall(r"\{(\w+)\}", self.pattern))
+
+
+def _example(payload: dict[str, Any] | str) -> str:
+    return payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+
+
+_AT = "2026-11-24T09:15:02+07:00"
+TOPICS: tuple[TopicSpec, ...] = (
+    TopicSpec(
+        "kiosk_request",
+        "kiosk/{kiosk_id}/request",
+        "kiosk",
+        "hub",
+        False,
+        _example(
+            {
+                "v": 1,
+                "request_id": "k1-5f2c",
+                "service": "A",
+                "guest": {
+                    "name": "Siti Aminah",
+                    "id_type": "ktp",
+                    "id_number": "1808014101900001",
+                    "email": "siti@example.id",
+                    "phone": "081234567890",
+                    "institution": "Universitas Lampung",
+                    "purpose": "Data IPM kecamatan 2025",
+                    "consent": True,
+                },
+            }
+        ),
+        personal_data=True,
+    ),
+    TopicSpec(
+        "kiosk_response",
+        "kiosk/{kiosk_id}/response",
+        "hub",
+        "kiosk",
+        False,
+        _example(
+            {
+                "v": 1,
+                "request_id": "k1-5f2c",
+                "ticket": "A-001",
+                "service": "A",
+                "service_name": "Konsultasi Statistik",
+                "ahead": 0,
+                "issued_at": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
+        "counter_cmd",
+        "counter/{desk}/cmd",
+        "counter, button",
+        "hub",
+        False,
+        "next | recall | start | finish | noshow, or "
+        + _example({"v": 1, "action": "transfer", "request_id": "c2-0007", "to_service": "B"}),
+    ),
+    TopicSpec(
+        "counter_response",
+        "counter/{desk}/response",
+        "hub",
+        "counter",
+        False,
+        _example(
+            {
+                "v": 1,
+                "request_id": "c2-0007",
+                "ok": True,
+                "desk": "2",
+                "action": "next",
+                "ticket": "A-002",
+                "service": "A",
+            }
+        ),
+    ),
+    TopicSpec(
+        "counter_state",
+        "counter/{desk}/state",
+        "hub",
+        "counter, display",
+        True,
+        _example(
+            {
+                "v": 1,
+                "desk": "2",
+                "name": "Meja 2",
+                "status": "called",
+                "ticket": "A-002",
+                "service": "A",
+                "since": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
+        "queue_state",
+        "queue/{service}/state",
+        "hub",
+        "display, counter, kiosk",
+        True,
+        _example(
+            {
+                "v": 1,
+                "service": "A",
+                "name": "Konsultasi Statistik",
+                "waiting": ["A-003", "A-004"],
+                "count": 2,
+                "updated_at": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
+        "call_event",
+        "event/call",
+        "hub",
+        "display",
+        False,
+        _example(
+            {
+                "v": 1,
+                "call_id": "7c1e0b",
+                "ticket": "A-002",
+                "service": "A",
+                "desk": "2",
+                "desk_name": "Meja 2",
+                "recall": False,
+                "at": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
+        "sla_alert",
+        "alert/sla",
+        "hub (timing)",
+        "counter, display",
+        False,
+        _example({"v": 1, "ticket": "A-004", "service": "A", "level": "warning", "clock_s": 480, "at": _AT}),
+    ),
+    TopicSpec(
+        "presence",
+        "presence/{client_id}",
+        "every app (Last Will)",
+        "hub, doctor",
+        True,
+        "online | offline",
+    ),
+)
+SPECS = {spec.key: spec for spec in TOPICS}
+
+
+class PayloadError(ValueError):
+    """A message that does not follow the contract; ``code`` is stable, ``message`` says why."""
+
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+def topic(site: str, key: str, **params: str) -> str:
+    spec = SPECS[key]
+    for name in spec.params:
+        value = str(params[name])
+        if not value or re.search(r"[/+#]", value):
+            raise ValueError(f"{name} must be one topic level, got {value!r}")
+    return f"antre/{site}/" + spec.pattern.format(**params)
+
+
+def subscription(site: str, key: str) -> str:
+    """The topic filter matching every instance of ``key`` (placeholders become ``+``)."""
+    return f"antre/{site}/" + re.sub(r"\{\w+\}", "+", SPECS[key].pattern)
+
+
+def match(topic_name: str) -> tuple[str, dict[str, str]] | None:
+    """Which contract topic this is, and its parameters (``site`` included)."""
+    for spec in TOPICS:
+        found = spec.regex.match(topic_name)
+        if found:
+            return spec.key, found.groupdict()
+    return None
+
+
+def iso(at: datetime) -> str:
+    """ISO 8601 with offset, to the second (the contract's time format)."""
+    if at.tzinfo is None:
+        raise ValueError("contract times must carry an offset")
+    return at.isoformat(timespec="seconds")
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps({"v": VERSION, **payload}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode(raw: bytes) -> dict[str, Any]:
+    """A contract JSON object, or ``PayloadError`` saying what is wrong with it."""
+    if len(raw) > MAX_PAYLOAD_BYTES:
+        raise PayloadError("too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PayloadError("bad_json", f"payload is not UTF-8 JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PayloadError("bad_json", "payload must be a JSON object")
+    request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
+    if data.get("v") != VERSION:
+        raise PayloadError("bad_version", f'payload must carry "v": {VERSION}', request_id)
+    return data
+
+
+# --- counter commands ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CounterCommand:
+    action: str
+    request_id: str | None
+    to_service: str | None = None
+
+
+def parse_counter_command(raw: bytes) -> CounterCommand:
+    """A plain word (a button has no request id) or a JSON command."""
+    if len(raw) > MAX_PAYLOAD_BYTES:
+        raise PayloadError("too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
+    word = raw.strip().decode("utf-8", errors="replace").lower()
+    if word in PLAIN_WORDS:
+        return CounterCommand(action=word, request_id=None)
+    if not raw.lstrip().startswith(b"{"):
+        raise PayloadError("bad_command", f"expected one of {', '.join(PLAIN_WORDS)} or a JSON object")
+    data = decode(raw)
+    request_id = _request_id(data)
+    action = data.get("action")
+    if action not in JSON_ACTIONS:
+        raise PayloadError("bad_action", f"action must be one of {', '.join(JSON_ACTIONS)}", request_id)
+    to_service = data.get("to_service")
+    if action == "transfer" and not isinstance(to_service, str):
+        raise PayloadError("bad_request", 'transfer needs "to_service" (a service prefix)', request_id)
+    return CounterCommand(action=action, request_id=request_id, to_service=to_service)
+
+
+def _request_id(data: dict[str, Any]) -> str:
+    request_id = data.get("request_id")
+    if not isinstance(request_id, str) or not 1 <= len(request_id) <= 64:
+        raise PayloadError("bad_request", "request_id must be a string of 1-64 characters")
+    return request_id
+
+
+# --- kiosk requests ------------------------------------------------------------------------
+
+GUEST_LIMITS = {
+    "name": (1, 100),
+    "id_type": (1, 10),
+    "id_number": (1, 32),
+    "email": (3, 254),
+    "phone": (0, 20),
+    "institution": (0, 120),
+    "purpose": (1, 500),
+}
+_REQUIRED_GUEST = ("name", "id_type", "id_number", "email", "purpose")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A guestbook entry. Personal data: stored by the hub, never published, never logged."""
+
+    name: str
+    id_type: str
+    id_number: str
+    email: str
+    purpose: str
+    consent: bool
+    phone: str = ""
+    institution: str = ""
+
+    def __repr__(self) -> str:  # keeps personal data out of logs and tracebacks
+        return f"Guest(id_type={self.id_type!r}, id_number=…{self.id_number[-4:]})"
+
+
+@dataclass(frozen=True)
+class KioskRequest:
+    request_id: str
+    service: str
+    guest: Guest | None
+
+
+def parse_kiosk_request(raw: bytes) -> KioskRequest:
+    data = decode(raw)
+    request_id = _request_id(data)
+    service = data.get("service")
+    if not isinstance(service, str) or not service:
+        raise PayloadError("bad_request", "service must be a service prefix string", request_id)
+    guest_data = data.get("guest")
+    if guest_data is None:
+        return KioskRequest(request_id, service, None)
+    if not isinstance(guest_data, dict):
+        raise PayloadError("bad_guest", "guest must be a JSON object", request_id)
+    return KioskRequest(request_id, service, _parse_guest(guest_data, request_id))
+
+
+def _parse_guest(data: dict[str, Any], request_id: str) -> Guest:
+    fields: dict[str, str] = {}
+    for name, (low, high) in GUEST_LIMITS.items():
+        value = data.get(name, "")
+        if not isinstance(value, str):
+            raise PayloadError("bad_guest", f"guest.{name} must be text", request_id)
+        value = value.strip()
+        if name in _REQUIRED_GUEST and not value:
+            raise PayloadError("bad_guest", f"guest.{name} is required", request_id)
+        if value and not low <= len(value) <= high:
+            raise PayloadError("bad_guest", f"guest.{name} must be {low}-{high} characters", request_id)
+        if _CONTROL.search(value):
+            raise PayloadError("bad_guest", f"guest.{name} has control characters", request_id)
+        fields[name] = value
+    fields["id_type"] = fields["id_type"].lower()
+    if fields["id_type"] not in ID_TYPES:
+        raise PayloadError("bad_guest", f"guest.id_type must be one of {', '.join(ID_TYPES)}", request_id)
+    if "@" not in fields["email"]:
+        raise PayloadError("bad_guest", "guest.email is not an email address", request_id)
+    if data.get("consent") is not True:
+        raise PayloadError("no_consent", "the visitor must consent to the use of their data", request_id)
+    return Guest(consent=True, **fields)
+
+
+# --- what the hub publishes ----------------------------------------------------------------
+
+
+def error_answer(request_id: str | None, code: str, message: str) -> dict[str, Any]:
+    return {"request_id": request_id, "error": {"code": code, "message": message}}
+
+
+def desk_state(
+    desk: str, name: str, status: str, ticket: str | None, service: str | None, since: datetime | None
+) -> dict[str, Any]:
+    return {
+        "desk": desk,
+        "name": name,
+        "status": status,
+        "ticket": ticket,
+        "service": service,
+        "since": iso(since) if since else None,
+    }
+
+
+def queue_state(service: str, name: str, waiting: list[str], at: datetime) -> dict[str, Any]:
+    return {
+        "service": service,
+        "name": name,
+        "waiting": waiting,
+        "count": len(waiting),
+        "updated_at": iso(at),
+    }
+
+
+def call_event(
+    call_id: str, ticket: str, service: str, desk: str, desk_name: str, recall: bool, at: datetime
+) -> dict[str, Any]:
+    return {
+        "call_id": call_id,
+        "ticket": ticket,
+        "service": service,
+        "desk": desk,
+        "desk_name": desk_name,
+        "recall": recall,
+        "at": iso(at),
+    }

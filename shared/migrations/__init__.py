@@ -1,0 +1,1 @@
+"""Alembic migrations of the Antre schema (run by ``antre db upgrade`` and at hub start)."""
