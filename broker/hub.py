@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from shared import contract
 from shared.config import Settings
@@ -93,8 +94,9 @@ class Hub:
     def _run(
         self, source: str, request_id: str, reply_to: str, apply: Any, *, store_errors: bool
     ) -> list[Publication]:
-        out: list[Publication] = self._roll_day_if_needed()
+        out: list[Publication] = []
         try:
+            out += self._roll_day_if_needed()
             with write_transaction(self.engine) as session:
                 repo = SqlQueueRepository(session)
                 stored = repo.answer_for(source, request_id)
@@ -105,6 +107,13 @@ class Hub:
                 answer = {"request_id": request_id, "ok": True, **outcome.answer}
                 repo.remember_answer(source, request_id, answer, self.clock())
                 out += self._state_publications(repo, outcome)
+        except SQLAlchemyError:
+            # Not stored: the sender retries with the same request_id once the database is back.
+            log.exception("%s: request %s failed in the database", source, request_id)
+            answer = contract.error_answer(
+                request_id, "storage_error", "the database is unavailable; try again"
+            )
+            return [*out, _answer(reply_to, answer)]
         except QueueError as exc:
             log.info("%s: request %s refused: %s", source, request_id, exc.code)
             answer = contract.error_answer(request_id, exc.code, exc.message)

@@ -172,6 +172,8 @@ def _service(item: dict[str, Any]) -> Service:
         return Service(prefix=str(item["prefix"]), name=str(item["name"]))
     except KeyError as exc:
         raise ConfigError(f"each [[services]] needs prefix and name; {item!r} lacks {exc}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"[[services]] {item!r}: {exc}") from exc
 
 
 def _desk(item: dict[str, Any], services: tuple[Service, ...]) -> Desk:
@@ -179,4 +181,7 @@ def _desk(item: dict[str, Any], services: tuple[Service, ...]) -> Desk:
         raise ConfigError(f"each [[desks]] needs an id; got {item!r}")
     desk_id = str(item["id"])
     served = tuple(str(p) for p in item.get("services", [s.prefix for s in services]))
-    return Desk(id=desk_id, name=str(item.get("name", f"Meja {desk_id}")), services=served)
+    try:
+        return Desk(id=desk_id, name=str(item.get("name", f"Meja {desk_id}")), services=served)
+    except ValueError as exc:
+        raise ConfigError(f"[[desks]] {item!r}: {exc}") from exc

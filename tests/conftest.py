@@ -1,0 +1,109 @@
+"""Fixtures: a real Mosquitto on a free port, the hub as a subprocess, SQLite files on disk and,
+where a server answers, a fresh PostgreSQL database per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import Broker, HubProcess, Probe, hub_env, site_config, wait_until
+
+PG_ADMIN_URL = os.environ.get("ANTRE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    workdir = tmp_path / "broker"
+    workdir.mkdir()
+    server = Broker(workdir)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _pg_database() -> Iterator[str]:
+    try:
+        import psycopg
+    except ImportError:
+        pytest.skip("psycopg is not installed, so the PostgreSQL variant cannot run")
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=2)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server reachable at {PG_ADMIN_URL}: {exc}".splitlines()[0])
+    name = f"antre_test_{uuid.uuid4().hex[:10]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        base = PG_ADMIN_URL.rsplit("/", 1)[0]
+        try:
+            yield f"{base}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    yield from _pg_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each test using this runs on an SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'antre.db'}"
+    else:
+        yield from _pg_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'antre.db'}"
+
+
+@pytest.fixture
+def hub_factory(tmp_path: Path, broker: Broker) -> Iterator[object]:
+    started: list[HubProcess] = []
+
+    def start(db_url: str, desks: int = 8) -> HubProcess:
+        workdir = tmp_path / "hub"
+        workdir.mkdir(exist_ok=True)
+        config = site_config(workdir / "antre.toml", desks=desks)
+        hub = HubProcess(workdir, hub_env(config, broker.url, db_url, workdir))
+        hub.start()
+        started.append(hub)
+        wait_for_hub_online(broker.port)
+        return hub
+
+    yield start
+    for hub in started:
+        hub.stop()
+
+
+def wait_for_hub_online(port: int, timeout: float = 15) -> None:
+    probe = Probe(port)
+    try:
+        wait_until(lambda: _online(probe), timeout, "the hub's presence online")
+    finally:
+        probe.close()
+
+
+def _online(probe: Probe) -> bool:
+    return any(
+        m.topic == probe.t("presence/antre-hub-pst") and m.payload == b"online" for m in list(probe.messages)
+    )
+
+
+@pytest.fixture
+def hub(hub_factory, sqlite_url: str) -> HubProcess:  # type: ignore[no-untyped-def]
+    return hub_factory(sqlite_url)
+
+
+@pytest.fixture
+def probe(broker: Broker) -> Iterator[Probe]:
+    client = Probe(broker.port)
+    wait_until(lambda: client.client.is_connected(), 5, "probe connected")
+    yield client
+    client.close()

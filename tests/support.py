@@ -1,0 +1,261 @@
+"""Real parts for tests: a Mosquitto broker on a free port, the hub as a subprocess, and a probe
+client that records every message it sees. Nothing here mocks the broker or the hub."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+
+from broker.mosquitto import BrokerConfig, is_listening, mosquitto_binary
+
+SITE = "pst"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@dataclass
+class Broker:
+    """A real Mosquitto started from Antre's generated config."""
+
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        config = BrokerConfig(port=self.port).write(self.workdir / "mosquitto.conf")
+        log = (self.workdir / "mosquitto.log").open("ab")
+        self.process = subprocess.Popen([mosquitto_binary(), "-c", str(config)], stdout=log, stderr=log)
+        wait_until(lambda: is_listening("127.0.0.1", self.port), 5, f"mosquitto on port {self.port}")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(5)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@dataclass
+class HubProcess:
+    """``antre hub`` in a subprocess, as in production."""
+
+    workdir: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = (self.workdir / "hub.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "hub"], env=self.env, stdout=log, stderr=log
+        )
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(5)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_text(self) -> str:
+        return (self.workdir / "hub.log").read_text(errors="replace")
+
+
+@dataclass
+class Message:
+    topic: str
+    payload: bytes
+    retain: bool
+    at: float
+
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.payload)
+
+
+class Probe:
+    """An MQTT client that records everything under ``antre/{site}/#`` and can wait for it."""
+
+    def __init__(self, port: int, client_id: str | None = None, site: str = SITE) -> None:
+        self.site = site
+        self.messages: list[Message] = []
+        self._cond = threading.Condition()
+        self.client = paho.Client(
+            CallbackAPIVersion.VERSION2, client_id=client_id or f"probe-{uuid.uuid4().hex[:8]}"
+        )
+        self.client.on_connect = lambda c, *_: c.subscribe(f"antre/{site}/#", qos=1)
+        self.client.on_message = self._record
+        self.client.on_socket_open = lambda _c, _u, s: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.client.reconnect_delay_set(0.1, 0.5)  # type: ignore[arg-type]
+        self.client.connect("127.0.0.1", port, keepalive=10)
+        self.client.loop_start()
+
+    def _record(self, _client: paho.Client, _userdata: Any, msg: paho.MQTTMessage) -> None:
+        with self._cond:
+            self.messages.append(Message(msg.topic, msg.payload, bool(msg.retain), time.monotonic()))
+            self._cond.notify_all()
+
+    def t(self, suffix: str) -> str:
+        return f"antre/{self.site}/{suffix}"
+
+    def publish(self, suffix: str, payload: bytes | str | dict[str, Any]) -> None:
+        if isinstance(payload, dict):
+            payload = json.dumps(payload)
+        self.client.publish(self.t(suffix), payload, qos=1).wait_for_publish(5)
+
+    def wait_for(
+        self,
+        suffix: str,
+        check: Callable[[dict[str, Any]], bool] = lambda _p: True,
+        timeout: float = 5,
+        since: int = 0,
+    ) -> dict[str, Any]:
+        """The first JSON message on ``suffix`` (from index ``since``) that passes ``check``."""
+        topic_name = self.t(suffix)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for msg in self.messages[since:]:
+                    if msg.topic == topic_name:
+                        payload = msg.json()
+                        if check(payload):
+                            return payload
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [m.topic for m in self.messages[since:]][-20:]
+                    raise AssertionError(
+                        f"no matching message on {topic_name} in {timeout} s; last topics {seen}"
+                    )
+                self._cond.wait(remaining)
+
+    def mark(self) -> int:
+        with self._cond:
+            return len(self.messages)
+
+    def on(self, suffix: str, since: int = 0) -> list[dict[str, Any]]:
+        with self._cond:
+            return [m.json() for m in self.messages[since:] if m.topic == self.t(suffix)]
+
+    def latest(self, suffix: str) -> dict[str, Any] | None:
+        found = self.on(suffix)
+        return found[-1] if found else None
+
+    def issue(
+        self,
+        service: str = "A",
+        kiosk: str = "k1",
+        guest: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        timeout: float = 5,
+    ) -> dict[str, Any]:
+        request_id = request_id or uuid.uuid4().hex
+        mark = self.mark()
+        body: dict[str, Any] = {"v": 1, "request_id": request_id, "service": service}
+        if guest is not None:
+            body["guest"] = guest
+        self.publish(f"kiosk/{kiosk}/request", body)
+        return self.wait_for(
+            f"kiosk/{kiosk}/response", lambda p: p.get("request_id") == request_id, timeout, since=mark
+        )
+
+    def command(self, desk: str, payload: str | dict[str, Any], timeout: float = 5) -> dict[str, Any]:
+        """Send a desk command and wait for the hub's answer to it."""
+        mark = self.mark()
+        self.publish(f"counter/{desk}/cmd", payload)
+        if isinstance(payload, dict):
+            rid = payload["request_id"]
+            return self.wait_for(
+                f"counter/{desk}/response", lambda p: p.get("request_id") == rid, timeout, mark
+            )
+        return self.wait_for(f"counter/{desk}/response", timeout=timeout, since=mark)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def fresh_retained(port: int, suffixes: list[str], timeout: float = 3) -> dict[str, dict[str, Any]]:
+    """What a newly started display would get: the retained message of each topic."""
+    probe = Probe(port)
+    try:
+        wait_until(lambda: all(probe.on(s) for s in suffixes), timeout, f"retained {suffixes}")
+        return {s: probe.on(s)[-1] for s in suffixes}
+    finally:
+        probe.close()
+
+
+SITE_TOML = """
+site = "pst"
+office_name = "BPS Kabupaten Tulang Bawang"
+timezone = "Asia/Jakarta"
+
+[[services]]
+prefix = "A"
+name = "Konsultasi Statistik"
+
+[[services]]
+prefix = "B"
+name = "Perpustakaan"
+
+{desks}
+"""
+
+
+def site_config(path: Path, desks: int = 8) -> Path:
+    rows = "\n".join(
+        f'[[desks]]\nid = "{n}"\nname = "Meja {n}"\nservices = ["A", "B"]\n' for n in range(1, desks + 1)
+    )
+    path.write_text(SITE_TOML.format(desks=rows), encoding="utf-8")
+    return path
+
+
+def hub_env(config: Path, mqtt_url: str, db_url: str, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
+    env.update(
+        ANTRE_CONFIG=str(config), ANTRE_MQTT_URL=mqtt_url, ANTRE_DB_URL=db_url, ANTRE_DATA_DIR=str(data_dir)
+    )
+    return env
