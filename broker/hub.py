@@ -174,9 +174,9 @@ class Hub:
         for service in sorted(outcome.services):
             if service not in self.service_names:
                 continue
-            waiting = repo.waiting_codes(service, day)
+            head, count = repo.waiting_head(service, day, contract.QUEUE_STATE_HEAD)
             payload = contract.queue_state(
-                service, self.service_names[service], waiting, now.astimezone(self.settings.tz)
+                service, self.service_names[service], head, now.astimezone(self.settings.tz), count
             )
             out.append(
                 Publication(self._topic("queue_state", service=service), contract.encode(payload), True)

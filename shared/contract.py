@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared import guestbook
+
 VERSION = 1
 QOS = 1
 MAX_PAYLOAD_BYTES = 64 * 1024
+# A queue state lists the first codes only: a display shows a handful, and the message must stay
+# small and cheap to build however long the queue grows.
+QUEUE_STATE_HEAD = 50
 PLAIN_WORDS = ("next", "recall", "start", "finish", "noshow")
 JSON_ACTIONS = (*PLAIN_WORDS, "transfer", "open", "close")
-ID_TYPES = ("ktp", "sim", "paspor", "lainnya")
+ID_TYPES = guestbook.ID_TYPES
 ONLINE, OFFLINE = "online", "offline"
 
 _LEVEL = r"[^/+#]+"
@@ -85,6 +90,7 @@ TOPICS: tuple[TopicSpec, ...] = (
             {
                 "v": 1,
                 "request_id": "k1-5f2c",
+                "ok": True,
                 "ticket": "A-001",
                 "service": "A",
                 "service_name": "Konsultasi Statistik",
@@ -249,7 +255,8 @@ def decode(raw: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise PayloadError("bad_json", "payload must be a JSON object")
     request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
-    if data.get("v") != VERSION:
+    # type() rather than ==: JSON true and 1.0 are equal to 1 in Python but are not version 1.
+    if type(data.get("v")) is not int or data["v"] != VERSION:
         raise PayloadError("bad_version", f'payload must carry "v": {VERSION}', request_id)
     return data
 
@@ -293,17 +300,9 @@ def _request_id(data: dict[str, Any]) -> str:
 
 # --- kiosk requests ------------------------------------------------------------------------
 
-GUEST_LIMITS = {
-    "name": (1, 100),
-    "id_type": (1, 10),
-    "id_number": (1, 32),
-    "email": (3, 254),
-    "phone": (0, 20),
-    "institution": (0, 120),
-    "purpose": (1, 500),
-}
-_REQUIRED_GUEST = ("name", "id_type", "id_number", "email", "purpose")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# The guestbook's own rules (shared/guestbook.py) decide what a valid entry is: the same check
+# shows an error on the kiosk's form field and refuses a bad entry here.
+GUEST_LIMITS = guestbook.LIMITS
 
 
 @dataclass(frozen=True)
@@ -345,24 +344,15 @@ def parse_kiosk_request(raw: bytes) -> KioskRequest:
 
 
 def _parse_guest(data: dict[str, Any], request_id: str) -> Guest:
-    fields: dict[str, str] = {}
-    for name, (low, high) in GUEST_LIMITS.items():
-        value = data.get(name, "")
-        if not isinstance(value, str):
+    for name in guestbook.FIELDS:
+        if not isinstance(data.get(name, ""), str):
             raise PayloadError("bad_guest", f"guest.{name} must be text", request_id)
-        value = value.strip()
-        if name in _REQUIRED_GUEST and not value:
-            raise PayloadError("bad_guest", f"guest.{name} is required", request_id)
-        if value and not low <= len(value) <= high:
-            raise PayloadError("bad_guest", f"guest.{name} must be {low}-{high} characters", request_id)
-        if _CONTROL.search(value):
-            raise PayloadError("bad_guest", f"guest.{name} has control characters", request_id)
-        fields[name] = value
-    fields["id_type"] = fields["id_type"].lower()
-    if fields["id_type"] not in ID_TYPES:
-        raise PayloadError("bad_guest", f"guest.id_type must be one of {', '.join(ID_TYPES)}", request_id)
-    if "@" not in fields["email"]:
-        raise PayloadError("bad_guest", "guest.email is not an email address", request_id)
+    fields = guestbook.clean(data)
+    errors = guestbook.field_errors(fields)
+    if errors:
+        # Field names and codes only: the values are personal data and must not reach a log.
+        problems = ", ".join(f"guest.{name}: {code}" for name, code in sorted(errors.items()))
+        raise PayloadError("bad_guest", f"invalid guest entry ({problems})", request_id)
     if data.get("consent") is not True:
         raise PayloadError("no_consent", "the visitor must consent to the use of their data", request_id)
     return Guest(consent=True, **fields)
@@ -388,12 +378,15 @@ def desk_state(
     }
 
 
-def queue_state(service: str, name: str, waiting: list[str], at: datetime) -> dict[str, Any]:
+def queue_state(
+    service: str, name: str, waiting: list[str], at: datetime, count: int | None = None
+) -> dict[str, Any]:
+    """``waiting`` is the head of the queue (at most ``QUEUE_STATE_HEAD`` codes); ``count`` all."""
     return {
         "service": service,
         "name": name,
-        "waiting": waiting,
-        "count": len(waiting),
+        "waiting": waiting[:QUEUE_STATE_HEAD],
+        "count": len(waiting) if count is None else count,
         "updated_at": iso(at),
     }
 

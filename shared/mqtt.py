@@ -44,6 +44,7 @@ class MqttBus:
         self._on_connected: list[Callable[[], None]] = []
         self._on_disconnected: list[Callable[[], None]] = []
         self.connected = threading.Event()
+        self._stopping = False
         self.client = paho.Client(
             CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -83,6 +84,7 @@ class MqttBus:
         self.client.loop_start()
 
     def stop(self) -> None:
+        self._stopping = True
         if self.connected.is_set():
             info = self.client.publish(self.presence_topic, contract.OFFLINE, qos=contract.QOS, retain=True)
             info.wait_for_publish(timeout=2)
@@ -115,7 +117,8 @@ class MqttBus:
         self, _client: paho.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
     ) -> None:
         self.connected.clear()
-        log.warning("disconnected from %s: %s", self.endpoint.url(), reason)
+        level = logging.INFO if self._stopping else logging.WARNING
+        log.log(level, "disconnected from %s: %s", self.endpoint.url(), reason)
         for callback in self._on_disconnected:
             _guarded(callback)
 

@@ -182,14 +182,13 @@ class SqlQueueRepository:
             )
         )
 
-    def waiting_codes(self, service: str, day: date) -> list[str]:
-        query = (
-            select(TicketRow.code)
-            .where(
-                TicketRow.business_day == day,
-                TicketRow.status == str(TicketStatus.WAITING),
-                TicketRow.service == service,
-            )
-            .order_by(TicketRow.issued_at, TicketRow.id)
+    def waiting_head(self, service: str, day: date, limit: int) -> tuple[list[str], int]:
+        """The first ``limit`` waiting codes of ``service`` in FIFO order, and how many wait in all."""
+        waiting = (
+            TicketRow.business_day == day,
+            TicketRow.status == str(TicketStatus.WAITING),
+            TicketRow.service == service,
         )
-        return list(self.session.scalars(query))
+        head = select(TicketRow.code).where(*waiting).order_by(TicketRow.issued_at, TicketRow.id).limit(limit)
+        count = select(func.count()).where(*waiting)
+        return list(self.session.scalars(head)), int(self.session.scalar(count) or 0)

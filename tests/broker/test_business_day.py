@@ -86,3 +86,12 @@ def test_midnight_utc_is_not_a_new_business_day(tmp_path: Path) -> None:
     assert _issue(hub, "r1") == "A-001"
     clock.at = datetime(2026, 11, 25, 0, 2, tzinfo=UTC)  # 07:02 WIB, the same office day
     assert _issue(hub, "r2") == "A-002"
+
+
+def test_a_long_queue_publishes_its_head_and_the_full_count(tmp_path: Path) -> None:
+    hub = _hub(tmp_path, FakeClock(_wib(24, 9, 0)))
+    for n in range(1, 61):
+        pubs = hub.kiosk_request("k1", contract.encode({"request_id": f"r{n}", "service": "A"}))
+    state = _on(pubs, "queue/A/state")[-1]
+    assert state["count"] == 60
+    assert state["waiting"] == [f"A-{n:03d}" for n in range(1, 51)]

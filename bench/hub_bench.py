@@ -1,0 +1,637 @@
+"""Antre hub benchmark: one run on loopback against a private Mosquitto and a fresh SQLite hub.
+
+    python bench/hub_bench.py [--seconds 30] [--calls 1000] [--window 32] [--keep]
+
+Measures (see bench/README.md): the raw Mosquitto publish→receive hop, the hub path
+``counter/{desk}/cmd next`` → ``event/call``, sustained durable ticket issues per second, and the
+hub's peak RSS. Exit status 0 when every check and goal holds, 1 when one is missed, 2 on a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import json
+import math
+import os
+import queue
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
+
+from broker.mosquitto import BrokerConfig, is_listening, mosquitto_binary
+from shared import contract
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+SITE = "pst"
+SERVICE = "A"
+DESKS = tuple(str(n) for n in range(1, 9))
+KIOSK_ID = "bench"
+RESERVED_PORT = 1883  # the machine's own broker: never ours, never touched
+
+GOAL_HUB_P99_MS = 10.0
+GOAL_ISSUES_PER_S = 300.0
+GOAL_RSS_MB = 80.0
+
+REPLY_TIMEOUT_S = 5.0  # one message or one hub answer
+START_TIMEOUT_S = 60.0  # the hub runs its migrations before it connects
+STALL_TIMEOUT_S = 10.0  # no kiosk answer at all for this long: the hub is stuck
+DRAIN_TIMEOUT_S = 15.0
+STOP_TIMEOUT_S = 5.0
+BUCKET_S = 5.0
+
+
+class BenchError(RuntimeError):
+    """The run cannot go on; the message says why."""
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Nearest-rank percentile (``nan`` for no samples)."""
+    if not samples:
+        return math.nan
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True)
+class Latency:
+    samples_ms: list[float]
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples_ms, 50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.samples_ms, 99)
+
+    @property
+    def worst(self) -> float:
+        return max(self.samples_ms, default=math.nan)
+
+
+# --- MQTT clients ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Received:
+    topic: str
+    payload: bytes
+    at: float  # perf_counter() in paho's network thread, before any hand-off
+
+
+def _set_nodelay(_client: paho.Client, _userdata: Any, sock: Any) -> None:
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class BenchClient:
+    """A paho 2.x client (QoS 1, TCP_NODELAY) whose messages land in ``inbox`` or in ``handler``."""
+
+    def __init__(self, name: str, port: int, handler: Callable[[Received], None] | None = None) -> None:
+        self.port = port
+        self.inbox: queue.Queue[Received] = queue.Queue()
+        self._handler = handler or self.inbox.put
+        self._connected = threading.Event()
+        self._acks = threading.Condition()
+        self._acked: dict[int, bool] = {}
+        self.client = paho.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"bench-{name}-{os.getpid()}",
+            clean_session=True,
+            protocol=paho.MQTTv311,
+        )
+        self.client.on_socket_open = _set_nodelay
+        # paho's default of 20 in flight would cap the kiosk window below what we ask for.
+        self.client.max_inflight_messages_set(100)
+        self.client.max_queued_messages_set(0)
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_message = self._on_message
+
+    def connect(self) -> BenchClient:
+        self.client.connect(HOST, self.port, keepalive=30)
+        self.client.loop_start()
+        if not self._connected.wait(REPLY_TIMEOUT_S):
+            raise BenchError(f"MQTT client could not connect to {HOST}:{self.port}")
+        return self
+
+    def subscribe(self, topic: str) -> None:
+        result, mid = self.client.subscribe(topic, qos=contract.QOS)
+        if result != MQTTErrorCode.MQTT_ERR_SUCCESS or mid is None:
+            raise BenchError(f"subscribe {topic}: {result}")
+        with self._acks:
+            if not self._acks.wait_for(lambda: mid in self._acked, REPLY_TIMEOUT_S):
+                raise BenchError(f"no SUBACK for {topic}")
+            if not self._acked.pop(mid):
+                raise BenchError(f"broker refused subscription {topic}")
+
+    def publish(self, topic: str, payload: bytes) -> None:
+        info = self.client.publish(topic, payload, qos=contract.QOS)
+        if info.rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
+            raise BenchError(f"publish to {topic} failed: {info.rc}")
+
+    def wait_for(self, accept: Callable[[Received], bool], timeout: float, what: str) -> Received:
+        """The first inbox message ``accept`` takes (others are dropped), or ``BenchError``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
+            try:
+                message = self.inbox.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if accept(message):
+                return message
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.disconnect()
+        self.client.loop_stop()
+
+    # paho callbacks (network thread)
+
+    def _on_connect(self, _c: paho.Client, _u: Any, _flags: Any, reason: Any, _props: Any) -> None:
+        if not reason.is_failure:
+            self._connected.set()
+
+    def _on_subscribe(self, _c: paho.Client, _u: Any, mid: int, reasons: list[Any], _props: Any) -> None:
+        with self._acks:
+            self._acked[mid] = not any(r.is_failure for r in reasons)
+            self._acks.notify_all()
+
+    def _on_message(self, _c: paho.Client, _u: Any, message: paho.MQTTMessage) -> None:
+        self._handler(Received(message.topic, message.payload, time.perf_counter()))
+
+
+@contextlib.contextmanager
+def connected(
+    name: str, port: int, handler: Callable[[Received], None] | None = None
+) -> Iterator[BenchClient]:
+    client = BenchClient(name, port, handler)
+    try:
+        yield client.connect()
+    finally:
+        client.close()
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM if the bench itself dies (Linux), so nothing lingers."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def free_port() -> int:
+    for _ in range(20):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((HOST, 0))
+            port = int(sock.getsockname()[1])
+        if port != RESERVED_PORT:
+            return port
+    raise BenchError("no free TCP port on loopback")
+
+
+def stop_process(proc: subprocess.Popen[bytes], name: str) -> None:
+    """SIGTERM, then SIGKILL after a grace period; only ever the process we started."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        print(f"  {name} (pid {proc.pid}) ignored SIGTERM; killing it", file=sys.stderr)
+        proc.kill()
+        proc.wait(STOP_TIMEOUT_S)
+
+
+def start_mosquitto(workdir: Path, stack: contextlib.ExitStack) -> int:
+    port = free_port()
+    config = BrokerConfig(port=port, host=HOST, log_file=workdir / "mosquitto.log")
+    path = config.write(workdir / "mosquitto.conf")
+    with (workdir / "mosquitto.out").open("wb") as out:
+        proc = subprocess.Popen(
+            [mosquitto_binary(), "-c", str(path)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
+    stack.callback(stop_process, proc, "mosquitto")
+    deadline = time.monotonic() + REPLY_TIMEOUT_S
+    while not is_listening(HOST, port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise BenchError(f"mosquitto did not start on port {port}; see {workdir / 'mosquitto.log'}")
+        time.sleep(0.05)
+    return port
+
+
+def write_hub_config(path: Path) -> Path:
+    lines = [f'site = "{SITE}"', "", "[[services]]", f'prefix = "{SERVICE}"', 'name = "Konsultasi Statistik"']
+    for desk in DESKS:
+        lines += ["", "[[desks]]", f'id = "{desk}"', f'name = "Meja {desk}"', f'services = ["{SERVICE}"]']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def start_hub(workdir: Path, port: int, stack: contextlib.ExitStack) -> subprocess.Popen[bytes]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ANTRE_")}
+    env.update(
+        ANTRE_MQTT_URL=f"mqtt://{HOST}:{port}",
+        ANTRE_DB_URL=f"sqlite:///{workdir / 'antre.db'}",
+        ANTRE_CONFIG=str(write_hub_config(workdir / "antre.toml")),
+        ANTRE_DATA_DIR=str(workdir / "data"),
+        ANTRE_SITE=SITE,
+    )
+    with (workdir / "hub.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "hub"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
+    stack.callback(stop_process, proc, "hub")
+    presence = contract.topic(SITE, "presence", client_id=f"antre-hub-{SITE}")
+    with connected("watch", port) as watch:
+        watch.subscribe(presence)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                raise BenchError(f"the hub exited with {proc.returncode}; see {workdir / 'hub.log'}")
+            if time.monotonic() > deadline:
+                raise BenchError(f"the hub did not come online in {START_TIMEOUT_S:.0f} s")
+            with contextlib.suppress(BenchError):
+                watch.wait_for(lambda m: m.payload == contract.ONLINE.encode(), 0.5, "hub presence")
+                return proc
+
+
+@dataclass(frozen=True)
+class ProcStats:
+    hwm_mb: float
+    rss_mb: float
+    cpu_s: float
+
+
+def proc_stats(pid: int) -> ProcStats:
+    """Peak and current resident memory (``/proc/{pid}/status``) and CPU seconds used so far."""
+    values: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            values[key] = int(rest.split()[0]) / 1024  # kB → MB
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu_s = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return ProcStats(values["VmHWM"], values["VmRSS"], cpu_s)
+
+
+# --- 1. the raw Mosquitto hop ----------------------------------------------------------------
+
+
+def measure_raw_hop(port: int, count: int, warmup: int) -> Latency:
+    topic = "bench/raw/hop"
+    samples: list[float] = []
+    with connected("raw-sub", port) as sub, connected("raw-pub", port) as pub:
+        sub.subscribe(topic)
+        for seq in range(warmup + count):
+            payload = f"{seq}".encode()
+            sent = time.perf_counter()
+            pub.publish(topic, payload)
+            got = sub.wait_for(lambda m, p=payload: m.payload == p, REPLY_TIMEOUT_S, f"raw message {seq}")
+            if seq >= warmup:
+                samples.append((got.at - sent) * 1000)
+    return Latency(samples)
+
+
+# --- 2. kiosk load (used to fill the queue and for throughput) -------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    request_id: str
+    ticket: str | None
+    error: str | None
+    sent: float
+    received: float
+
+
+@dataclass
+class IssueRun:
+    started: float
+    sent: int = 0
+    answers: list[Answer] = field(default_factory=list)
+    unmatched: int = 0
+    outstanding: int = 0
+
+    @property
+    def tickets(self) -> list[str]:
+        return [a.ticket for a in self.answers if a.ticket]
+
+
+class Kiosk:
+    """A kiosk that keeps ``window`` requests in flight, each with a unique ``request_id``."""
+
+    def __init__(self, port: int, window: int) -> None:
+        self.port = port
+        self.window = window
+        self.request_topic = contract.topic(SITE, "kiosk_request", kiosk_id=KIOSK_ID)
+        self.response_topic = contract.topic(SITE, "kiosk_response", kiosk_id=KIOSK_ID)
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(window)
+        self._pending: dict[str, float] = {}
+        self._run = IssueRun(started=0.0)
+        self._last_answer = 0.0
+        self._batch = 0
+
+    def issue(self, *, count: int | None = None, seconds: float | None = None) -> IssueRun:
+        """Send until ``count`` requests went out or ``seconds`` passed, then collect the answers."""
+        if (count is None) == (seconds is None):
+            raise ValueError("give count or seconds")
+        self._batch += 1
+        self._slots = threading.Semaphore(self.window)
+        self._pending.clear()
+        self._run = run = IssueRun(started=time.perf_counter())
+        limit = seconds if seconds is not None else 60.0 + (count or 0) / 10
+        with connected("kiosk", self.port, self._on_answer) as client:
+            client.subscribe(self.response_topic)
+            run.started = self._last_answer = time.perf_counter()
+            deadline = run.started + limit
+            while (count is None or run.sent < count) and time.perf_counter() < deadline:
+                if not self._slots.acquire(timeout=0.5):
+                    self._check_stall()
+                    continue
+                request_id = f"b{self._batch}-{run.sent}"
+                with self._lock:
+                    self._pending[request_id] = time.perf_counter()
+                request = contract.encode({"request_id": request_id, "service": SERVICE})
+                client.publish(self.request_topic, request)
+                run.sent += 1
+            if count is not None and run.sent < count:
+                raise BenchError(f"only {run.sent} of {count} kiosk requests went out in {limit:.0f} s")
+            drain_until = time.monotonic() + DRAIN_TIMEOUT_S
+            while self._pending and time.monotonic() < drain_until:
+                time.sleep(0.02)
+            with self._lock:
+                run.outstanding = len(self._pending)
+        return run
+
+    def _check_stall(self) -> None:
+        if time.perf_counter() - self._last_answer > STALL_TIMEOUT_S:
+            raise BenchError(f"the hub answered no kiosk request for {STALL_TIMEOUT_S:.0f} s")
+
+    def _on_answer(self, message: Received) -> None:  # paho network thread
+        try:
+            data = json.loads(message.payload)
+        except ValueError:
+            data = {}
+        request_id = data.get("request_id") if isinstance(data, dict) else None
+        with self._lock:
+            sent = self._pending.pop(request_id, None) if isinstance(request_id, str) else None
+            if sent is None:
+                self._run.unmatched += 1
+                return
+            error = data.get("error")
+            self._run.answers.append(
+                Answer(
+                    request_id,
+                    data.get("ticket") if isinstance(data.get("ticket"), str) else None,
+                    json.dumps(error) if error is not None else None,
+                    sent,
+                    message.at,
+                )
+            )
+            self._last_answer = message.at
+        self._slots.release()
+
+
+# --- 3. the hub path: next → event/call ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HubPath:
+    latency: Latency
+    out_of_order: int
+
+
+def measure_hub_path(port: int, expected: list[str], warmup: int) -> HubPath:
+    """Press ``next`` at the desks in turn; time each press until its ``event/call`` arrives."""
+    samples: list[float] = []
+    out_of_order = 0
+    with connected("counter", port) as counter:
+        counter.subscribe(contract.topic(SITE, "call_event"))
+        counter.subscribe(contract.subscription(SITE, "counter_response"))
+        for index, code in enumerate(expected):
+            desk = DESKS[index % len(DESKS)]
+            sent = time.perf_counter()
+            counter.publish(contract.topic(SITE, "counter_cmd", desk=desk), b"next")
+            got = counter.wait_for(
+                lambda m, d=desk: _is_call_at(m, d), REPLY_TIMEOUT_S, f"the call at desk {desk}"
+            )
+            if json.loads(got.payload).get("ticket") != code:
+                out_of_order += 1
+            if index >= warmup:
+                samples.append((got.at - sent) * 1000)
+    return HubPath(Latency(samples), out_of_order)
+
+
+def _is_call_at(message: Received, desk: str) -> bool:
+    data = json.loads(message.payload)
+    if message.topic.endswith("/response"):
+        if "error" in data:  # the hub refused the press: no call will come
+            raise BenchError(f"desk {data.get('desk', '?')} refused next: {data['error']}")
+        return False
+    return data.get("desk") == desk and not data.get("recall")
+
+
+# --- checks and the report -------------------------------------------------------------------
+
+
+def count_tickets(db: Path) -> tuple[int, int]:
+    """Tickets stored, and how many of them still wait."""
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as conn:
+        total = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        waiting = conn.execute("SELECT count(*) FROM tickets WHERE status = 'waiting'").fetchone()[0]
+    return int(total), int(waiting)
+
+
+def log_findings(path: Path, words: tuple[str, ...]) -> list[str]:
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [line for line in text.splitlines() if any(word in line for word in words)]
+
+
+def mark(met: bool) -> str:
+    return "MET" if met else "MISSED"
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    missed: int = 0
+
+    def add(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def goal(self, line: str, goal: str, met: bool) -> None:
+        self.missed += not met
+        self.lines.append(f"{line:<62} goal {goal:<14} {mark(met)}")
+
+    def check(self, line: str, ok: bool) -> None:
+        self.missed += not ok
+        self.lines.append(f"{line:<62} {'ok' if ok else 'FAILED'}")
+
+
+def throughput_lines(run: IssueRun, seconds: float, report: Report) -> None:
+    in_window = [a for a in run.answers if a.ticket and a.received - run.started <= seconds]
+    rate = len(in_window) / seconds
+    report.goal(
+        f"durable issues (SQLite, {len(in_window)} in {seconds:.0f} s)   {rate:7.1f} /s",
+        f">= {GOAL_ISSUES_PER_S:.0f} /s",
+        rate >= GOAL_ISSUES_PER_S,
+    )
+    buckets = [0] * max(1, math.ceil(seconds / BUCKET_S))
+    for answer in in_window:
+        buckets[min(len(buckets) - 1, int((answer.received - run.started) // BUCKET_S))] += 1
+    report.add("  per 5 s: " + " ".join(f"{n / BUCKET_S:.0f}" for n in buckets) + " /s")
+    latency = Latency([(a.received - a.sent) * 1000 for a in in_window])
+    report.add(f"  issue latency under load   p50 {latency.p50:6.2f} ms  p99 {latency.p99:6.2f} ms")
+
+
+def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
+    with contextlib.ExitStack() as stack:
+        port = start_mosquitto(workdir, stack)
+        hub = start_hub(workdir, port, stack)
+        print(f"mosquitto on {HOST}:{port}, hub pid {hub.pid}, work dir {workdir}", flush=True)
+
+        print(f"[1/4] raw mosquitto hop x {args.calls} ...", flush=True)
+        raw = measure_raw_hop(port, args.calls, args.warmup)
+
+        tickets = args.calls + args.warmup
+        print(f"[2/4] issuing {tickets} tickets, then hub path x {args.calls} ...", flush=True)
+        kiosk = Kiosk(port, args.window)
+        filled = kiosk.issue(count=tickets)
+        if len(filled.tickets) != tickets:
+            raise BenchError(f"filling the queue: {len(filled.tickets)} tickets for {filled.sent} requests")
+        path = measure_hub_path(port, filled.tickets, args.warmup)
+
+        print(f"[3/4] kiosk load, {args.window} in flight, {args.seconds:.0f} s ...", flush=True)
+        cpu_before = proc_stats(hub.pid).cpu_s
+        load = kiosk.issue(seconds=args.seconds)
+        busy = (proc_stats(hub.pid).cpu_s - cpu_before) / args.seconds
+
+        print("[4/4] hub memory ...", flush=True)
+        memory = proc_stats(hub.pid)
+        stack.close()  # stop the hub and mosquitto before reading the database and logs
+        stored, waiting = count_tickets(workdir / "antre.db")
+
+    report.add(
+        f"Antre hub bench: loopback, private mosquitto, SQLite, {len(DESKS)} desks, "
+        f"{args.calls} calls (+{args.warmup} warm-up), window {args.window}"
+    )
+    report.add()
+    report.add(f"{'raw mosquitto hop':<26} p50 {raw.p50:6.2f} ms  p99 {raw.p99:6.2f} ms")
+    report.add(f"{'':<26} max {raw.worst:6.2f} ms")
+    p = path.latency
+    report.goal(
+        f"{'hub path next→event/call':<26} p50 {p.p50:6.2f} ms  p99 {p.p99:6.2f} ms",
+        f"p99 < {GOAL_HUB_P99_MS:.0f} ms",
+        p.p99 < GOAL_HUB_P99_MS,
+    )
+    report.add(f"{'':<26} max {p.worst:6.2f} ms")
+    report.add(f"{'hub / raw':<26} p50 x{p.p50 / raw.p50:<7.1f}   p99 x{p.p99 / raw.p99:.1f}")
+    report.check(f"calls in FIFO order ({args.calls + args.warmup})", path.out_of_order == 0)
+    report.add()
+    throughput_lines(load, args.seconds, report)
+    report.add(f"  hub CPU during the load: {busy * 100:.0f}% of one core")
+    report.add(f"  tickets still waiting at the end: {waiting} (the load issues, nobody calls)")
+    codes = load.tickets
+    errors = [a for a in load.answers if a.ticket is None]
+    report.check(f"every answer carries a ticket ({len(codes)}/{len(load.answers)})", not errors)
+    report.check(f"ticket codes distinct ({len(set(codes))} distinct)", len(set(codes)) == len(codes))
+    report.check(f"no request left unanswered ({load.outstanding} of {load.sent})", load.outstanding == 0)
+    report.check(f"no stray answers ({load.unmatched})", load.unmatched == 0)
+    issued = len(filled.tickets) + len(codes)
+    report.check(f"tickets in the database = tickets issued ({stored} / {issued})", stored == issued)
+    if errors:
+        report.add(f"  first error answer: {errors[0].error}")
+    report.add()
+    report.goal(
+        f"hub RSS                    peak {memory.hwm_mb:6.1f} MB  now {memory.rss_mb:6.1f} MB",
+        f"< {GOAL_RSS_MB:.0f} MB",
+        memory.hwm_mb < GOAL_RSS_MB,
+    )
+    hub_lines = log_findings(workdir / "hub.log", ("WARNING", "ERROR", "Traceback", "Exception"))
+    broker_lines = log_findings(workdir / "mosquitto.log", ("Warning", "Error", "dropp"))
+    report.add()
+    report.add(f"hub log: {len(hub_lines)} warning/error lines; mosquitto log: {len(broker_lines)}")
+    report.lines += [f"  hub: {line}" for line in hub_lines[:5]]
+    report.lines += [f"  mosquitto: {line}" for line in broker_lines[:5]]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the throughput run (30)")
+    parser.add_argument("--calls", type=int, default=1000, help="measured messages / calls per path (1000)")
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured messages / calls first (20)")
+    parser.add_argument("--window", type=int, default=32, help="kiosk requests in flight (32)")
+    parser.add_argument("--keep", action="store_true", help="keep the work dir (logs, database)")
+    args = parser.parse_args(argv)
+    if args.seconds <= 0 or args.calls < 1 or args.warmup < 0 or not 1 <= args.window <= 100:
+        parser.error("need --seconds > 0, --calls >= 1, --warmup >= 0, 1 <= --window <= 100")
+    return args
+
+
+def _terminated(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminated)
+    workdir = Path(tempfile.mkdtemp(prefix="antre-bench-"))
+    report = Report()
+    status = 2
+    try:
+        run_bench(args, workdir, report)
+        status = 1 if report.missed else 0
+    except BenchError as exc:
+        print(f"hub_bench: {exc}", file=sys.stderr)
+        args.keep = True
+    except KeyboardInterrupt:
+        print("hub_bench: interrupted; subprocesses stopped", file=sys.stderr)
+        status = 130
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if report.lines:
+        print()
+        print("\n".join(report.lines))
+    if args.keep:
+        print(f"work dir kept (logs, database): {workdir}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,462 @@
+"""Unit tests of shared/contract.py: topics, payload decoding, counter commands, kiosk requests."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from paho.mqtt.client import topic_matches_sub
+
+from shared import contract
+from shared.contract import PayloadError, parse_counter_command, parse_kiosk_request
+
+PARAMS = {"kiosk_id": "k1", "desk": "2", "service": "A", "client_id": "antre-display-1"}
+
+
+def params_of(spec: contract.TopicSpec) -> dict[str, str]:
+    return {name: PARAMS[name] for name in spec.params}
+
+
+def payload(**fields: Any) -> bytes:
+    return json.dumps(fields).encode()
+
+
+def refused(code: str, raw: bytes, parse: Any = parse_counter_command) -> PayloadError:
+    with pytest.raises(PayloadError) as caught:
+        parse(raw)
+    assert caught.value.code == code, caught.value.message
+    return caught.value
+
+
+# --- topics ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", contract.TOPICS, ids=lambda spec: spec.key)
+def test_topic_round_trip(spec: contract.TopicSpec) -> None:
+    name = contract.topic("pst", spec.key, **params_of(spec))
+    assert name == "antre/pst/" + spec.pattern.format(**PARAMS)
+    assert contract.match(name) == (spec.key, {"site": "pst", **params_of(spec)})
+
+
+@pytest.mark.parametrize("spec", contract.TOPICS, ids=lambda spec: spec.key)
+def test_subscription_matches_exactly_its_own_topics(spec: contract.TopicSpec) -> None:
+    sub = contract.subscription("pst", spec.key)
+    assert "{" not in sub
+    for other in contract.TOPICS:
+        name = contract.topic("pst", other.key, **params_of(other))
+        assert topic_matches_sub(sub, name) == (other is spec), (sub, name)
+    assert not topic_matches_sub(sub, contract.topic("other", spec.key, **params_of(spec)))
+
+
+def test_known_topics() -> None:
+    assert contract.topic("pst", "kiosk_request", kiosk_id="k1") == "antre/pst/kiosk/k1/request"
+    assert contract.topic("pst", "counter_cmd", desk="2") == "antre/pst/counter/2/cmd"
+    assert contract.topic("pst", "queue_state", service="A") == "antre/pst/queue/A/state"
+    assert contract.topic("pst", "call_event") == "antre/pst/event/call"
+    assert contract.subscription("pst", "counter_cmd") == "antre/pst/counter/+/cmd"
+    assert contract.subscription("pst", "sla_alert") == "antre/pst/alert/sla"
+    assert contract.match("antre/tuba/counter/meja-3/state") == (
+        "counter_state",
+        {"site": "tuba", "desk": "meja-3"},
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "antre/pst/counter/2/cmd/extra",
+        "antre/pst/counter/cmd",
+        "antre/pst/counter//cmd",
+        "antre/pst/counter/+/cmd",
+        "antre/pst/counter/#",
+        "antre/pst/event/call/x",
+        "antre/pst",
+        "antre//event/call",
+        "other/pst/event/call",
+        "antre/pst/kiosk/k1/requests",
+        "",
+    ],
+)
+def test_match_refuses_what_is_not_a_contract_topic(name: str) -> None:
+    assert contract.match(name) is None
+
+
+@pytest.mark.parametrize("bad", ["a/b", "+", "#", "a+", "b#", "/", ""])
+def test_topic_refuses_a_parameter_that_is_not_one_level(bad: str) -> None:
+    with pytest.raises(ValueError, match="one topic level"):
+        contract.topic("pst", "counter_cmd", desk=bad)
+    with pytest.raises(ValueError, match="one topic level"):
+        contract.topic("pst", "kiosk_request", kiosk_id=bad)
+
+
+def test_only_the_kiosk_request_carries_personal_data() -> None:
+    assert [spec.key for spec in contract.TOPICS if spec.personal_data] == ["kiosk_request"]
+
+
+def test_topic_keys_and_patterns_are_unique() -> None:
+    assert len({spec.key for spec in contract.TOPICS}) == len(contract.TOPICS)
+    assert len({spec.pattern for spec in contract.TOPICS}) == len(contract.TOPICS)
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in contract.TOPICS if s.example.startswith("{")], ids=lambda spec: spec.key
+)
+def test_json_examples_decode_and_carry_v1(spec: contract.TopicSpec) -> None:
+    assert contract.decode(spec.example.encode())["v"] == 1
+
+
+def test_the_builders_give_the_shape_of_the_examples() -> None:
+    at = datetime(2026, 11, 24, 9, 15, 2, tzinfo=timezone(timedelta(hours=7)))
+    built = {
+        "counter_state": contract.desk_state("2", "Meja 2", "called", "A-002", "A", at),
+        "queue_state": contract.queue_state("A", "Konsultasi Statistik", ["A-003", "A-004"], at),
+        "call_event": contract.call_event("7c1e0b", "A-002", "A", "2", "Meja 2", False, at),
+    }
+    for key, body in built.items():
+        assert json.loads(contract.encode(body)) == json.loads(contract.SPECS[key].example), key
+
+
+def test_queue_state_lists_the_head_and_counts_all() -> None:
+    at = datetime(2026, 11, 24, 9, 15, 2, tzinfo=timezone(timedelta(hours=7)))
+    codes = [f"A-{n:03d}" for n in range(1, contract.QUEUE_STATE_HEAD + 11)]
+    state = contract.queue_state("A", "Konsultasi Statistik", codes, at)
+    assert state["waiting"] == codes[: contract.QUEUE_STATE_HEAD]
+    assert state["count"] == len(codes)
+    head = contract.queue_state("A", "Konsultasi Statistik", codes[:3], at, count=120)
+    assert (head["waiting"], head["count"]) == (codes[:3], 120)
+
+
+# --- times, encode, decode ---------------------------------------------------------------------
+
+
+def test_iso_keeps_the_offset_to_the_second() -> None:
+    wib = timezone(timedelta(hours=7))
+    assert contract.iso(datetime(2026, 11, 24, 9, 15, 2, 123456, tzinfo=wib)) == "2026-11-24T09:15:02+07:00"
+    assert contract.iso(datetime(2026, 11, 24, 2, 15, 2, tzinfo=UTC)) == "2026-11-24T02:15:02+00:00"
+    with pytest.raises(ValueError, match="offset"):
+        contract.iso(datetime(2026, 11, 24, 9, 15, 2))
+
+
+def test_encode_adds_v1_and_is_compact_utf8() -> None:
+    raw = contract.encode({"name": "Layanan Perpustakaan – Buku"})
+    assert raw == '{"v":1,"name":"Layanan Perpustakaan – Buku"}'.encode()
+    assert contract.decode(raw) == {"v": 1, "name": "Layanan Perpustakaan – Buku"}
+
+
+def test_error_answer_shape() -> None:
+    answer = json.loads(contract.encode(contract.error_answer("c2-0008", "desk_busy", "finish first")))
+    assert answer == {
+        "v": 1,
+        "request_id": "c2-0008",
+        "error": {"code": "desk_busy", "message": "finish first"},
+    }
+    unknown = json.loads(contract.encode(contract.error_answer(None, "bad_json", "not JSON")))
+    assert unknown["request_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"not json", "bad_json"),
+        (b"\xff\xfe{}", "bad_json"),
+        (b"[1, 2]", "bad_json"),
+        (b'"next"', "bad_json"),
+        (b"{}", "bad_version"),
+        (b'{"v": 2}', "bad_version"),
+        (b'{"v": "1"}', "bad_version"),
+        (b'{"v": null}', "bad_version"),
+        (b'{"v": 1, "x": "' + b"a" * contract.MAX_PAYLOAD_BYTES + b'"}', "too_large"),
+    ],
+)
+def test_decode_refuses(raw: bytes, code: str) -> None:
+    refused(code, raw, contract.decode)
+
+
+def test_bad_version_keeps_the_request_id_for_the_answer() -> None:
+    error = refused("bad_version", payload(v=2, request_id="c1-9", action="next"))
+    assert error.request_id == "c1-9"
+
+
+@pytest.mark.parametrize("version", [b"true", b"1.0", b'"1"'])
+def test_decode_refuses_a_version_that_only_looks_like_1(version: bytes) -> None:
+    refused("bad_version", b'{"v": ' + version + b"}", contract.decode)
+
+
+# --- counter commands --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", contract.PLAIN_WORDS)
+@pytest.mark.parametrize("form", ["{}", "{}\n", "  {}  ", "\t{}\r\n", "UPPER", "Title"])
+def test_plain_words_ignore_whitespace_and_case(word: str, form: str) -> None:
+    text = word.upper() if form == "UPPER" else word.title() if form == "Title" else form.format(word)
+    command = parse_counter_command(text.encode())
+    assert command == contract.CounterCommand(action=word, request_id=None)
+
+
+@pytest.mark.parametrize(
+    "raw", [b"", b"   ", b"nxt", b"next please", b"transfer", b"open", b"close", b"next\x00"]
+)
+def test_other_words_are_refused(raw: bytes) -> None:
+    refused("bad_command", raw)
+
+
+@pytest.mark.parametrize("action", contract.JSON_ACTIONS)
+def test_json_actions(action: str) -> None:
+    extra = {"to_service": "B"} if action == "transfer" else {}
+    command = parse_counter_command(payload(v=1, action=action, request_id="c2-0007", **extra))
+    assert command.action == action
+    assert command.request_id == "c2-0007"
+    assert command.to_service == ("B" if action == "transfer" else None)
+
+
+def test_json_command_may_have_leading_whitespace() -> None:
+    command = parse_counter_command(b'\n  {"v":1,"action":"next","request_id":"x"}')
+    assert command == contract.CounterCommand("next", "x")
+
+
+def test_transfer_needs_to_service() -> None:
+    error = refused("bad_request", payload(v=1, action="transfer", request_id="c2-1"))
+    assert "to_service" in error.message
+    assert error.request_id == "c2-1"
+    refused("bad_request", payload(v=1, action="transfer", request_id="c2-1", to_service=None))
+    refused("bad_request", payload(v=1, action="transfer", request_id="c2-1", to_service=2))
+
+
+@pytest.mark.parametrize("action", ["NEXT", "call", "", None, 1, "transfer "])
+def test_unknown_json_action(action: Any) -> None:
+    error = refused("bad_action", payload(v=1, action=action, request_id="c2-2"))
+    assert error.request_id == "c2-2"
+
+
+@pytest.mark.parametrize("request_id", [None, "", 7, "x" * 65, ["a"]])
+def test_json_command_needs_a_request_id(request_id: Any) -> None:
+    body = {"v": 1, "action": "next"}
+    if request_id is not None:
+        body["request_id"] = request_id
+    refused("bad_request", payload(**body))
+
+
+def test_request_id_of_64_characters_is_fine() -> None:
+    assert parse_counter_command(payload(v=1, action="next", request_id="x" * 64)).request_id == "x" * 64
+
+
+def test_counter_command_bad_json_and_version() -> None:
+    refused("bad_json", b'{"v":1,"action":"next"')
+    refused("bad_json", b"{not json}")
+    refused("bad_version", payload(action="next", request_id="a"))
+    refused("bad_version", payload(v=2, action="next", request_id="a"))
+
+
+def test_counter_command_too_large() -> None:
+    big = b" " * contract.MAX_PAYLOAD_BYTES + b"next"
+    refused("too_large", big)
+    refused("too_large", payload(v=1, action="next", request_id="a", pad="x" * contract.MAX_PAYLOAD_BYTES))
+
+
+# --- kiosk requests ----------------------------------------------------------------------------
+
+GUEST = {
+    "name": "Siti Aminah",
+    "id_type": "ktp",
+    "id_number": "1808014101900001",
+    "email": "siti@example.id",
+    "phone": "081234567890",
+    "institution": "Universitas Lampung",
+    "purpose": "Data IPM kecamatan 2025",
+    "consent": True,
+}
+REQUIRED = ("name", "id_type", "id_number", "email", "purpose")
+
+
+def kiosk(guest: Any = GUEST, **fields: Any) -> bytes:
+    body: dict[str, Any] = {"v": 1, "request_id": "k1-5f2c", "service": "A", **fields}
+    if guest is not None:
+        body["guest"] = guest
+    return json.dumps(body).encode()
+
+
+def guest_with(**changes: Any) -> dict[str, Any]:
+    guest = {**GUEST, **changes}
+    return {key: value for key, value in guest.items() if value is not ...}
+
+
+def refused_guest(code: str, guest: Any) -> PayloadError:
+    error = refused(code, kiosk(guest), parse_kiosk_request)
+    assert error.request_id == "k1-5f2c"
+    if not isinstance(guest, dict):
+        return error
+    for name in ("name", "id_number", "email", "phone", "purpose"):
+        value = guest.get(name)
+        if isinstance(value, str) and len(value) > 3:
+            assert value not in error.message, "an error message must not echo personal data"
+    return error
+
+
+def test_valid_request_with_guest() -> None:
+    request = parse_kiosk_request(kiosk())
+    assert request.request_id == "k1-5f2c"
+    assert request.service == "A"
+    assert request.guest == contract.Guest(**GUEST)
+
+
+def test_the_contract_example_is_a_valid_request() -> None:
+    request = parse_kiosk_request(contract.SPECS["kiosk_request"].example.encode())
+    assert request.guest is not None
+    assert request.guest.name == "Siti Aminah"
+
+
+def test_valid_request_without_guest() -> None:
+    assert parse_kiosk_request(kiosk(None)) == contract.KioskRequest("k1-5f2c", "A", None)
+
+
+def test_guest_text_is_trimmed_and_id_type_lower_cased() -> None:
+    request = parse_kiosk_request(kiosk(guest_with(name="  Siti Aminah\n", id_type="KTP", phone=...)))
+    assert request.guest is not None
+    assert request.guest.name == "Siti Aminah"
+    assert request.guest.id_type == "ktp"
+    assert request.guest.phone == ""
+
+
+@pytest.mark.parametrize("field", REQUIRED)
+@pytest.mark.parametrize("missing", [..., "", "   "], ids=["absent", "empty", "blank"])
+def test_each_required_guest_field(field: str, missing: Any) -> None:
+    error = refused_guest("bad_guest", guest_with(**{field: missing}))
+    assert f"guest.{field}" in error.message
+
+
+@pytest.mark.parametrize("field", ["phone", "institution"])
+def test_optional_guest_fields(field: str) -> None:
+    request = parse_kiosk_request(kiosk(guest_with(**{field: ...})))
+    assert request.guest is not None
+    assert getattr(request.guest, field) == ""
+
+
+@pytest.mark.parametrize("field", list(contract.GUEST_LIMITS))
+@pytest.mark.parametrize("value", [1, 1.5, True, None, ["Siti"], {"x": 1}])
+def test_guest_fields_must_be_text(field: str, value: Any) -> None:
+    error = refused_guest("bad_guest", guest_with(**{field: value}))
+    assert f"guest.{field}" in error.message
+
+
+@pytest.mark.parametrize("guest", ["Siti", ["Siti"], 1, True])
+def test_guest_must_be_an_object(guest: Any) -> None:
+    refused_guest("bad_guest", guest)
+
+
+@pytest.mark.parametrize("service", [..., "", 1, None, ["A"]])
+def test_service_must_be_a_string(service: Any) -> None:
+    body = {"v": 1, "request_id": "k1-1", "guest": GUEST}
+    if service is not ...:
+        body["service"] = service
+    refused("bad_request", json.dumps(body).encode(), parse_kiosk_request)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Siti\nAminah", "Siti\x00", "Siti\x1b[31m", "Si\tti", "Siti\x7fAminah", "a\rb"],
+    ids=["newline", "nul", "escape", "tab", "del", "cr"],
+)
+@pytest.mark.parametrize("field", ["name", "id_number", "email", "institution", "purpose"])
+def test_control_characters_are_refused(field: str, value: str) -> None:
+    if field == "email":
+        value += "@example.id"
+    error = refused_guest("bad_guest", guest_with(**{field: value}))
+    assert "control" in error.message
+
+
+@pytest.mark.parametrize("char", ["\x85", "\x9b", "\u202e"], ids=["NEL", "CSI", "RLO"])
+def test_c1_control_characters_are_refused(char: str) -> None:
+    refused_guest("bad_guest", guest_with(name=f"Siti{char}Aminah"))
+
+
+LONGEST = {
+    # field: (the longest accepted value, one character more), with a fitting ID type
+    "name": ("x" * 100, "x" * 101),
+    "id_type": ("lainnya", "l" * 11),
+    "id_number": ("x" * 32, "x" * 33),
+    "email": ("s@" + ("e" * 63 + ".") * 3 + "e" * 57 + ".id", "s@" + ("e" * 63 + ".") * 3 + "e" * 58 + ".id"),
+    "phone": ("+" + "6" * 15, "+" + "6" * 16),
+    "institution": ("x" * 120, "x" * 121),
+    "purpose": ("x" * 500, "x" * 501),
+}
+
+
+@pytest.mark.parametrize("field", list(contract.GUEST_LIMITS))
+def test_too_long_guest_fields(field: str) -> None:
+    value_ok, value_long = LONGEST[field]
+    base = {"id_type": "lainnya"} if field == "id_number" else {}
+    assert parse_kiosk_request(kiosk(guest_with(**base, **{field: value_ok}))).guest is not None
+    error = refused_guest("bad_guest", guest_with(**base, **{field: value_long}))
+    assert f"guest.{field}" in error.message
+
+
+@pytest.mark.parametrize("email", ["s@", "siti.example.id", "s@e", "siti@@example.id", "siti@exa mple.id"])
+def test_a_malformed_email_is_refused(email: str) -> None:
+    error = refused_guest("bad_guest", guest_with(email=email))
+    assert "guest.email" in error.message
+
+
+def test_a_short_well_formed_email_is_accepted() -> None:
+    assert parse_kiosk_request(kiosk(guest_with(email="s@e.id"))).guest is not None
+
+
+@pytest.mark.parametrize(
+    ("id_type", "number", "code"),
+    [
+        ("ktp", "180801410190000", "nik_length"),
+        ("ktp", "1808013213900001", "nik_invalid"),  # day 32 of month 13: no such birth date
+        ("ktp", "9908014101900001", "nik_invalid"),  # no province 99
+        ("sim", "12345", "sim_invalid"),
+        ("paspor", "A12B", "passport_invalid"),
+    ],
+)
+def test_an_id_number_that_does_not_fit_its_type_is_refused(id_type: str, number: str, code: str) -> None:
+    error = refused_guest("bad_guest", guest_with(id_type=id_type, id_number=number))
+    assert f"guest.id_number: {code}" in error.message
+
+
+ID_EXAMPLES = {
+    "ktp": "1808014101900001",
+    "sim": "120012345678",
+    "paspor": "C1234567",
+    "lainnya": "KTM-2021-77",
+}
+
+
+@pytest.mark.parametrize("id_type", contract.ID_TYPES)
+def test_known_id_types(id_type: str) -> None:
+    request = parse_kiosk_request(kiosk(guest_with(id_type=id_type.upper(), id_number=ID_EXAMPLES[id_type])))
+    assert request.guest is not None
+    assert request.guest.id_type == id_type
+
+
+@pytest.mark.parametrize("id_type", ["nik", "passport", "k t p", "ktp2"])
+def test_unknown_id_type(id_type: str) -> None:
+    error = refused_guest("bad_guest", guest_with(id_type=id_type))
+    assert "id_type" in error.message
+
+
+@pytest.mark.parametrize("consent", [..., False, None, "true", 1, "yes"])
+def test_no_consent(consent: Any) -> None:
+    refused_guest("no_consent", guest_with(consent=consent))
+
+
+def test_kiosk_request_envelope_errors() -> None:
+    refused("bad_json", b"{", parse_kiosk_request)
+    refused("bad_version", kiosk(v=2), parse_kiosk_request)
+    refused("bad_request", kiosk(request_id=""), parse_kiosk_request)
+    refused("too_large", kiosk(pad="x" * contract.MAX_PAYLOAD_BYTES), parse_kiosk_request)
+
+
+def test_guest_repr_hides_personal_data() -> None:
+    request = parse_kiosk_request(kiosk())
+    guest = request.guest
+    assert guest is not None
+    for text in (repr(guest), str(guest), repr(request), str(request), f"{guest}", f"{[guest]}"):
+        for secret in ("Siti", "Aminah", "siti@example.id", "1808014101900001", "081234567890"):
+            assert secret not in text
+        assert "Data IPM" not in text
+        assert "Universitas" not in text
+    assert "0001" in repr(guest), "staff may see the last 4 digits of the ID number"
