@@ -132,3 +132,32 @@ def test_eight_desks_pressing_next_at_once_get_eight_tickets_in_fifo_order(
             p.close()
     finally:
         probe.close()
+
+
+def test_the_guestbook_entry_is_stored_with_its_ticket(hub, probe: Probe) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from shared.db import make_engine
+    from shared.models import GuestRow, TicketRow
+
+    assert (
+        probe.issue("A", kiosk="lobby-1", guest={**GUEST, "id_type": "KTP", "phone": "0812-3456-7890"})[
+            "ticket"
+        ]
+        == "A-001"
+    )
+    engine = make_engine(hub.env["ANTRE_DB_URL"])
+    with Session(engine) as session:
+        ticket = session.scalars(select(TicketRow)).one()
+        guest = session.get(GuestRow, ticket.guest_id)
+    engine.dispose()
+    assert (ticket.code, ticket.kiosk_id) == ("A-001", "lobby-1")
+    assert guest is not None
+    assert (guest.name, guest.id_type, guest.id_number) == ("Siti Aminah", "ktp", "1808014101900001")
+    assert (guest.email, guest.phone, guest.institution) == (
+        "siti@example.id",
+        "081234567890",
+        "Universitas Lampung",
+    )
+    assert guest.purpose == "Data IPM kecamatan 2025" and guest.consent is True
