@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,15 @@ class Settings:
     services: tuple[Service, ...] = DEFAULT_SERVICES
     desks: tuple[Desk, ...] = ()
     data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    # The whole TOML document, for the sections each app reads itself ([kiosk], [display], ...).
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """``[name]`` of the config file (``{}`` when absent)."""
+        value = self.raw.get(name, {})
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"[{name}] must be a table")
+        return value
 
     def __post_init__(self) -> None:
         if not self.db_url:
@@ -143,7 +153,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def settings_from_mapping(raw: dict[str, Any], env: dict[str, str] | None = None) -> Settings:
     env = env or {}
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"raw": raw}
     for key in ("site", "office_name", "timezone"):
         if key in raw:
             kwargs[key] = str(raw[key])
