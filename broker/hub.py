@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from shared import contract
+from shared import contract, kiosk_requests
 from shared.config import Settings
 from shared.contract import PayloadError
 from shared.db import write_transaction
 from shared.domain import Action, Clock, Outcome, QueueError, QueueRules, utc_now
+from shared.guest_store import GuestStore
+from shared.kiosk_requests import KioskRequest, LookupRequest
 from shared.repository import SqlQueueRepository
 
 log = logging.getLogger(__name__)
+
+
+Command = Callable[[Session, QueueRules], Outcome]
+"""One command's effect, applied inside the hub's write transaction."""
 
 
 @dataclass(frozen=True)
@@ -54,24 +62,32 @@ class Hub:
     def kiosk_request(self, kiosk_id: str, raw: bytes) -> list[Publication]:
         reply_to = self._topic("kiosk_response", kiosk_id=kiosk_id)
         try:
-            request = contract.parse_kiosk_request(raw)
+            request = kiosk_requests.parse_kiosk_request(raw)
         except PayloadError as exc:
             log.warning("kiosk %s: rejected request %s: %s", kiosk_id, exc.request_id, exc.code)
             return [_answer(reply_to, contract.error_answer(exc.request_id, exc.code, exc.message))]
         source = f"kiosk/{kiosk_id}"
 
-        def apply(repo: SqlQueueRepository, rules: QueueRules) -> Outcome:
+        def lookup(session: Session, _rules: QueueRules) -> Outcome:
+            assert isinstance(request, LookupRequest)
+            return Outcome(answer=GuestStore(session).lookup(request, kiosk_id, self.clock()))
+
+        def issue(session: Session, rules: QueueRules) -> Outcome:
+            assert isinstance(request, KioskRequest)
             ticket, outcome = rules.issue(request.service)
-            if request.guest is not None:
-                repo.attach_guest(ticket, request.guest, kiosk_id, ticket.issued_at)
-            else:
-                repo.set_kiosk(ticket, kiosk_id)
+            SqlQueueRepository(session).set_kiosk(ticket, kiosk_id)
+            if request.guest is not None and not GuestStore(session).attach(
+                ticket, request.guest, kiosk_id, ticket.issued_at
+            ):
+                # Rolls the ticket back too: the kiosk asks the visitor to look up again.
+                raise QueueError("unknown_ref", "the returning visitor's ref is unknown or expired")
             outcome.answer.update(
                 service_name=self.service_names[request.service],
                 issued_at=contract.iso(ticket.issued_at.astimezone(self.settings.tz)),
             )
             return outcome
 
+        apply = lookup if isinstance(request, LookupRequest) else issue
         return self._run(source, request.request_id, reply_to, apply, store_errors=True)
 
     def counter_command(self, desk: str, raw: bytes) -> list[Publication]:
@@ -84,7 +100,7 @@ class Hub:
         # A button has no request id: each press is a new command.
         request_id = command.request_id or f"hub-{uuid.uuid4().hex}"
 
-        def apply(_repo: SqlQueueRepository, rules: QueueRules) -> Outcome:
+        def apply(_session: Session, rules: QueueRules) -> Outcome:
             return rules.command(desk, Action(command.action), command.to_service)
 
         return self._run(
@@ -92,7 +108,7 @@ class Hub:
         )
 
     def _run(
-        self, source: str, request_id: str, reply_to: str, apply: Any, *, store_errors: bool
+        self, source: str, request_id: str, reply_to: str, apply: Command, *, store_errors: bool
     ) -> list[Publication]:
         out: list[Publication] = []
         try:
@@ -103,7 +119,7 @@ class Hub:
                 if stored is not None:
                     log.info("%s: repeated request %s answered from the record", source, request_id)
                     return [*out, _answer(reply_to, stored)]
-                outcome: Outcome = apply(repo, self._rules(repo))
+                outcome: Outcome = apply(session, self._rules(repo))
                 answer = {"request_id": request_id, "ok": True, **outcome.answer}
                 repo.remember_answer(source, request_id, answer, self.clock())
                 out += self._state_publications(repo, outcome)

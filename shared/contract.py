@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared import guestbook
-
 VERSION = 1
 QOS = 1
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -23,7 +21,6 @@ MAX_PAYLOAD_BYTES = 64 * 1024
 QUEUE_STATE_HEAD = 50
 PLAIN_WORDS = ("next", "recall", "start", "finish", "noshow")
 JSON_ACTIONS = (*PLAIN_WORDS, "transfer", "open", "close")
-ID_TYPES = guestbook.ID_TYPES
 ONLINE, OFFLINE = "online", "offline"
 
 _LEVEL = r"[^/+#]+"
@@ -98,6 +95,14 @@ TOPICS: tuple[TopicSpec, ...] = (
                 "issued_at": _AT,
             }
         ),
+    ),
+    TopicSpec(
+        "kiosk_status",
+        "kiosk/{kiosk_id}/status",
+        "kiosk",
+        "counter, doctor",
+        True,
+        _example({"v": 1, "kiosk": "k1", "printer": "paper_out", "pending_reprint": "A-007", "at": _AT}),
     ),
     TopicSpec(
         "counter_cmd",
@@ -210,18 +215,26 @@ class PayloadError(ValueError):
         self.request_id = request_id
 
 
+def _level(name: str, value: object) -> str:
+    text = str(value)
+    if not text or re.search(r"[/+#]", text):
+        raise ValueError(f"{name} must be one topic level, got {text!r}")
+    return text
+
+
 def topic(site: str, key: str, **params: str) -> str:
     spec = SPECS[key]
-    for name in spec.params:
-        value = str(params[name])
-        if not value or re.search(r"[/+#]", value):
-            raise ValueError(f"{name} must be one topic level, got {value!r}")
-    return f"antre/{site}/" + spec.pattern.format(**params)
+    return f"antre/{site}/" + spec.pattern.format(
+        **{name: _level(name, params[name]) for name in spec.params}
+    )
 
 
-def subscription(site: str, key: str) -> str:
-    """The topic filter matching every instance of ``key`` (placeholders become ``+``)."""
-    return f"antre/{site}/" + re.sub(r"\{\w+\}", "+", SPECS[key].pattern)
+def subscription(site: str, key: str, **params: str) -> str:
+    """The topic filter for ``key``: the placeholders given in ``params`` filled in, the rest ``+``
+    (a kiosk listens to its own responses only; the hub to every kiosk's requests)."""
+    spec = SPECS[key]
+    levels = {name: _level(name, params[name]) if name in params else "+" for name in spec.params}
+    return f"antre/{site}/" + spec.pattern.format(**levels)
 
 
 def match(topic_name: str) -> tuple[str, dict[str, str]] | None:
@@ -281,7 +294,7 @@ def parse_counter_command(raw: bytes) -> CounterCommand:
     if not raw.lstrip().startswith(b"{"):
         raise PayloadError("bad_command", f"expected one of {', '.join(PLAIN_WORDS)} or a JSON object")
     data = decode(raw)
-    request_id = _request_id(data)
+    request_id = request_id_of(data)
     action = data.get("action")
     if action not in JSON_ACTIONS:
         raise PayloadError("bad_action", f"action must be one of {', '.join(JSON_ACTIONS)}", request_id)
@@ -291,74 +304,19 @@ def parse_counter_command(raw: bytes) -> CounterCommand:
     return CounterCommand(action=action, request_id=request_id, to_service=to_service)
 
 
-def _request_id(data: dict[str, Any]) -> str:
+def request_id_of(data: dict[str, Any]) -> str:
     request_id = data.get("request_id")
     if not isinstance(request_id, str) or not 1 <= len(request_id) <= 64:
         raise PayloadError("bad_request", "request_id must be a string of 1-64 characters")
     return request_id
 
 
-# --- kiosk requests ------------------------------------------------------------------------
-
-# The guestbook's own rules (shared/guestbook.py) decide what a valid entry is: the same check
-# shows an error on the kiosk's form field and refuses a bad entry here.
-GUEST_LIMITS = guestbook.LIMITS
-
-
-@dataclass(frozen=True)
-class Guest:
-    """A guestbook entry. Personal data: stored by the hub, never published, never logged."""
-
-    name: str
-    id_type: str
-    id_number: str
-    email: str
-    purpose: str
-    consent: bool
-    phone: str = ""
-    institution: str = ""
-
-    def __repr__(self) -> str:  # keeps personal data out of logs and tracebacks
-        return f"Guest(id_type={self.id_type!r}, id_number=…{self.id_number[-4:]})"
-
-
-@dataclass(frozen=True)
-class KioskRequest:
-    request_id: str
-    service: str
-    guest: Guest | None
-
-
-def parse_kiosk_request(raw: bytes) -> KioskRequest:
-    data = decode(raw)
-    request_id = _request_id(data)
-    service = data.get("service")
-    if not isinstance(service, str) or not service:
-        raise PayloadError("bad_request", "service must be a service prefix string", request_id)
-    guest_data = data.get("guest")
-    if guest_data is None:
-        return KioskRequest(request_id, service, None)
-    if not isinstance(guest_data, dict):
-        raise PayloadError("bad_guest", "guest must be a JSON object", request_id)
-    return KioskRequest(request_id, service, _parse_guest(guest_data, request_id))
-
-
-def _parse_guest(data: dict[str, Any], request_id: str) -> Guest:
-    for name in guestbook.FIELDS:
-        if not isinstance(data.get(name, ""), str):
-            raise PayloadError("bad_guest", f"guest.{name} must be text", request_id)
-    fields = guestbook.clean(data)
-    errors = guestbook.field_errors(fields)
-    if errors:
-        # Field names and codes only: the values are personal data and must not reach a log.
-        problems = ", ".join(f"guest.{name}: {code}" for name, code in sorted(errors.items()))
-        raise PayloadError("bad_guest", f"invalid guest entry ({problems})", request_id)
-    if data.get("consent") is not True:
-        raise PayloadError("no_consent", "the visitor must consent to the use of their data", request_id)
-    return Guest(consent=True, **fields)
-
-
 # --- what the hub publishes ----------------------------------------------------------------
+
+
+def kiosk_status(kiosk: str, printer: str, pending_reprint: str | None, at: datetime) -> dict[str, Any]:
+    """A kiosk's printer as staff need to know it: ``ready``, ``paper_out``, ``offline``, ``unknown``."""
+    return {"kiosk": kiosk, "printer": printer, "pending_reprint": pending_reprint, "at": iso(at)}
 
 
 def error_answer(request_id: str | None, code: str, message: str) -> dict[str, Any]:

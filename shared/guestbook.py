@@ -33,50 +33,60 @@ _OTHER_ID = re.compile(r"^[A-Za-z0-9./ -]{4,32}$")
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 
 
+def compact_number(number: str) -> str:
+    """An ID number as people type it, without the spaces, dots and dashes."""
+    return re.sub(r"[ .-]", "", number.strip())
+
+
+def has_control_chars(value: str) -> bool:
+    return bool(_CONTROL.search(value))
+
+
 def clean(fields: Mapping[str, object]) -> dict[str, str]:
     """Trimmed text for every field; spaces and dashes dropped from numbers as people type them."""
     out = {name: str(fields.get(name) or "").strip() for name in FIELDS}
     out["id_type"] = out["id_type"].lower()
     # Only spaces and separators are tidied; a tab or newline inside stays, to be refused.
     if out["id_type"] in ("ktp", "sim"):
-        out["id_number"] = re.sub(r"[ .-]", "", out["id_number"])
+        out["id_number"] = compact_number(out["id_number"])
     elif out["id_type"] == "paspor":
         out["id_number"] = out["id_number"].replace(" ", "").upper()
     out["phone"] = re.sub(r"[ ().-]", "", out["phone"])
     out["name"] = re.sub(r" {2,}", " ", out["name"])
+    out["email"] = out["email"].lower()  # looked up case-insensitively by returning visitors
     return out
+
+
+def field_problem(name: str, value: str) -> str | None:
+    """The code of what is wrong with one field on its own (``None`` when fine)."""
+    if not value:
+        return "required" if name in REQUIRED else None
+    if has_control_chars(value):
+        return "control_chars"
+    low, high = LIMITS[name]
+    if len(value) < low:
+        return "too_short"
+    if len(value) > high:
+        return "too_long"
+    if name == "id_type" and value not in ID_TYPES:
+        return "id_type_unknown"
+    if name == "email":
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            return "email_invalid"
+    if name == "phone" and not _PHONE.match(value):
+        return "phone_invalid"
+    return None
 
 
 def field_errors(fields: Mapping[str, str]) -> dict[str, str]:
     """``{field: code}`` for every problem in an already ``clean``-ed entry; empty when valid."""
-    errors: dict[str, str] = {}
-    for name in FIELDS:
-        value = fields.get(name, "")
-        if not value:
-            if name in REQUIRED:
-                errors[name] = "required"
-            continue
-        if _CONTROL.search(value):
-            errors[name] = "control_chars"
-            continue
-        low, high = LIMITS[name]
-        if len(value) < low:
-            errors[name] = "too_short"
-        elif len(value) > high:
-            errors[name] = "too_long"
-    if "id_type" not in errors and fields.get("id_type") and fields["id_type"] not in ID_TYPES:
-        errors["id_type"] = "id_type_unknown"
+    errors = {name: code for name in FIELDS if (code := field_problem(name, fields.get(name, "")))}
     if "id_number" not in errors and "id_type" not in errors and fields.get("id_number"):
         problem = id_number_problem(fields["id_type"], fields["id_number"])
         if problem:
             errors["id_number"] = problem
-    if "email" not in errors and fields.get("email"):
-        try:
-            validate_email(fields["email"], check_deliverability=False)
-        except EmailNotValidError:
-            errors["email"] = "email_invalid"
-    if "phone" not in errors and fields.get("phone") and not _PHONE.match(fields["phone"]):
-        errors["phone"] = "phone_invalid"
     return errors
 
 
@@ -95,3 +105,14 @@ def id_number_problem(id_type: str, number: str) -> str | None:
 def mask_id(number: str) -> str:
     """Staff screens show only the last 4 characters: ``************0001``."""
     return "*" * max(len(number) - 4, 0) + number[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Each word's first letter only: ``Siti Aminah`` -> ``S*** A*****``."""
+    return " ".join(word[:1] + "*" * (len(word) - 1) for word in text.split())
+
+
+def mask_email(email: str) -> str:
+    """``siti@example.id`` -> ``s***@example.id``: enough for its owner to recognise."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{domain}"

@@ -130,3 +130,15 @@ class ProcessedRequestRow(Base):
     request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     answer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GuestLookupRow(Base):
+    """A returning visitor found at a kiosk: the ``ref`` the kiosk sends back instead of the
+    personal data, valid for a few minutes at that kiosk only."""
+
+    __tablename__ = "guest_lookups"
+
+    ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id", ondelete="CASCADE"))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

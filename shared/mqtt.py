@@ -40,7 +40,7 @@ class MqttBus:
         self.endpoint = endpoint
         self.site = site
         self.client_id = client_id
-        self._handlers: dict[str, Handler] = {}
+        self._handlers: dict[str, tuple[str, Handler]] = {}  # key -> (topic filter, handler)
         self._on_connected: list[Callable[[], None]] = []
         self._on_disconnected: list[Callable[[], None]] = []
         self.connected = threading.Event()
@@ -68,9 +68,10 @@ class MqttBus:
     def presence_topic(self) -> str:
         return contract.topic(self.site, "presence", client_id=self.client_id)
 
-    def on(self, key: str, handler: Handler) -> None:
-        """Route every message on contract topic ``key`` (any parameters) to ``handler``."""
-        self._handlers[key] = handler
+    def on(self, key: str, handler: Handler, **params: str) -> None:
+        """Route messages on contract topic ``key`` to ``handler``; ``params`` narrow the
+        subscription (e.g. ``kiosk_id="k1"``), the rest match any value."""
+        self._handlers[key] = (contract.subscription(self.site, key, **params), handler)
 
     def on_connected(self, callback: Callable[[], None]) -> None:
         self._on_connected.append(callback)
@@ -106,8 +107,8 @@ class MqttBus:
             log.error("broker %s refused the connection: %s", self.endpoint.url(), reason)
             return
         log.info("connected to %s as %s", self.endpoint.url(), self.client_id)
-        for key in self._handlers:
-            client.subscribe(contract.subscription(self.site, key), qos=contract.QOS)
+        for topic_filter, _handler in self._handlers.values():
+            client.subscribe(topic_filter, qos=contract.QOS)
         client.publish(self.presence_topic, contract.ONLINE, qos=contract.QOS, retain=True)
         self.connected.set()
         for callback in self._on_connected:
@@ -127,9 +128,9 @@ class MqttBus:
         if found is None:
             return
         key, params = found
-        handler = self._handlers.get(key)
-        if handler is not None:
-            _guarded(handler, params, message.payload)
+        route = self._handlers.get(key)
+        if route is not None:
+            _guarded(route[1], params, message.payload)
 
 
 def _guarded(func: Callable[..., None], *args: Any) -> None:

@@ -10,12 +10,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from shared.contract import Guest
 from shared.domain import ACTIVE_STATUSES, DeskState, DeskStatus, Ticket, TicketStatus
 from shared.models import (
     DailySequenceRow,
     DeskRow,
-    GuestRow,
     ProcessedRequestRow,
     TicketEventRow,
     TicketRow,
@@ -146,25 +144,6 @@ class SqlQueueRepository:
         return desks, {row.service for row in rows}
 
     # --- beyond the domain: guests, idempotency, reads -----------------------------------------
-
-    def attach_guest(self, ticket: Ticket, guest: Guest, kiosk_id: str, at: datetime) -> None:
-        row = GuestRow(
-            name=guest.name,
-            id_type=guest.id_type,
-            id_number=guest.id_number,
-            email=guest.email,
-            phone=guest.phone,
-            institution=guest.institution,
-            purpose=guest.purpose,
-            consent=guest.consent,
-            created_at=at,
-        )
-        self.session.add(row)
-        self.session.flush()
-        ticket_row = self.session.get(TicketRow, ticket.id)
-        assert ticket_row is not None
-        ticket_row.guest_id = row.id
-        ticket_row.kiosk_id = kiosk_id
 
     def set_kiosk(self, ticket: Ticket, kiosk_id: str) -> None:
         ticket_row = self.session.get(TicketRow, ticket.id)

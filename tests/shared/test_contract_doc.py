@@ -9,14 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from shared import contract
+from shared import contract, kiosk_requests
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "mqtt.md"
 TOPIC_HEADER = ("topic", "producer", "consumers", "retained", "example")
 CODE_HEADER = ("code", "raised by", "meaning")
-RAISED = re.compile(r"(?:PayloadError|QueueError)\(\s*\"(\w+)\"")
-SOURCES = {"contract": ROOT / "shared" / "contract.py", "domain": ROOT / "shared" / "domain.py"}
+# A code is raised as PayloadError("code", ...) / QueueError("code", ...), or answered directly
+# with error_answer(request_id, "code", ...).
+RAISED = re.compile(r"(?:(?:PayloadError|QueueError)\(\s*|error_answer\(\s*[\w.]+,\s*)\"(\w+)\"")
+SOURCES = {
+    "contract": ROOT / "shared" / "contract.py",
+    "kiosk_requests": ROOT / "shared" / "kiosk_requests.py",
+    "domain": ROOT / "shared" / "domain.py",
+    "hub": ROOT / "broker" / "hub.py",
+}
 
 
 def split_row(line: str) -> tuple[str, ...]:
@@ -116,7 +123,7 @@ def test_error_code_table_equals_the_codes_raised() -> None:
 
 def test_doc_names_every_command_word_and_action() -> None:
     text = DOC.read_text(encoding="utf-8")
-    for word in (*contract.PLAIN_WORDS, *contract.JSON_ACTIONS, *contract.ID_TYPES):
+    for word in (*contract.PLAIN_WORDS, *contract.JSON_ACTIONS, *kiosk_requests.ID_TYPES):
         assert f"`{word}`" in text, f"{word!r} is not mentioned in docs/mqtt.md"
 
 

@@ -1,0 +1,68 @@
+"""The kiosk's MQTT hub client against a real Mosquitto and hub."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.hub_client import MqttHubClient
+from kiosk.ports import HubError
+from shared.config import Settings
+from tests.broker.test_hub_commands import GUEST
+from tests.support import Broker, Probe, wait_until
+
+
+def _client(broker: Broker, tmp_path, **kwargs) -> MqttHubClient:
+    client = MqttHubClient(Settings(mqtt_url=broker.url, data_dir=tmp_path), "k1", **kwargs)
+    client.start()
+    wait_until(lambda: client.connected, 5, "the kiosk's connection")
+    return client
+
+
+def test_issue_and_lookup_through_the_hub(broker, hub, tmp_path) -> None:
+    client = _client(broker, tmp_path)
+    try:
+        ticket = client.issue("req-1", "A", GUEST)
+        assert (ticket.code, ticket.ahead, ticket.service_name) == ("A-001", 0, "Konsultasi Statistik")
+        assert ticket.issued_at.utcoffset().total_seconds() == 7 * 3600
+        again = client.issue("req-1", "A", GUEST)  # a retry: the same ticket, not a new one
+        assert again == ticket
+        found = client.lookup("look-1", id_number="1808014101900001")
+        assert found is not None and found.masked["name"] == "S*** A*****"
+        returning = client.issue("req-2", "A", {"ref": found.ref, "purpose": "Data PDRB", "consent": True})
+        assert returning.code == "A-002"
+        assert client.lookup("look-2", email="nobody@example.id") is None
+        with pytest.raises(HubError) as refused:
+            client.issue("req-3", "Z", GUEST)
+        assert refused.value.code == "unknown_service"
+    finally:
+        client.stop()
+
+
+def test_a_hub_that_is_down_gives_a_timeout_and_the_retry_is_applied_once(
+    broker, hub_factory, sqlite_url, tmp_path
+) -> None:
+    hub = hub_factory(sqlite_url)
+    client = _client(broker, tmp_path, attempt_timeout=0.3, total_timeout=1.0)
+    try:
+        hub.stop()
+        with pytest.raises(HubError) as timed_out:
+            client.issue("req-9", "A", GUEST)
+        assert timed_out.value.code == "timeout"
+        hub.start()  # the hub's persistent session got the request(s) sent while it was down
+        client.total_timeout = 15
+        assert client.issue("req-9", "A", GUEST).code == "A-001"
+        assert client.issue("req-10", "A", GUEST).code == "A-002"  # req-9 took one number only
+    finally:
+        client.stop()
+
+
+def test_the_printer_state_is_retained_for_staff(broker, hub, probe: Probe, tmp_path) -> None:
+    client = _client(broker, tmp_path)
+    try:
+        client.report_printer("paper_out", pending_reprint="A-007")
+        status = probe.wait_for("kiosk/k1/status", lambda p: p["printer"] == "paper_out")
+        assert status["pending_reprint"] == "A-007"
+        client.report_printer(None)
+        assert probe.wait_for("kiosk/k1/status", lambda p: p["printer"] == "ready")["pending_reprint"] is None
+    finally:
+        client.stop()
