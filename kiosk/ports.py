@@ -50,8 +50,9 @@ class HubPort(Protocol):
         """A returning visitor by ID number or email; ``None`` when not found. Raises ``HubError``."""
         ...
 
-    def report_printer(self, problem: str | None) -> None:
-        """Tell staff (``alert/kiosk``) the printer has a problem, or that it is fixed (``None``)."""
+    def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
+        """Tell staff (retained ``kiosk/{id}/status``) the printer has a problem, or that it is
+        fixed (``None``), and which issued ticket still waits for its reprint."""
         ...
 
 
