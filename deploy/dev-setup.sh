@@ -7,10 +7,13 @@ cd "$(dirname "$0")/.."
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
+# mosquitto: the broker; espeak-ng + alsa-utils: the display's voice; libgl1/libegl1/mesa: Kivy's
+# windows (also offscreen in tests); zbar-tools: tests read the printed QR back.
+wanted=(mosquitto mosquitto-clients python3-venv espeak-ng alsa-utils libgl1 libegl1 libgl1-mesa-dri zbar-tools)
 missing=()
-[ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || missing+=(mosquitto)
-command -v mosquitto_pub >/dev/null || missing+=(mosquitto-clients)
-python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "dev-setup: installing ${missing[*]}"
     "${sudo_cmd[@]}" apt-get update -q

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from shared.config import ConfigError, Settings, load_settings
 
@@ -49,6 +50,17 @@ def cmd_up(args: argparse.Namespace) -> int:
     return run_lobby(_settings(args), args.config)
 
 
+def _app(module: str) -> Callable[[argparse.Namespace], int]:
+    """A Kivy app's own ``main(argv)``, imported only when asked for (Kivy is slow to import)."""
+
+    def run(args: argparse.Namespace) -> int:
+        main_of_app = importlib.import_module(module).main
+        extra = ["--config", args.config] if args.config else []
+        return int(main_of_app([*extra, *args.app_args]) or 0)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="antre", description="Antre: queue, guestbook and service standard."
@@ -67,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     broker.add_argument("--host", default="127.0.0.1", help="listen address (default: loopback only)")
     broker.set_defaults(func=cmd_broker)
 
+    for name, module, text in (
+        ("kiosk", "kiosk.app", "run the touch kiosk (guestbook and tickets)"),
+        ("display", "display.app", "run the wall display (calls, voice)"),
+    ):
+        # The app parses its own options (``antre kiosk --help``): main() hands over the rest.
+        app = sub.add_parser(name, help=text, add_help=False)
+        app.set_defaults(func=_app(module), app_args=[])
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
@@ -74,7 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command not in ("kiosk", "display"):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.app_args = rest
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
