@@ -247,7 +247,8 @@ def start_mosquitto(workdir: Path, stack: contextlib.ExitStack) -> int:
 
 
 def write_hub_config(path: Path) -> Path:
-    lines = [f'site = "{SITE}"', "", "[[services]]", f'prefix = "{SERVICE}"', 'name = "Konsultasi Statistik"']
+    lines = [f'site = "{SITE}"', "", "[hub]", f'staff_api = "127.0.0.1:{free_port()}"']
+    lines += ["", "[[services]]", f'prefix = "{SERVICE}"', 'name = "Konsultasi Statistik"']
     for desk in DESKS:
         lines += ["", "[[desks]]", f'id = "{desk}"', f'name = "Meja {desk}"', f'services = ["{SERVICE}"]']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

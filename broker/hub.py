@@ -51,7 +51,7 @@ class Hub:
         self.service_names = {s.prefix: s.name for s in settings.services}
         self._day: date | None = None
 
-    def _rules(self, repo: SqlQueueRepository) -> QueueRules:
+    def rules(self, repo: SqlQueueRepository) -> QueueRules:
         return QueueRules(repo, self.settings.services, self.settings.desks, self.settings.tz, self.clock)
 
     def _topic(self, key: str, **params: str) -> str:
@@ -119,10 +119,10 @@ class Hub:
                 if stored is not None:
                     log.info("%s: repeated request %s answered from the record", source, request_id)
                     return [*out, _answer(reply_to, stored)]
-                outcome: Outcome = apply(session, self._rules(repo))
+                outcome: Outcome = apply(session, self.rules(repo))
                 answer = {"request_id": request_id, "ok": True, **outcome.answer}
                 repo.remember_answer(source, request_id, answer, self.clock())
-                out += self._state_publications(repo, outcome)
+                out += self.state_publications(repo, outcome)
         except SQLAlchemyError:
             # Not stored: the sender retries with the same request_id once the database is back.
             log.exception("%s: request %s failed in the database", source, request_id)
@@ -150,7 +150,7 @@ class Hub:
         with write_transaction(self.engine) as session:
             repo = SqlQueueRepository(session)
             outcome = Outcome(answer={}, desks=set(self.desk_names), services=set(self.service_names))
-            out += self._state_publications(repo, outcome)
+            out += self.state_publications(repo, outcome)
         return out
 
     def _roll_day_if_needed(self) -> list[Publication]:
@@ -160,17 +160,17 @@ class Hub:
             return []
         with write_transaction(self.engine) as session:
             repo = SqlQueueRepository(session)
-            desks, services = self._rules(repo).expire_stale()
+            desks, services = self.rules(repo).expire_stale()
             outcome = Outcome(
                 answer={}, desks=desks & set(self.desk_names), services=services & set(self.service_names)
             )
-            out = self._state_publications(repo, outcome)
+            out = self.state_publications(repo, outcome)
         self._day = today
         if desks or services:
             log.info("new business day %s: expired tickets of earlier days", today)
         return out
 
-    def _state_publications(self, repo: SqlQueueRepository, outcome: Outcome) -> list[Publication]:
+    def state_publications(self, repo: SqlQueueRepository, outcome: Outcome) -> list[Publication]:
         out: list[Publication] = []
         now = self.clock()
         for call in outcome.calls:

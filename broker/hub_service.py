@@ -12,9 +12,12 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from broker.hub import Hub, Publication
-from shared.config import Settings
+from broker.staff import StaffDesk, StaffResult
+from broker.staff_api import StaffApi
+from shared.config import ConfigError, Settings
 from shared.db import make_engine, upgrade
 from shared.mqtt import MqttBus
 
@@ -37,6 +40,25 @@ class HubService:
         self.bus.on("kiosk_request", self._queue_kiosk)
         self.bus.on("counter_cmd", self._queue_counter)
         self.bus.on_connected(lambda: self.jobs.put(self.hub.snapshot))
+        self.staff = StaffDesk(self.hub)
+        host, port = staff_api_address(settings)
+        self.staff_api = StaffApi(self.staff, self.submit, host, port)
+
+    def submit(self, call: Callable[[], StaffResult]) -> Future[StaffResult]:
+        """Run ``call`` on the worker thread (the one writer); its publications are sent after."""
+        future: Future[StaffResult] = Future()
+
+        def job() -> list[Publication]:
+            try:
+                result = call()
+            except Exception as exc:
+                future.set_exception(exc)
+                raise
+            future.set_result(result)
+            return result.publications
+
+        self.jobs.put(job)
+        return future
 
     def _queue_kiosk(self, params: dict[str, str], payload: bytes) -> None:
         self.jobs.put(lambda: self.hub.kiosk_request(params["kiosk_id"], payload))
@@ -46,7 +68,10 @@ class HubService:
 
     def run(self, stop: threading.Event) -> None:
         """Serve until ``stop`` is set."""
+        self.staff.sync_officers(list(self.settings.raw.get("officers", [])))
         self.bus.start()
+        self.staff_api.start()
+        log.info("staff API on http://%s:%d", *self.staff_api.server.server_address[:2])
         watcher = threading.Thread(target=lambda: (stop.wait(), self.jobs.put(_STOP)), daemon=True)
         watcher.start()
         try:
@@ -56,6 +81,7 @@ class HubService:
                     break
                 self._apply(job)
         finally:
+            self.staff_api.stop()
             self.bus.stop()
             self.hub.engine.dispose()
 
@@ -69,6 +95,15 @@ class HubService:
             return
         for item in publications:
             self.bus.publish(item.topic, item.payload, retain=item.retain)
+
+
+def staff_api_address(settings: Settings) -> tuple[str, int]:
+    """``[hub] staff_api = "host:port"`` (default loopback, port 8742)."""
+    value = str(settings.section("hub").get("staff_api", "127.0.0.1:8742"))
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f'[hub] staff_api must be "host:port", got {value!r}')
+    return host, int(port)
 
 
 def serve(settings: Settings) -> int:

@@ -101,6 +101,7 @@ class TicketEventRow(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     action: Mapped[str] = mapped_column(String(32))
     desk: Mapped[str | None] = mapped_column(String(16))
+    officer_id: Mapped[str | None] = mapped_column(String(32))  # who was signed in at the desk
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -119,6 +120,7 @@ class DeskRow(Base):
     status: Mapped[str] = mapped_column(String(10))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    officer_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class ProcessedRequestRow(Base):
@@ -142,3 +144,26 @@ class GuestLookupRow(Base):
     guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id", ondelete="CASCADE"))
     kiosk_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class OfficerRow(Base):
+    """An officer who may sign in at a desk. The PIN is stored as a salted PBKDF2 hash only."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffSessionRow(Base):
+    """A signed-in officer at a desk. Only the token's hash is stored."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    officer_id: Mapped[str] = mapped_column(ForeignKey("officers.id"))
+    desk: Mapped[str] = mapped_column(String(16), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -119,7 +119,12 @@ class SqlQueueRepository:
         row.since = state.since
 
     def record_event(self, ticket: Ticket, action: str, desk: str | None, at: datetime) -> None:
-        self.session.add(TicketEventRow(ticket_id=ticket.id, action=action, desk=desk, at=at))
+        # The officer signed in at the desk is kept with each step: reports count per officer.
+        desk_row = self.session.get(DeskRow, desk) if desk else None
+        officer = desk_row.officer_id if desk_row else None
+        self.session.add(
+            TicketEventRow(ticket_id=ticket.id, action=action, desk=desk, officer_id=officer, at=at)
+        )
 
     def expire_before(self, day: date, at: datetime) -> tuple[set[str], set[str]]:
         active = [str(s) for s in ACTIVE_STATUSES]

@@ -230,6 +230,10 @@ def fresh_retained(port: int, suffixes: list[str], timeout: float = 3) -> dict[s
 
 SITE_TOML = """
 site = "pst"
+
+[hub]
+staff_api = "127.0.0.1:{staff_port}"
+
 office_name = "BPS Kabupaten Tulang Bawang"
 timezone = "Asia/Jakarta"
 
@@ -245,11 +249,13 @@ name = "Perpustakaan"
 """
 
 
-def site_config(path: Path, desks: int = 8) -> Path:
+def site_config(path: Path, desks: int = 8, staff_port: int | None = None, extra: str = "") -> Path:
+    """The test site: services A and B, ``desks`` desks, the staff API on ``staff_port``."""
     rows = "\n".join(
         f'[[desks]]\nid = "{n}"\nname = "Meja {n}"\nservices = ["A", "B"]\n' for n in range(1, desks + 1)
     )
-    path.write_text(SITE_TOML.format(desks=rows), encoding="utf-8")
+    text = SITE_TOML.format(desks=rows, staff_port=staff_port or free_port()) + extra
+    path.write_text(text, encoding="utf-8")
     return path
 
 

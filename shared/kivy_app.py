@@ -1,0 +1,138 @@
+"""Small Kivy helpers every Antre app (kiosk, wall display, counter) shares.
+
+Kivy reads its environment when it is first imported and creates the window when
+``kivy.core.window`` is first imported, so the order matters:
+
+1. ``prepare_environment()`` before anything imports kivy (no command-line parsing by Kivy, log
+   records through Python's ``logging`` at WARNING and up, no log files in the Kivy home);
+2. ``configure_window(size, fullscreen)`` before the window exists;
+3. ``App.run()``; ``schedule_screenshot(app, path)`` writes a PNG of the window after a few drawn
+   frames and stops the app (``--screenshot PATH``);
+4. results from other threads (MQTT, printer) reach widgets only through ``call_on_main``.
+
+Kivy is imported inside the functions only: the domain never pulls it in through this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Provider probes Kivy runs on Linux; on a machine without them they log a traceback each start.
+_QUIET_PROBES = ("Input: MTDev", "Input: ProbeSysfs", "Input: HIDInput", "Input: LinuxWacom")
+
+
+class _DropProviderProbes(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not (message.startswith(_QUIET_PROBES) and "not supported" in message)
+
+
+def prepare_environment(kivy_home: str | Path | None = None, level: int = logging.WARNING) -> None:
+    """Set Kivy's environment; call before kivy is imported. Values already set by the caller win."""
+    if "kivy" in sys.modules:
+        logging.getLogger(__name__).warning("kivy was imported before prepare_environment()")
+    os.environ.setdefault("KIVY_NO_ARGS", "1")  # our argparse owns the command line
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # no stderr redirection, no own handlers
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_NO_CONFIG", "1")  # Kivy's config.ini would override ours
+    if kivy_home is not None:
+        os.environ["KIVY_HOME"] = str(kivy_home)
+    kivy_log = logging.getLogger("kivy")
+    kivy_log.setLevel(level)
+    if not any(isinstance(f, _DropProviderProbes) for f in kivy_log.filters):
+        kivy_log.addFilter(_DropProviderProbes())
+
+
+@dataclass(frozen=True)
+class WindowArgs:
+    size: tuple[int, int] | None = None
+    fullscreen: bool = False
+    screenshot: Path | None = None
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1080x1920"`` -> ``(1080, 1920)``."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"size must look like 1280x800, got {text!r}") from exc
+    if width < 200 or height < 200:
+        raise argparse.ArgumentTypeError(f"size is too small: {text!r}")
+    return width, height
+
+
+def add_window_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--size", type=parse_size, metavar="WxH", help="window size, e.g. 1080x1920")
+    parser.add_argument("--fullscreen", action="store_true", help="fill the screen (a kiosk, a wall TV)")
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PATH", help="write a PNG of the first screen there, then exit"
+    )
+
+
+def window_args(args: argparse.Namespace) -> WindowArgs:
+    return WindowArgs(size=args.size, fullscreen=args.fullscreen, screenshot=args.screenshot)
+
+
+def configure_window(size: tuple[int, int] | None = None, fullscreen: bool = False) -> None:
+    """Window size and mode; call after ``prepare_environment`` and before the window exists."""
+    if "kivy.core.window" in sys.modules:
+        raise RuntimeError("configure_window() must run before kivy.core.window is imported")
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")  # a kiosk keyboard's Esc must not quit the app
+    Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots on right-click
+    if size is not None:
+        Config.set("graphics", "width", str(size[0]))
+        Config.set("graphics", "height", str(size[1]))
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "resizable", "1")
+
+
+def save_window_png(path: str | Path) -> Path:
+    """Write what the window shows now as a PNG at exactly ``path``."""
+    from kivy.core.window import Window
+
+    target = Path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Window.screenshot numbers its files (name0001.png); write that, then move it into place.
+    written = Window.screenshot(name=str(target.with_name(f".{target.stem}.png")))
+    if not written:
+        raise RuntimeError(f"the window could not be saved to {target}")
+    os.replace(written, target)
+    return target
+
+
+def schedule_screenshot(app: Any, path: str | Path, frames: int = 3) -> None:
+    """After ``frames`` drawn frames, save the window to ``path`` and stop ``app``."""
+    from kivy.clock import Clock
+
+    remaining = [frames]
+
+    def on_frame(_dt: float) -> bool:
+        remaining[0] -= 1
+        if remaining[0] > 0:
+            return True
+        save_window_png(path)
+        app.stop()
+        return False
+
+    Clock.schedule_interval(on_frame, 0)
+
+
+def call_on_main(callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run ``callback(*args, **kwargs)`` on Kivy's main thread at the next frame; safe from any thread."""
+    from kivy.clock import Clock
+
+    Clock.schedule_once(lambda _dt: callback(*args, **kwargs), 0)
+
+
+def post_to_main(job: Callable[[], Any]) -> None:
+    """``call_on_main`` for a callable without arguments (what view-models take as ``post``)."""
+    call_on_main(job)
