@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from broker.timing_service import TimingService
 from shared import contract, kiosk_requests
 from shared.config import Settings
 from shared.contract import PayloadError
@@ -50,6 +51,7 @@ class Hub:
         self.desk_names = {d.id: d.name for d in settings.desks}
         self.service_names = {s.prefix: s.name for s in settings.services}
         self._day: date | None = None
+        self.timing = TimingService(settings, clock)
 
     def rules(self, repo: SqlQueueRepository) -> QueueRules:
         return QueueRules(repo, self.settings.services, self.settings.desks, self.settings.tz, self.clock)
@@ -120,6 +122,7 @@ class Hub:
                     log.info("%s: repeated request %s answered from the record", source, request_id)
                     return [*out, _answer(reply_to, stored)]
                 outcome: Outcome = apply(session, self.rules(repo))
+                self.timing.resync(session)
                 answer = {"request_id": request_id, "ok": True, **outcome.answer}
                 repo.remember_answer(source, request_id, answer, self.clock())
                 out += self.state_publications(repo, outcome)
@@ -144,6 +147,11 @@ class Hub:
 
     # --- state ---------------------------------------------------------------------------------
 
+    def timing_tick(self) -> list[Publication]:
+        """Advance the 10-minute clocks; the ``alert/sla`` messages of levels newly reached."""
+        out = self._roll_day_if_needed()
+        return out + [Publication(t, payload) for t, payload in self.timing.tick(self.engine)]
+
     def snapshot(self) -> list[Publication]:
         """Every retained state, as it is in the database now (sent on each (re)connect)."""
         out = self._roll_day_if_needed()
@@ -165,6 +173,7 @@ class Hub:
                 answer={}, desks=desks & set(self.desk_names), services=services & set(self.service_names)
             )
             out = self.state_publications(repo, outcome)
+            self.timing.load_day(session, today)
         self._day = today
         if desks or services:
             log.info("new business day %s: expired tickets of earlier days", today)

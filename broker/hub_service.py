@@ -24,6 +24,7 @@ from shared.mqtt import MqttBus
 log = logging.getLogger(__name__)
 
 Job = Callable[[], list[Publication]]
+TICK_S = 0.25
 _STOP: Job = lambda: []  # noqa: E731 - a sentinel the worker recognises by identity
 
 
@@ -74,6 +75,7 @@ class HubService:
         log.info("staff API on http://%s:%d", *self.staff_api.server.server_address[:2])
         watcher = threading.Thread(target=lambda: (stop.wait(), self.jobs.put(_STOP)), daemon=True)
         watcher.start()
+        threading.Thread(target=self._tick_timing, args=(stop,), name="timing", daemon=True).start()
         try:
             while True:
                 job = self.jobs.get()
@@ -84,6 +86,12 @@ class HubService:
             self.staff_api.stop()
             self.bus.stop()
             self.hub.engine.dispose()
+
+    def _tick_timing(self, stop: threading.Event) -> None:
+        # A few times a second: an alert follows its moment within TICK_S plus the queue's delay.
+        while not stop.wait(TICK_S):
+            if self.jobs.qsize() < 100:  # under a burst, commands first; the clocks keep counting
+                self.jobs.put(self.hub.timing_tick)
 
     def _apply(self, job: Job) -> None:
         try:

@@ -319,6 +319,11 @@ def kiosk_status(kiosk: str, printer: str, pending_reprint: str | None, at: date
     return {"kiosk": kiosk, "printer": printer, "pending_reprint": pending_reprint, "at": iso(at)}
 
 
+def sla_alert(ticket: str, service: str, level: str, clock_s: float, at: datetime) -> dict[str, Any]:
+    """A waiting visitor's 10-minute clock reached ``warning`` or ``breach`` (``clock_s`` seconds)."""
+    return {"ticket": ticket, "service": service, "level": level, "clock_s": round(clock_s), "at": iso(at)}
+
+
 def error_answer(request_id: str | None, code: str, message: str) -> dict[str, Any]:
     return {"request_id": request_id, "error": {"code": code, "message": message}}
 

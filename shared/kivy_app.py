@@ -24,14 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Provider probes Kivy runs on Linux; on a machine without them they log a traceback each start.
-_QUIET_PROBES = ("Input: MTDev", "Input: ProbeSysfs", "Input: HIDInput", "Input: LinuxWacom")
+# Optional providers Kivy probes on Linux; where one is missing it logs a traceback at each start.
+# (X11's cut buffer needs xclip or xsel: a kiosk has no use for copy and paste.)
+_QUIET_PROBES = (
+    "Input: MTDev is not supported",
+    "Input: ProbeSysfs is not supported",
+    "Input: HIDInput is not supported",
+    "Input: LinuxWacom is not supported",
+    "Cutbuffer: Unable to find any valuable Cutbuffer provider",
+)
 
 
 class _DropProviderProbes(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = str(record.msg)
-        return not (message.startswith(_QUIET_PROBES) and "not supported" in message)
+        return not str(record.msg).startswith(_QUIET_PROBES)
 
 
 def prepare_environment(kivy_home: str | Path | None = None, level: int = logging.WARNING) -> None:
@@ -42,6 +48,7 @@ def prepare_environment(kivy_home: str | Path | None = None, level: int = loggin
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # no stderr redirection, no own handlers
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONFIG", "1")  # Kivy's config.ini would override ours
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")  # not xclip/xsel, which a kiosk does not have
     if kivy_home is not None:
         os.environ["KIVY_HOME"] = str(kivy_home)
     kivy_log = logging.getLogger("kivy")

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -167,3 +168,27 @@ class StaffSessionRow(Base):
     desk: Mapped[str] = mapped_column(String(16), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QueuePassRow(Base):
+    """One ticket's stay in one service queue: from entering it (issue or transfer in) to leaving
+    it (done, no-show, transfer out, expired). The 10-minute clock is kept per pass."""
+
+    __tablename__ = "queue_passes"
+    __table_args__ = (Index("ix_queue_passes_queue", "business_day", "service", "issued_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    service: Mapped[str] = mapped_column(String(3))
+    business_day: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the ticket's: its place in the queue
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    left_how: Mapped[str | None] = mapped_column(String(10))  # done, noshow, transfer, expired
+    desk: Mapped[str | None] = mapped_column(String(16))  # the desk that called it
+    clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_s: Mapped[float | None] = mapped_column(Float)  # the standard's wait, at the call
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

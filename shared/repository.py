@@ -18,6 +18,7 @@ from shared.models import (
     TicketEventRow,
     TicketRow,
 )
+from shared.pass_log import PassLog
 
 _TICKET_FIELDS = (
     "code",
@@ -125,6 +126,7 @@ class SqlQueueRepository:
         self.session.add(
             TicketEventRow(ticket_id=ticket.id, action=action, desk=desk, officer_id=officer, at=at)
         )
+        PassLog(self.session).on_event(ticket, action, desk, at)
 
     def expire_before(self, day: date, at: datetime) -> tuple[set[str], set[str]]:
         active = [str(s) for s in ACTIVE_STATUSES]
@@ -135,6 +137,7 @@ class SqlQueueRepository:
         if not rows:
             return set(), set()
         ids = [row.id for row in rows]
+        PassLog(self.session).expire(ids, at)
         self.session.execute(
             update(TicketRow)
             .where(TicketRow.id.in_(ids))
