@@ -148,9 +148,32 @@ class Hub:
     # --- state ---------------------------------------------------------------------------------
 
     def timing_tick(self) -> list[Publication]:
-        """Advance the 10-minute clocks; the ``alert/sla`` messages of levels newly reached."""
+        """Advance the 10-minute clocks: ``alert/sla`` for each level newly reached, and the queue
+        states that now show it."""
         out = self._roll_day_if_needed()
-        return out + [Publication(t, payload) for t, payload in self.timing.tick(self.engine)]
+        alerts, wall = self.timing.advance()
+        if not alerts:
+            return out
+        local = wall.astimezone(self.settings.tz)
+        with write_transaction(self.engine) as session:
+            self.timing.record(session, alerts, wall)
+            for alert in alerts:
+                payload = contract.sla_alert(alert.code, alert.service, alert.level, alert.clock_s, local)
+                out.append(Publication(self._topic("sla_alert"), contract.encode(payload)))
+            changed = Outcome(answer={}, services={alert.service for alert in alerts})
+            out += self.state_publications(SqlQueueRepository(session), changed)
+        return out
+        with write_transaction(self.engine) as session:
+            alerts = self.timing.tick(session)
+            if not alerts:
+                return out
+            for alert, at in alerts:
+                payload = contract.sla_alert(alert.code, alert.service, alert.level, alert.clock_s,
+                                             at.astimezone(self.settings.tz))  # fmt: skip
+                out.append(Publication(self._topic("sla_alert"), contract.encode(payload)))
+            changed = Outcome(answer={}, services={alert.service for alert, _at in alerts})
+            out += self.state_publications(SqlQueueRepository(session), changed)
+        return out
 
     def snapshot(self) -> list[Publication]:
         """Every retained state, as it is in the database now (sent on each (re)connect)."""
@@ -195,13 +218,24 @@ class Hub:
             out.append(Publication(self._topic("call_event"), contract.encode(payload)))
         for desk in sorted(outcome.desks):
             out.append(self._desk_publication(repo, desk))
-        day = now.astimezone(self.settings.tz).date()
+        tz = self.settings.tz
+        day = now.astimezone(tz).date()
         for service in sorted(outcome.services):
             if service not in self.service_names:
                 continue
             head, count = repo.waiting_head(service, day, contract.QUEUE_STATE_HEAD)
+            clocks = [
+                contract.waiting_clock(e.code, e.issued_at.astimezone(tz), e.clock_started_at and
+                                       e.clock_started_at.astimezone(tz), e.level)
+                for e in head
+            ]  # fmt: skip
             payload = contract.queue_state(
-                service, self.service_names[service], head, now.astimezone(self.settings.tz), count
+                service,
+                self.service_names[service],
+                [e.code for e in head],
+                now.astimezone(tz),
+                count,
+                clocks,
             )
             out.append(
                 Publication(self._topic("queue_state", service=service), contract.encode(payload), True)

@@ -17,12 +17,10 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from shared import contract
 from shared.config import Settings
-from shared.db import write_transaction
 from shared.models import QueuePassRow
 from shared.pass_log import TOUCHED
-from shared.timing import OpeningHours, PassView, SlaLimits, SlaTracker
+from shared.timing import OpeningHours, PassView, SlaAlert, SlaLimits, SlaTracker
 
 log = logging.getLogger(__name__)
 
@@ -122,24 +120,18 @@ class TimingService:
 
     # --- the periodic pass ---------------------------------------------------------------------
 
-    def tick(self, engine: object) -> list[tuple[str, bytes]]:
-        """Advance the clocks; store and return the ``alert/sla`` messages of new levels."""
-        wall, mono = self.clock(), self.mono()
-        alerts = self.tracker.tick(wall, mono)
-        if not alerts:
-            return []
-        out: list[tuple[str, bytes]] = []
-        with write_transaction(engine) as session:  # type: ignore[arg-type]
-            for alert in alerts:
-                row = session.get(QueuePassRow, alert.pass_id)
-                if row is not None:
-                    if alert.level == "warning" and row.warned_at is None:
-                        row.warned_at = wall
-                    if alert.level == "breach" and row.breached_at is None:
-                        row.breached_at = wall
-                local = wall.astimezone(self.settings.tz)
-                payload = contract.sla_alert(alert.code, alert.service, alert.level, alert.clock_s, local)
-                topic_name = contract.topic(self.settings.site, "sla_alert")
-                out.append((topic_name, contract.encode(payload)))
-                log.info("SLA %s for %s (%s): %.0f s", alert.level, alert.code, alert.service, alert.clock_s)
-        return out
+    def advance(self) -> tuple[list[SlaAlert], datetime]:
+        """Advance the clocks (no I/O); the levels newly reached, and the wall time they were."""
+        wall = self.clock()
+        return self.tracker.tick(wall, self.mono()), wall
+
+    def record(self, session: Session, alerts: list[SlaAlert], wall: datetime) -> None:
+        """Store when each level was reached (once: a restarted hub does not alert again)."""
+        for alert in alerts:
+            row = session.get(QueuePassRow, alert.pass_id)
+            if row is not None:
+                if alert.level == "warning" and row.warned_at is None:
+                    row.warned_at = wall
+                if alert.level == "breach" and row.breached_at is None:
+                    row.breached_at = wall
+            log.info("SLA %s for %s (%s): %.0f s", alert.level, alert.code, alert.service, alert.clock_s)

@@ -162,6 +162,20 @@ TOPICS: tuple[TopicSpec, ...] = (
                 "name": "Konsultasi Statistik",
                 "waiting": ["A-003", "A-004"],
                 "count": 2,
+                "clocks": [
+                    {
+                        "ticket": "A-003",
+                        "issued_at": "2026-11-24T09:01:40+07:00",
+                        "clock_started_at": "2026-11-24T09:06:12+07:00",
+                        "level": "warning",
+                    },
+                    {
+                        "ticket": "A-004",
+                        "issued_at": "2026-11-24T09:03:05+07:00",
+                        "clock_started_at": None,
+                        "level": None,
+                    },
+                ],
                 "updated_at": _AT,
             }
         ),
@@ -342,15 +356,35 @@ def desk_state(
 
 
 def queue_state(
-    service: str, name: str, waiting: list[str], at: datetime, count: int | None = None
+    service: str,
+    name: str,
+    waiting: list[str],
+    at: datetime,
+    count: int | None = None,
+    clocks: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """``waiting`` is the head of the queue (at most ``QUEUE_STATE_HEAD`` codes); ``count`` all."""
+    """``waiting`` is the head of the queue (at most ``QUEUE_STATE_HEAD`` codes); ``count`` all;
+    ``clocks`` the 10-minute clock of each code in ``waiting``, in the same order."""
     return {
         "service": service,
         "name": name,
         "waiting": waiting[:QUEUE_STATE_HEAD],
         "count": len(waiting) if count is None else count,
+        "clocks": (clocks or [])[:QUEUE_STATE_HEAD],
         "updated_at": iso(at),
+    }
+
+
+def waiting_clock(
+    ticket: str, issued_at: datetime, clock_started_at: datetime | None, level: str | None
+) -> dict[str, Any]:
+    """One waiting visitor's clock: ``clock_started_at`` is null until the visitor before them has
+    finished; ``level`` is the highest reached (null, ``warning``, ``breach``)."""
+    return {
+        "ticket": ticket,
+        "issued_at": iso(issued_at),
+        "clock_started_at": iso(clock_started_at) if clock_started_at else None,
+        "level": level,
     }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from shared.domain import ACTIVE_STATUSES, DeskState, DeskStatus, Ticket, TicketStatus
@@ -15,10 +16,20 @@ from shared.models import (
     DailySequenceRow,
     DeskRow,
     ProcessedRequestRow,
+    QueuePassRow,
     TicketEventRow,
     TicketRow,
 )
 from shared.pass_log import PassLog
+
+
+@dataclass(frozen=True)
+class WaitingEntry:
+    code: str
+    issued_at: datetime
+    clock_started_at: datetime | None
+    level: str | None  # the highest 10-minute-standard level reached: None, "warning", "breach"
+
 
 _TICKET_FIELDS = (
     "code",
@@ -169,13 +180,31 @@ class SqlQueueRepository:
             )
         )
 
-    def waiting_head(self, service: str, day: date, limit: int) -> tuple[list[str], int]:
-        """The first ``limit`` waiting codes of ``service`` in FIFO order, and how many wait in all."""
+    def waiting_head(self, service: str, day: date, limit: int) -> tuple[list[WaitingEntry], int]:
+        """The first ``limit`` waiting tickets of ``service`` in FIFO order with their 10-minute
+        clocks, and how many wait in all."""
         waiting = (
             TicketRow.business_day == day,
             TicketRow.status == str(TicketStatus.WAITING),
             TicketRow.service == service,
         )
-        head = select(TicketRow.code).where(*waiting).order_by(TicketRow.issued_at, TicketRow.id).limit(limit)
+        open_pass = and_(
+            QueuePassRow.ticket_id == TicketRow.id,
+            QueuePassRow.service == TicketRow.service,
+            QueuePassRow.left_at.is_(None),
+        )
+        head = (
+            select(TicketRow.code, TicketRow.issued_at, QueuePassRow.clock_started_at, QueuePassRow.warned_at,
+                   QueuePassRow.breached_at)
+            .outerjoin(QueuePassRow, open_pass)
+            .where(*waiting)
+            .order_by(TicketRow.issued_at, TicketRow.id)
+            .limit(limit)
+        )  # fmt: skip
+        entries = [
+            WaitingEntry(row.code, row.issued_at, row.clock_started_at,
+                         "breach" if row.breached_at else "warning" if row.warned_at else None)
+            for row in self.session.execute(head)
+        ]  # fmt: skip
         count = select(func.count()).where(*waiting)
-        return list(self.session.scalars(head)), int(self.session.scalar(count) or 0)
+        return entries, int(self.session.scalar(count) or 0)

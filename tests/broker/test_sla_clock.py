@@ -203,3 +203,19 @@ def test_the_timing_pass_publishes_alert_sla(tmp_path: Path) -> None:
         ("A-001", "breach", "A"),
     ]
     assert alerts[0]["at"].endswith("+07:00") and alerts[0]["v"] == 1
+
+
+def test_the_queue_state_shows_each_waiting_clock_and_its_level(tmp_path: Path) -> None:
+    clocks = Clocks(wib(24, 9, 0))
+    hub = make_hub(tmp_path, clocks, desks=1)
+    issue(hub)
+    issue(hub)
+    clocks.advance(480)
+    pubs = hub.timing_tick()
+    state = next(json.loads(p.payload) for p in pubs if p.topic == "antre/pst/queue/A/state")
+    assert state["waiting"] == ["A-001", "A-002"]
+    assert state["clocks"] == [
+        {"ticket": "A-001", "issued_at": "2026-11-24T09:00:00+07:00",
+         "clock_started_at": "2026-11-24T09:00:00+07:00", "level": "warning"},
+        {"ticket": "A-002", "issued_at": "2026-11-24T09:00:00+07:00", "clock_started_at": None, "level": None},
+    ]  # fmt: skip

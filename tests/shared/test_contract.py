@@ -111,7 +111,20 @@ def test_the_builders_give_the_shape_of_the_examples() -> None:
     at = datetime(2026, 11, 24, 9, 15, 2, tzinfo=timezone(timedelta(hours=7)))
     built = {
         "counter_state": contract.desk_state("2", "Meja 2", "called", "A-002", "A", at),
-        "queue_state": contract.queue_state("A", "Konsultasi Statistik", ["A-003", "A-004"], at),
+        "queue_state": contract.queue_state(
+            "A",
+            "Konsultasi Statistik",
+            ["A-003", "A-004"],
+            at,
+            clocks=[
+                contract.waiting_clock(
+                    "A-003", at.replace(minute=1, second=40), at.replace(minute=6, second=12), "warning"
+                ),
+                contract.waiting_clock("A-004", at.replace(minute=3, second=5), None, None),
+            ],
+        ),
+        "sla_alert": contract.sla_alert("A-004", "A", "warning", 480.2, at),
+        "kiosk_status": contract.kiosk_status("k1", "paper_out", "A-007", at),
         "call_event": contract.call_event("7c1e0b", "A-002", "A", "2", "Meja 2", False, at),
     }
     for key, body in built.items():
