@@ -217,5 +217,6 @@ def test_the_queue_state_shows_each_waiting_clock_and_its_level(tmp_path: Path) 
     assert state["clocks"] == [
         {"ticket": "A-001", "issued_at": "2026-11-24T09:00:00+07:00",
          "clock_started_at": "2026-11-24T09:00:00+07:00", "level": "warning"},
-        {"ticket": "A-002", "issued_at": "2026-11-24T09:00:00+07:00", "clock_started_at": None, "level": None},
+        {"ticket": "A-002", "issued_at": "2026-11-24T09:00:00+07:00",
+         "clock_started_at": None, "level": None},
     ]  # fmt: skip
