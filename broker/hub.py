@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from broker.timing_service import TimingService
-from shared import contract, kiosk_requests
+from shared import contract, kiosk_requests, online
 from shared.config import Settings
 from shared.contract import PayloadError
 from shared.db import write_transaction
@@ -52,6 +52,8 @@ class Hub:
         self.service_names = {s.prefix: s.name for s in settings.services}
         self._day: date | None = None
         self.timing = TimingService(settings, clock)
+        self._close_after = online.close_after_from(settings)
+        self._next_auto_close = 0.0  # monotonic time of the next online auto-close pass
 
     def rules(self, repo: SqlQueueRepository) -> QueueRules:
         return QueueRules(repo, self.settings.services, self.settings.desks, self.settings.tz, self.clock)
@@ -151,6 +153,7 @@ class Hub:
         """Advance the 10-minute clocks: ``alert/sla`` for each level newly reached, and the queue
         states that now show it."""
         out = self._roll_day_if_needed()
+        self._auto_close_online()
         alerts, wall = self.timing.advance()
         if not alerts:
             return out
@@ -163,17 +166,19 @@ class Hub:
             changed = Outcome(answer={}, services={alert.service for alert in alerts})
             out += self.state_publications(SqlQueueRepository(session), changed)
         return out
+
+    def _auto_close_online(self) -> None:
+        """Once a minute: close online conversations the visitor left unanswered for 7 days."""
+        mono = self.timing.mono()
+        if mono < self._next_auto_close:
+            return
+        self._next_auto_close = mono + 60
         with write_transaction(self.engine) as session:
-            alerts = self.timing.tick(session)
-            if not alerts:
-                return out
-            for alert, at in alerts:
-                payload = contract.sla_alert(alert.code, alert.service, alert.level, alert.clock_s,
-                                             at.astimezone(self.settings.tz))  # fmt: skip
-                out.append(Publication(self._topic("sla_alert"), contract.encode(payload)))
-            changed = Outcome(answer={}, services={alert.service for alert, _at in alerts})
-            out += self.state_publications(SqlQueueRepository(session), changed)
-        return out
+            closed = online.auto_close(session, self.clock(), self._close_after)
+        if closed:
+            log.info(
+                "online requests closed after %s without a reply: %s", self._close_after, ", ".join(closed)
+            )
 
     def snapshot(self) -> list[Publication]:
         """Every retained state, as it is in the database now (sent on each (re)connect)."""

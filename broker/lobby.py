@@ -36,7 +36,14 @@ def _child(args: list[str], config: str | None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command + args, env=os.environ.copy())
 
 
-def run_lobby(settings: Settings, config: str | None) -> int:
+APPS = {
+    "kiosk": ["kiosk"],
+    "display": ["display"],
+    "counter": ["counter", "--desk", "{desk}"],
+}
+
+
+def run_lobby(settings: Settings, config: str | None, apps: tuple[str, ...] = tuple(APPS)) -> int:
     endpoint = settings.mqtt
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     stop = threading.Event()

@@ -20,19 +20,10 @@ from sqlalchemy.orm import Session
 from shared.config import Settings
 from shared.models import QueuePassRow
 from shared.pass_log import TOUCHED
-from shared.timing import OpeningHours, PassView, SlaAlert, SlaLimits, SlaTracker
+from shared.timing import PassView, SlaAlert, SlaTracker, clock_starts
+from shared.timing_config import opening_hours, sla_limits
 
 log = logging.getLogger(__name__)
-
-
-def limits_from(settings: Settings) -> SlaLimits:
-    section = settings.section("timing")
-    return SlaLimits(float(section.get("warning_s", 480)), float(section.get("breach_s", 600)))
-
-
-def hours_from(settings: Settings) -> OpeningHours:
-    table = settings.section("timing").get("opening_hours")
-    return OpeningHours.from_mapping(settings.tz, table)
 
 
 def _view(row: QueuePassRow) -> PassView:
@@ -55,7 +46,7 @@ class TimingService:
         self.settings = settings
         self.clock = clock
         self.mono = mono
-        self.tracker = SlaTracker(limits_from(settings), hours_from(settings))
+        self.tracker = SlaTracker(sla_limits(settings), opening_hours(settings))
 
     # --- after each command (inside its transaction) -------------------------------------------
 
@@ -73,28 +64,38 @@ class TimingService:
                     self._settle(session, candidate, wall, mono)
 
     def load_day(self, session: Session, day: date) -> None:
-        """At start: every clock of the day's open passes, from what the database holds."""
+        """At start (or a new day): every clock of the day, from what the database holds. One
+        query for the whole day, then the pure rule per queue: a long queue costs no more than
+        reading it."""
         self.tracker.running.clear()
-        rows = session.scalars(
-            select(QueuePassRow).where(
-                QueuePassRow.business_day == day,
-                QueuePassRow.left_at.is_(None),
-                QueuePassRow.called_at.is_(None),
-            )
-        ).all()
-        wall, mono = self.clock(), self.mono()
+        rows = session.scalars(select(QueuePassRow).where(QueuePassRow.business_day == day)).all()
+        by_service: dict[str, list[QueuePassRow]] = {}
         for row in rows:
-            self._settle(session, row, wall, mono)
+            by_service.setdefault(row.service, []).append(row)
+        wall, mono = self.clock(), self.mono()
+        for queue in by_service.values():
+            starts = clock_starts(_view(row) for row in queue)
+            for row in queue:
+                started = starts.get(row.id)
+                if started is None:
+                    continue
+                if row.clock_started_at is None:
+                    row.clock_started_at = started
+                sent = [name for name, at in (("warning", row.warned_at), ("breach", row.breached_at)) if at]
+                self.tracker.start(_view(row), started, wall, mono, sent)
 
     def _neighbour(self, session: Session, row: QueuePassRow, *, after: bool) -> QueuePassRow | None:
         same_queue = and_(QueuePassRow.business_day == row.business_day, QueuePassRow.service == row.service)
         # The queue's own order: issue time, then ticket id (as shared.domain calls them).
         issued, ticket = QueuePassRow.issued_at, QueuePassRow.ticket_id
+        # The plain bound (>= / <=) lets the index narrow the scan before the tie-break.
         if after:
-            order = or_(issued > row.issued_at, and_(issued == row.issued_at, ticket > row.ticket_id))
+            order = and_(issued >= row.issued_at,
+                         or_(issued > row.issued_at, ticket > row.ticket_id))  # fmt: skip
             sort = (issued, ticket)
         else:
-            order = or_(issued < row.issued_at, and_(issued == row.issued_at, ticket < row.ticket_id))
+            order = and_(issued <= row.issued_at,
+                         or_(issued < row.issued_at, ticket < row.ticket_id))  # fmt: skip
             sort = (issued.desc(), ticket.desc())
         return session.scalars(select(QueuePassRow).where(same_queue, order).order_by(*sort).limit(1)).first()
 

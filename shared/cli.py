@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from shared.config import ConfigError, Settings, load_settings
+from shared.online_cli import add_parsers as add_clock_parsers  # argparse only until a command runs
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -45,9 +46,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from broker.lobby import run_lobby
+    from broker.lobby import APPS, run_lobby
 
-    return run_lobby(_settings(args), args.config)
+    apps = tuple(a for a in args.apps.split(",") if a and a != "none")
+    unknown = set(apps) - set(APPS)
+    if unknown:
+        raise ConfigError(f"--apps: unknown {', '.join(sorted(unknown))} (choose from {', '.join(APPS)})")
+    return run_lobby(_settings(args), args.config, apps)
 
 
 def _app(module: str) -> Callable[[argparse.Namespace], int]:
@@ -69,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     up = sub.add_parser("up", help="run the whole lobby on this machine (broker, hub, apps)")
+    up.add_argument(
+        "--apps", default="kiosk,display,counter", help="apps to open, comma-separated, or none (default all)"
+    )
     up.set_defaults(func=cmd_up)
 
     hub = sub.add_parser("hub", help="run the hub: the one writer of queue state")
@@ -82,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, text in (
         ("kiosk", "kiosk.app", "run the touch kiosk (guestbook and tickets)"),
         ("display", "display.app", "run the wall display (calls, voice)"),
+        ("counter", "counter.app", "run an officer's desk app (or --keypad for a USB keypad)"),
     ):
         # The app parses its own options (``antre kiosk --help``): main() hands over the rest.
         app = sub.add_parser(name, help=text, add_help=False)
@@ -90,13 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
+    add_clock_parsers(sub)  # online add/reply/message/close/list/autoclose, sla
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
-    if rest and args.command not in ("kiosk", "display"):
+    if rest and args.command not in ("kiosk", "display", "counter"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.app_args = rest
     try:

@@ -231,9 +231,6 @@ def fresh_retained(port: int, suffixes: list[str], timeout: float = 3) -> dict[s
 SITE_TOML = """
 site = "pst"
 
-[hub]
-staff_api = "127.0.0.1:{staff_port}"
-
 office_name = "BPS Kabupaten Tulang Bawang"
 timezone = "Asia/Jakarta"
 
@@ -246,6 +243,9 @@ prefix = "B"
 name = "Perpustakaan"
 
 {desks}
+
+[hub]
+staff_api = "127.0.0.1:{staff_port}"
 """
 
 

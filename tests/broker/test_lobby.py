@@ -21,7 +21,7 @@ def _up(tmp_path: Path, mqtt_url: str) -> subprocess.Popen[str]:
         site_config(tmp_path / "antre.toml", desks=2), mqtt_url, f"sqlite:///{tmp_path}/a.db", tmp_path
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "up"],
+        [sys.executable, "-m", "shared.cli", "up", "--apps", "none"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
