@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import struct
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,17 +104,39 @@ def configure_window(size: tuple[int, int] | None = None, fullscreen: bool = Fal
     Config.set("graphics", "resizable", "1")
 
 
-def save_window_png(path: str | Path) -> Path:
-    """Write what the window shows now as a PNG at exactly ``path``."""
-    from kivy.core.window import Window
+def encode_png(width: int, height: int, rgba_bottom_up: bytes) -> bytes:
+    """A PNG (8-bit RGB) from OpenGL's RGBA pixels, rows bottom first; the alpha channel is dropped."""
+    rgb = bytearray(width * height * 3)
+    for channel in range(3):
+        rgb[channel::3] = rgba_bottom_up[channel::4]
+    stride = width * 3
+    rows = b"".join(b"\x00" + bytes(rgb[y * stride : (y + 1) * stride]) for y in range(height - 1, -1, -1))
 
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(
+        b"IEND", b""
+    )
+
+
+def save_window_png(path: str | Path) -> Path:
+    """Write what the window shows now as a PNG at exactly ``path`` (atomically).
+
+    Not ``Window.screenshot()``: Kivy 2.3.1 reads packed RGB rows there, which shears the picture
+    at a width whose row is not a multiple of 4 bytes (1366 px, a common panel). RGBA rows are
+    always aligned. Call on Kivy's main thread once a frame has been drawn."""
+    from kivy.core.window import Window
+    from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+
+    width, height = (int(v) for v in Window.size)
+    pixels = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
     target = Path(path).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Window.screenshot numbers its files (name0001.png); write that, then move it into place.
-    written = Window.screenshot(name=str(target.with_name(f".{target.stem}.png")))
-    if not written:
-        raise RuntimeError(f"the window could not be saved to {target}")
-    os.replace(written, target)
+    partial = target.with_name(f".{target.name}.part")
+    partial.write_bytes(encode_png(width, height, pixels))
+    os.replace(partial, target)
     return target
 
 

@@ -1,0 +1,286 @@
+"""The kiosk app (``antre kiosk``): Kivy screens bound to ``KioskViewModel``.
+
+The screens are ``screens/*.kv`` (one per screen, looks shared in ``common.kv``); their texts come
+from the view-model through ``app.tr`` and ``app.ui``, re-evaluated when ``app.rev`` moves. The
+hub and the printer come from a factory, so ``main`` runs the same app against the MQTT hub client
+and the ESC/POS printer, or, in tests, against recording fakes.
+"""
+
+from __future__ import annotations
+
+from shared import kivy_app
+
+kivy_app.prepare_environment()  # before the first kivy import
+
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from kivy.app import App  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
+from kivy.lang import Builder  # noqa: E402
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # noqa: E402
+
+from kiosk import i18n, presenter  # noqa: E402
+from kiosk.flow import Step  # noqa: E402
+from kiosk.options import KioskOptions  # noqa: E402
+from kiosk.ports import HubPort, PrinterPort  # noqa: E402
+from kiosk.viewmodel import KioskViewModel  # noqa: E402
+from shared.config import ConfigError, Settings, load_settings  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+SCREENS_DIR = Path(__file__).with_name("screens")
+SCREENS = {
+    Step.WELCOME: "WelcomeScreen",
+    Step.FORM: "FormScreen",
+    Step.RETURNING: "ReturningScreen",
+    Step.PREFILL: "PrefillScreen",
+    Step.CONSENT: "ConsentScreen",
+    Step.ISSUING: "IssuingScreen",
+    Step.TICKET: "TicketScreen",
+    Step.PROBLEM: "ProblemScreen",
+}
+# What the keyboard's "next" (or Enter) does on the last field of a screen.
+_LAST_FIELD_ACTION = {
+    Step.FORM: "submit_form",
+    Step.RETURNING: "submit_lookup",
+    Step.PREFILL: "submit_prefill",
+}
+BACKGROUND = (0.96, 0.97, 0.98, 1)
+
+PortsFactory = Callable[[Settings, str], tuple[HubPort, PrinterPort]]
+
+
+class PortsUnavailable(RuntimeError):
+    """The hub client or the printer driver cannot be loaded; the message says which and why."""
+
+
+def default_ports(settings: Settings, kiosk_id: str) -> tuple[HubPort, PrinterPort]:
+    """The MQTT hub client and the configured ESC/POS printer (``[kiosk] printer``, default dummy)."""
+    try:
+        from kiosk.hub_client import MqttHubClient
+    except ImportError as exc:
+        raise PortsUnavailable(f"the kiosk's hub client (kiosk.hub_client) cannot be loaded: {exc}") from exc
+    try:
+        from kiosk.printing import PrinterConfig, TicketPrinter
+    except ImportError as exc:
+        raise PortsUnavailable(f"the kiosk's printer (kiosk.printing) cannot be loaded: {exc}") from exc
+    printer_config = PrinterConfig.from_mapping(settings.section("kiosk").get("printer", {"kind": "dummy"}))
+    return MqttHubClient(settings, kiosk_id), TicketPrinter(printer_config)
+
+
+def window_scale(width: float, height: float) -> float:
+    """The size of everything: 1.0 on a 1100x800 landscape or a 900x1400 portrait window (1.16 on
+    1280x800, 1.2 on 1080x1920, 1.35 on 1920x1080): large type however the screen stands."""
+    if width >= height:
+        return max(0.6, min(width / 1100, height / 800))
+    return max(0.6, min(width / 900, height / 1400))
+
+
+class KioskApp(App):
+    lang = StringProperty(i18n.DEFAULT_LANGUAGE)
+    rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
+    u = NumericProperty(1.0)  # the size scale of every font and margin
+    landscape = BooleanProperty(True)
+
+    def __init__(self, vm: KioskViewModel, *, screenshot: Path | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.vm = vm
+        self.screenshot = screenshot
+        self.title = "Antre"
+        self._from_widget = False
+
+    # --- used by the .kv files -----------------------------------------------------------------
+
+    def tr(self, key: str, _lang: str = "") -> str:
+        if not key or key.endswith("."):
+            return ""  # a widget whose key is not set yet (while Kivy builds it)
+        return i18n.t(self.vm.language, key)
+
+    def ui(self, name: str, _rev: float = 0) -> Any:
+        return presenter.ui_value(self.vm, name)
+
+    def fit(self, text: str, width: float, base: float) -> float:
+        """A font size no larger than ``base`` at which the longest word of ``text`` fits ``width``."""
+        longest = max((len(word) for word in text.split()), default=1)
+        return max(8.0, min(base, width / (0.62 * longest)))
+
+    def other_language_name(self, _lang: str = "") -> str:
+        return i18n.LANGUAGE_NAMES[i18n.other_language(self.vm.language)]
+
+    # --- building ------------------------------------------------------------------------------
+
+    def build(self) -> Any:
+        from kivy.core.window import Window
+        from kivy.factory import Factory
+        from kivy.uix.boxlayout import BoxLayout
+        from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+        from kiosk import widgets  # noqa: F401  (registers KioskInput and FieldBox for the .kv files)
+        from kiosk.keyboard import OnScreenKeyboard
+
+        for path in [SCREENS_DIR / "common.kv", *sorted(SCREENS_DIR.glob("*.kv"))]:
+            if str(path) not in Builder.files:
+                Builder.load_file(str(path))
+        Window.clearcolor = BACKGROUND
+        Window.bind(size=self._on_window_size, on_touch_down=self._activity, on_key_down=self._activity)
+        self._on_window_size(Window, Window.size)
+        self.lang = self.vm.language
+        self.sm = ScreenManager(transition=NoTransition())
+        for step, class_name in SCREENS.items():
+            self.sm.add_widget(Factory.get(class_name)(name=step.value))
+        services = self.sm.get_screen(Step.WELCOME.value).ids.services
+        for service in self.vm.options.services:
+            services.add_widget(Factory.ServiceButton(service=service.prefix, service_name=service.name))
+        self.keyboard = OnScreenKeyboard(u=self.u, language=self.vm.language)
+        self.bind(u=self.keyboard.setter("u"))
+        self.keyboard.on_next = self._next_field
+        self.keyboard.on_hide = self._hide_keyboard
+        root = BoxLayout(orientation="vertical")
+        root.add_widget(self.sm)
+        root.add_widget(self.keyboard)
+        self.vm.subscribe(self._on_vm_change)
+        Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
+        if self.screenshot is not None:
+            kivy_app.schedule_screenshot(self, self.screenshot)
+        self._on_vm_change()
+        return root
+
+    def _on_window_size(self, _window: Any, size: Sequence[float]) -> None:
+        self.u = window_scale(*size)
+        self.landscape = size[0] > size[1]
+
+    def _activity(self, *_args: Any) -> None:
+        self.vm.touch()
+
+    # --- view-model -> widgets -------------------------------------------------------------------
+
+    def _on_vm_change(self) -> None:
+        vm = self.vm
+        self.lang = vm.language
+        self.rev += 1
+        if self.sm.current != vm.step.value:
+            self.sm.current = vm.step.value
+        current = self.sm.get_screen(vm.step.value)
+        for screen in self.sm.screens:
+            for box in self.inputs(screen):
+                value = str(presenter.ui_value(vm, f"value.{box.field}"))
+                if box.text != value:
+                    box.text = value
+                if not self._from_widget:
+                    wanted = screen is current and vm.focused == box.field
+                    if box.focus != wanted:
+                        box.focus = wanted
+        self.keyboard.language = vm.language
+        self.keyboard.layout = vm.keyboard_layout or ""
+        if vm.keyboard_layout is None:
+            self.keyboard.target = None
+
+    def inputs(self, screen: Any) -> list[Any]:
+        from kiosk.widgets import KioskInput
+
+        return [w for w in screen.walk(restrict=True) if isinstance(w, KioskInput)]
+
+    # --- widgets -> view-model (called by KioskInput) ------------------------------------------
+
+    def input_focus(self, box: Any, focused: bool) -> None:
+        if focused:
+            self.keyboard.target = box
+            self._from_widget = True
+            try:
+                self.vm.focus(box.field)
+            finally:
+                self._from_widget = False
+            Clock.schedule_once(lambda _dt: self._scroll_to(box), 0.1)
+        else:
+            Clock.schedule_once(lambda _dt: self._blurred(box), 0)
+
+    def _blurred(self, box: Any) -> None:
+        if not box.focus and self.vm.focused == box.field:
+            self.vm.blur(box.field)
+
+    def input_text(self, box: Any, text: str) -> None:
+        if self.sm.current_screen is None or box not in self.inputs(self.sm.current_screen):
+            return  # a screen in the background being cleared
+        self._from_widget = True
+        try:
+            self.vm.set_field(box.field, text)
+        finally:
+            self._from_widget = False
+
+    def input_enter(self, box: Any) -> None:
+        self.keyboard.target = box
+        self._next_field()
+
+    def _next_field(self) -> None:
+        boxes = self.inputs(self.sm.current_screen)
+        target = self.keyboard.target
+        later = boxes[boxes.index(target) + 1 :] if target in boxes else []
+        if later:
+            later[0].focus = True
+            return
+        action = _LAST_FIELD_ACTION.get(self.vm.step)
+        if action:
+            getattr(self.vm, action)()
+
+    def _hide_keyboard(self) -> None:
+        target = self.keyboard.target
+        if target is not None:
+            target.focus = False
+        self.vm.focus(None)
+
+    def _scroll_to(self, box: Any) -> None:
+        scroll = self.sm.current_screen.ids.get("scroll") if self.sm.current_screen else None
+        if scroll is not None and box.focus and box in self.inputs(self.sm.current_screen):
+            scroll.scroll_to(box.parent, padding=self.u * 20, animate=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="antre kiosk", description="The Antre touch kiosk.")
+    parser.add_argument("--config", help="TOML config file (default: $ANTRE_CONFIG or the user config dir)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="default language (default: [kiosk] language)")
+    parser.add_argument("--kiosk-id", help="this kiosk's id in the topics (default: [kiosk] id, or k1)")
+    kivy_app.add_window_arguments(parser)
+    return parser
+
+
+def run_in_thread(job: Callable[[], None]) -> None:
+    threading.Thread(target=job, name="kiosk-io", daemon=True).start()
+
+
+def main(
+    argv: Sequence[str] | None = None, *, settings: Settings | None = None, ports: PortsFactory | None = None
+) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = settings or load_settings(args.config)
+        options = KioskOptions.from_settings(settings, language=args.lang, kiosk_id=args.kiosk_id)
+        hub, printer = (ports or default_ports)(settings, options.kiosk_id)
+    except (ConfigError, PortsUnavailable) as exc:
+        print(f"antre kiosk: {exc}", file=sys.stderr)
+        return 2
+    window = kivy_app.window_args(args)
+    kivy_app.configure_window(window.size, window.fullscreen)
+    vm = KioskViewModel(options, hub, printer, run_background=run_in_thread, post=kivy_app.post_to_main)
+    _call_if_present(hub, "start")
+    try:
+        KioskApp(vm, screenshot=window.screenshot).run()
+    finally:
+        _call_if_present(hub, "stop")
+    return 0
+
+
+def _call_if_present(obj: object, name: str) -> None:
+    method = getattr(obj, name, None)
+    if callable(method):
+        method()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

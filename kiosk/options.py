@@ -1,0 +1,79 @@
+"""The kiosk's settings, read from ``Settings`` and its ``[kiosk]`` section.
+
+```toml
+[kiosk]
+id = "k1"                      # this kiosk's id in the topics (kiosk/{id}/request)
+minutes_per_visitor = 10       # estimated wait = visitors ahead x this (0: no estimate)
+idle_timeout_s = 60            # back to the welcome screen, everything typed forgotten
+ticket_screen_s = 20           # how long a printed ticket stays on the screen
+language = "id"                # "id" or "en"
+complaint_channels = ["..."]   # printed on the ticket; default: the service standard's
+printer = { kind = "dummy" }   # see kiosk.printing
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk import i18n
+from shared.config import DEFAULT_SERVICES, ConfigError, Settings
+from shared.domain import Service
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    office_name: str = "BPS Kabupaten Tulang Bawang"
+    services: tuple[Service, ...] = DEFAULT_SERVICES
+    tz: tzinfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
+    kiosk_id: str = "k1"
+    minutes_per_visitor: int = 10
+    idle_timeout_s: float = 60.0
+    ticket_screen_s: float = 20.0
+    language: str = i18n.DEFAULT_LANGUAGE
+    complaint_channels: tuple[str, ...] = ()  # empty: the service standard's (kiosk.ticket_text)
+
+    def __post_init__(self) -> None:
+        if not self.services:
+            raise ConfigError("the kiosk needs at least one service")
+        if self.language not in i18n.LANGUAGES:
+            raise ConfigError(f"[kiosk] language must be one of {', '.join(i18n.LANGUAGES)}")
+        if self.minutes_per_visitor < 0:
+            raise ConfigError("[kiosk] minutes_per_visitor must be 0 or more")
+        if self.idle_timeout_s <= 0 or self.ticket_screen_s <= 0:
+            raise ConfigError("[kiosk] idle_timeout_s and ticket_screen_s must be more than 0")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> KioskOptions:
+        section = settings.section("kiosk")
+        values: dict[str, Any] = {
+            "office_name": settings.office_name,
+            "services": settings.services,
+            "tz": settings.tz,
+            "kiosk_id": str(section.get("id", "k1")),
+            "minutes_per_visitor": _number(section, "minutes_per_visitor", 10, int),
+            "idle_timeout_s": _number(section, "idle_timeout_s", 60.0, float),
+            "ticket_screen_s": _number(section, "ticket_screen_s", 20.0, float),
+            "language": str(section.get("language", i18n.DEFAULT_LANGUAGE)),
+        }
+        channels = section.get("complaint_channels")
+        if channels is not None:
+            if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+                raise ConfigError("[kiosk] complaint_channels must be a list of strings")
+            values["complaint_channels"] = tuple(channels)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def service_name(self, prefix: str) -> str:
+        return next((s.name for s in self.services if s.prefix == prefix), prefix)
+
+
+def _number(section: Mapping[str, Any], key: str, default: float, kind: type) -> Any:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"[kiosk] {key} must be a number, got {value!r}")
+    return kind(value)

@@ -1,0 +1,313 @@
+"""The kiosk's flow as plain Python: what the screens show and what a tap does. No Kivy here; the
+app binds widgets to this object, and tests drive it directly with fake ports.
+
+welcome -> guestbook form -> consent -> issuing -> ticket; or, for a returning visitor,
+welcome -> form -> returning (ID number or email) -> prefill (masked, purpose only) -> consent ...
+With one service the welcome screen has one big button; with more, one per service.
+
+Slow work (hub, printer) runs through ``run_background``; its result comes back through ``post``
+(Kivy's main thread in the app, synchronous in tests). State changes only on the caller's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from kiosk import i18n, issuing
+from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
+from kiosk.options import KioskOptions
+from kiosk.ports import HubPort, PrinterPort, ReturningGuest, TicketText
+from kiosk.vm_returning import ReturningVisitorSteps
+from shared import guestbook
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Job = Callable[[], None]
+
+
+class KioskViewModel(ReturningVisitorSteps):
+    def __init__(
+        self,
+        options: KioskOptions,
+        hub: HubPort,
+        printer: PrinterPort,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        run_background: Callable[[Job], Any] | None = None,
+        post: Callable[[Job], Any] | None = None,
+        new_id: Callable[[], str] | None = None,
+    ) -> None:
+        self.options = options
+        self.hub = hub
+        self.printer = printer
+        self._clock = clock
+        self._run_background = run_background or (lambda job: job())
+        self._post = post or (lambda job: job())
+        self._new_id = new_id or (lambda: uuid.uuid4().hex)
+        self._listeners: list[Callable[[], None]] = []
+        self.unprinted: list[TicketText] = []  # issued, not printed: kept for "print again"
+        self.printer_problem: str | None = None  # last known, as staff were told
+        self.reprinting = False
+        self._last_activity = clock()
+        self._reset()
+
+    # --- observing -------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def _reset(self) -> None:
+        self.step = Step.WELCOME
+        self.language = self.options.language
+        self.service: str | None = None
+        self.fields: dict[str, str] = dict.fromkeys(guestbook.FIELDS, "")
+        self.fields["id_type"] = "ktp"
+        self.errors: dict[str, str] = {}
+        self.show_errors = False
+        self.focused: str | None = None
+        self.path = "new"  # or "returning"
+        self.lookup_mode = "id_number"  # or "email"
+        self.lookup_value = ""
+        self.lookup_error: str | None = None  # a guestbook code, "not_found" or "hub.<code>"
+        self.returning: ReturningGuest | None = None
+        self.busy = False
+        self.request_id: str | None = None  # one per attempt, reused on every retry
+        self.ticket: TicketText | None = None
+        self.printed = False
+        self.notice: Notice | None = None
+
+    def _forget_typed(self) -> None:
+        self.fields = dict.fromkeys(guestbook.FIELDS, "")
+        self.fields["id_type"] = "ktp"
+        self.lookup_value, self.returning, self.errors, self.show_errors = "", None, {}, False
+        self.focused = None
+
+    # --- welcome ---------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        if language in i18n.LANGUAGES and language != self.language:
+            self.language = language
+            self._changed()
+
+    def toggle_language(self) -> None:
+        self.set_language(i18n.other_language(self.language))
+
+    def choose_service(self, prefix: str) -> None:
+        if prefix not in {s.prefix for s in self.options.services}:
+            raise ValueError(f"unknown service {prefix!r}")
+        self.service, self.step, self.path, self.focused = prefix, Step.FORM, "new", "name"
+        self._changed()
+
+    def finish(self) -> None:
+        """Done (or start over): back to the welcome screen, everything typed forgotten."""
+        self._reset()
+        self._changed()
+
+    # --- typing ----------------------------------------------------------------------------
+
+    def set_field(self, name: str, value: str) -> None:
+        if name == LOOKUP:
+            if value == self.lookup_value:
+                return
+            self.lookup_value, self.lookup_error = value, None
+        else:
+            if name not in self.fields:
+                raise ValueError(f"unknown field {name!r}")
+            if self.fields[name] == value:
+                return
+            self.fields[name] = value
+            if self.show_errors:
+                self._validate()
+        self._changed()
+
+    def focus(self, name: str | None) -> None:
+        if name != self.focused:
+            self.focused = name
+            self._changed()
+
+    def blur(self, name: str) -> None:
+        if self.focused == name:
+            self.focus(None)
+
+    @property
+    def keyboard_layout(self) -> str | None:
+        """``numeric``, ``phone``, ``email``, ``text``, or ``None`` when nothing is being typed."""
+        name = self.focused
+        if name is None:
+            return None
+        if name == LOOKUP:
+            return "email" if self.lookup_mode == "email" else "numeric"
+        if name == "id_number":
+            return "numeric" if self.fields["id_type"] in ("ktp", "sim") else "text"
+        return {"phone": "phone", "email": "email"}.get(name, "text")
+
+    def _validate(self) -> None:
+        errors = guestbook.field_errors(guestbook.clean(self.fields))
+        if self.step == Step.PREFILL:
+            errors = {k: v for k, v in errors.items() if k == "purpose"}
+        self.errors = errors
+
+    # --- guestbook form and prefill ----------------------------------------------------------
+
+    def submit_form(self) -> None:
+        self.show_errors = True
+        self._validate()
+        if self.errors:
+            self.focused = next((f for f in TEXT_FIELDS if f in self.errors), None)
+        else:
+            self.step, self.path, self.focused = Step.CONSENT, "new", None
+        self._changed()
+
+    def back(self) -> None:
+        previous = {
+            Step.RETURNING: Step.FORM,
+            Step.PREFILL: Step.RETURNING,
+            Step.CONSENT: Step.PREFILL if self.path == "returning" else Step.FORM,
+        }
+        if self.step == Step.FORM:
+            self.finish()
+            return
+        if self.step == Step.PROBLEM and self.notice and self.notice.back_to:
+            self.step = self.notice.back_to
+        elif self.step in previous:
+            self.step = previous[self.step]
+        else:
+            return
+        if self.step == Step.RETURNING:
+            self.returning = None
+        self.focused = None
+        self._changed()
+
+    # --- issuing -----------------------------------------------------------------------------
+
+    def guest_payload(self) -> dict[str, object]:
+        cleaned = guestbook.clean(self.fields)
+        if self.path == "returning" and self.returning is not None:
+            return {"ref": self.returning.ref, "purpose": cleaned["purpose"], "consent": True}
+        return {**cleaned, "consent": True}
+
+    def agree(self) -> None:
+        """Consent given: issue (and, after a problem, "try again" with the same request id)."""
+        if self.busy or self.service is None:
+            return
+        if self.request_id is None:
+            self.request_id = self._new_id()
+        attempt = issuing.IssueAttempt(
+            self.request_id, self.service, self.guest_payload(), self.printer_problem
+        )
+        facts = self._ticket_facts()
+        self.busy, self.step, self.notice, self.focused = True, Step.ISSUING, None, None
+        self._changed()
+        self._background(lambda: issuing.issue(self.hub, self.printer, attempt, facts), self._issue_done)
+
+    retry = agree
+
+    def _ticket_facts(self) -> issuing.TicketFacts:
+        o = self.options
+        return issuing.TicketFacts(
+            office_name=o.office_name,
+            service_names={s.prefix: s.name for s in o.services},
+            tz=o.tz,
+            minutes_per_visitor=o.minutes_per_visitor,
+            language=self.language,
+            complaint_channels=o.complaint_channels,
+        )
+
+    def _issue_done(self, outcome: issuing.IssueOutcome) -> None:
+        self.busy = False
+        if outcome.hub_error:
+            self._hub_refused(outcome.hub_error)
+        elif outcome.ticket is None:
+            problem = outcome.printer_problem or "unknown"
+            self.printer_problem = problem
+            self.notice = Notice("printer", problem, staff_told=outcome.staff_told)
+            self.step = Step.PROBLEM
+        else:
+            self.request_id = None  # this attempt is complete
+            self.ticket, self.printed, self.step = outcome.ticket, outcome.printed, Step.TICKET
+            self.printer_problem = outcome.printer_problem
+            if not outcome.printed:
+                self.unprinted.append(outcome.ticket)
+            self._forget_typed()
+        self._changed()
+
+    def _hub_refused(self, code: str) -> None:
+        retryable = code in i18n.RETRYABLE_HUB_CODES
+        if not retryable:
+            self.request_id = None  # the hub remembers its refusal for this id: a new attempt needs a new one
+        back_to = {
+            "bad_guest": Step.PREFILL if self.path == "returning" else Step.FORM,
+            "no_consent": Step.CONSENT,
+        }.get(code)
+        if code == "unknown_ref":
+            self.returning, self.path, back_to = None, "new", Step.FORM
+        self.notice = Notice("hub", code, can_retry=retryable, back_to=back_to)
+        self.step = Step.PROBLEM
+
+    def reprint(self, code: str | None = None) -> None:
+        """Print an issued ticket again, with the same code (the current one, or ``code``)."""
+        candidates = [t for t in self.unprinted if code is None or t.code == code]
+        if self.reprinting or not candidates:
+            return
+        ticket, reported = candidates[0], self.printer_problem
+        self.reprinting = True
+        self._changed()
+        self._background(
+            lambda: issuing.print_ticket(self.hub, self.printer, ticket, reported), self._reprint_done
+        )
+
+    def _reprint_done(self, outcome: issuing.IssueOutcome) -> None:
+        self.reprinting = False
+        self.printer_problem = outcome.printer_problem
+        if outcome.printed and outcome.ticket is not None:
+            self.unprinted = [t for t in self.unprinted if t.code != outcome.ticket.code]
+            if self.ticket is not None and self.ticket.code == outcome.ticket.code:
+                self.printed = True
+        self._changed()
+
+    def _background(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
+        def job() -> None:
+            try:
+                result = work()
+            except Exception:  # a broken port must not leave the visitor at "please wait"
+                log.exception("kiosk: a hub or printer call failed unexpectedly")
+                self._post(self._crashed)
+                return
+            self._post(lambda: done(result))
+
+        self._run_background(job)
+
+    def _crashed(self) -> None:
+        self.busy = self.reprinting = False
+        if self.step == Step.RETURNING:
+            self.lookup_error = "kiosk.error"
+        elif self.step == Step.ISSUING:  # the request id is kept: a retry cannot give a second ticket
+            self.notice, self.step = Notice("kiosk", "error"), Step.PROBLEM
+        self._changed()
+
+    # --- idle --------------------------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Any touch or key press: the visitor is still there."""
+        self._last_activity = self._clock()
+
+    def tick(self) -> None:
+        """Called about once a second: after the idle timeout, back to the welcome screen."""
+        if self.busy or self.reprinting:
+            return
+        idle = self._clock() - self._last_activity
+        if self.step == Step.WELCOME:
+            if self.language != self.options.language and idle >= self.options.idle_timeout_s:
+                self.finish()
+            return
+        limit = self.options.ticket_screen_s if self.step == Step.TICKET and self.printed else None
+        if idle >= (limit or self.options.idle_timeout_s):
+            self.finish()

@@ -1,0 +1,246 @@
+"""Runs the REAL kiosk app in this process (Kivy window, offscreen under SDL) with recording fakes
+for the hub and the printer, plays a scripted scenario of taps (``UnitTestTouch``) and keystrokes,
+saves screenshots and writes ``result.json``: what the widgets showed at each checkpoint, the
+layout problems found (cut or overlapping text), and what the fake ports were asked.
+
+    python -m tests.kiosk.kiosk_driver SCENARIO OUT_DIR [--size 1280x800] [--lang id]
+
+``App.run()`` works once per process, so the tests start one of these per scenario.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+
+from kiosk import app as kiosk_app  # prepares Kivy's environment before kivy is imported
+from kiosk.keyboard import SHIFT, SPACE
+from kiosk.options import KioskOptions
+from kiosk.viewmodel import KioskViewModel
+from shared import kivy_app
+from shared.domain import Service
+from tests.kiosk import layout_check
+from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter
+from tests.kiosk.scenarios import SCENARIOS
+
+Steps = Iterator[None]
+
+
+class Driver:
+    """What a scenario can do: tap, type, wait, take screenshots and record what is shown."""
+
+    def __init__(
+        self, app: kiosk_app.KioskApp, out: Path, hub: FakeHub, printer: FakePrinter, clock: FakeClock
+    ) -> None:
+        self.app, self.vm, self.out, self.clock = app, app.vm, out, clock
+        self.hub, self.printer = hub, printer
+        self.records: dict[str, Any] = {}
+        self.last_tap: tuple[Any, ...] = ()
+        self.problems: list[str] = []
+
+    # --- waiting ---------------------------------------------------------------------------
+
+    def frames(self, count: int = 3) -> Steps:
+        for _ in range(count):
+            yield
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 10.0) -> Steps:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what} (screen {self.app.sm.current})")
+            yield
+        yield from self.frames(3)
+
+    def wait_screen(self, name: str) -> Steps:
+        yield from self.wait_for(lambda: self.app.sm.current == name, f"the {name} screen")
+
+    # --- finding and tapping -----------------------------------------------------------------
+
+    def widget(self, path: str) -> Any:
+        """``"form.next"`` (an id on a screen), ``"form.f_email.input"`` (an id inside it)."""
+        screen_name, *ids = path.split(".")
+        node: Any = self.app.sm.get_screen(screen_name)
+        for name in ids:
+            node = node.ids[name]
+        return node
+
+    def settle(self, seconds: float = 0.15) -> Steps:
+        """Let the app finish what it scheduled (it scrolls a focused field into view after 0.1 s)."""
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            yield
+
+    def tap_widget(self, widget: Any) -> Steps:
+        scroll = layout_check.scroll_parent(widget)
+        if scroll is not None:  # as a visitor would: scroll it into view first
+            yield from self.settle()
+            scroll.scroll_to(widget, padding=20, animate=False)
+            yield from self.frames(2)
+        x, y = widget.to_window(*widget.center)
+        box = layout_check.visible_box(widget)
+        self.last_tap = (round(x), round(y), box)
+        if box is None or not (box[0] <= x <= box[2] and box[1] <= y <= box[3]):
+            raise AssertionError(f"{type(widget).__name__} is not where a visitor can tap: {self.last_tap}")
+        from kivy.tests.common import UnitTestTouch
+
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+        yield from self.frames(2)
+
+    def tap(self, path: str) -> Steps:
+        widget = self.widget(path)
+        if widget.disabled or widget.opacity == 0:
+            raise AssertionError(f"{path} is not there to tap")
+        yield from self.tap_widget(widget)
+
+    def type_on_screen(self, text: str) -> Steps:
+        """Type by tapping the docked keyboard's keys, shift included."""
+        keyboard = self.app.keyboard
+        for char in text:
+            key = SPACE if char == " " else char.lower()
+            if key not in keyboard.keys:
+                raise AssertionError(f"no key {char!r} on the {keyboard.layout or 'hidden'} keyboard")
+            if char.isalpha() and char.isupper() != keyboard.shift:
+                yield from self.tap_widget(keyboard.keys[SHIFT])
+            yield from self.tap_widget(keyboard.keys[key])
+
+    def type_physical(self, text: str) -> Steps:
+        """Type as a USB keyboard does (SDL's text input events)."""
+        from kivy.core.window import Window
+
+        Window.dispatch("on_textinput", text)
+        yield from self.frames(2)
+
+    def press_key(self, name: str) -> Steps:
+        from kivy.core.window import Window
+
+        codes = {"enter": 13, "backspace": 8, "tab": 9}
+        Window.dispatch("on_key_down", codes[name], 0, None, [])
+        Window.dispatch("on_key_up", codes[name], 0)
+        yield from self.frames(2)
+
+    def fill(self, field_path: str, text: str, physical: bool = False) -> Steps:
+        yield from self.tap(field_path)
+        yield from self.wait_for(
+            lambda: self.widget(field_path).focus, f"{field_path} focused (tapped {self.last_tap})"
+        )
+        yield from (self.type_physical(text) if physical else self.type_on_screen(text))
+
+    # --- evidence ------------------------------------------------------------------------------
+
+    def shot(self, name: str) -> Steps:
+        """A checkpoint: after the next frames are drawn, a PNG and a record of what is shown."""
+        yield from self.frames(3)
+        kivy_app.save_window_png(self.out / f"{name}.png")
+        self.record(name)
+
+    def record(self, name: str) -> None:
+        screen = self.app.sm.current_screen
+        texts = {key: w.text for key, w in screen.ids.items() if isinstance(getattr(w, "text", None), str)}
+        texts.update(
+            {key: w.value for key, w in screen.ids.items() if isinstance(getattr(w, "value", None), str)}
+        )
+        fields = {}
+        for box in self.app.inputs(screen):
+            error = box.parent.ids.get("error") if hasattr(box.parent, "ids") else None
+            fields[box.field] = {
+                "text": box.text,
+                "focus": box.focus,
+                "error": error.text if error is not None else "",
+                "error_color": list(error.color) if error is not None else None,
+                "has_error": box.has_error,
+            }
+        problems = layout_check.problems(self.app.root)
+        self.problems += [f"{name}: {p}" for p in problems]
+        self.records[name] = {
+            "screen": self.app.sm.current,
+            "language": self.vm.language,
+            "texts": texts,
+            "fields": fields,
+            "keyboard": self.app.keyboard.layout,
+            "keyboard_height": self.app.keyboard.height,
+            "window": list(self.app.root.size),
+            "layout_problems": problems,
+        }
+
+
+def run(scenario: str, out: Path, size: tuple[int, int], language: str) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    script, setup = SCENARIOS[scenario]
+    hub = FakeHub(**setup.hub)
+    printer = FakePrinter(**setup.printer)
+    clock = FakeClock()
+    services = tuple(Service(prefix=p, name=n) for p, n in setup.services)
+    options = KioskOptions(
+        services=services, language=language, minutes_per_visitor=setup.minutes_per_visitor
+    )
+    kivy_app.configure_window(size)
+    vm = KioskViewModel(
+        options, hub, printer, clock=clock, run_background=kiosk_app.run_in_thread, post=kivy_app.post_to_main
+    )
+    app = kiosk_app.KioskApp(vm)
+    driver = Driver(app, out, hub, printer, clock)
+    result: dict[str, Any] = {"scenario": scenario, "size": list(size), "ok": False}
+    steps = script(driver)
+    from kivy.clock import Clock
+
+    def step(_dt: float) -> bool:
+        try:
+            next(steps)
+            return True
+        except StopIteration:
+            result["ok"] = True
+        except Exception:
+            result["error"] = traceback.format_exc()
+            kivy_app.save_window_png(out / "failure.png")
+        app.stop()
+        return False
+
+    Clock.schedule_once(lambda _dt: Clock.schedule_interval(step, 0), 0.3)
+    started = time.monotonic()
+    app.run()
+    result.update(
+        seconds=round(time.monotonic() - started, 2),
+        records=driver.records,
+        layout_problems=driver.problems,
+        hub={
+            "issue_calls": hub.issue_calls,
+            "lookup_calls": hub.lookup_calls,
+            "reports": hub.reports,
+            "threads": hub.threads,
+        },
+        printer={
+            "printed": [asdict(t) for t in printer.printed],
+            "attempts": [t.code for t in printer.attempts],
+            "status_calls": printer.status_calls,
+        },
+    )
+    (out / "result.json").write_text(json.dumps(result, indent=2, default=str, ensure_ascii=False))
+    return 0 if result["ok"] else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--size", type=kivy_app.parse_size, default=(1280, 800))
+    parser.add_argument("--lang", default="id")
+    args = parser.parse_args()
+    return run(args.scenario, args.out, args.size, args.lang)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
