@@ -1,1 +1,3 @@
-"""Antre counter app (arrives with its own issue)."""
+"""Antre counter: the officer's desk app (Kivy, ``counter.app``) and the USB keypad bridge
+(``counter.keypad``). The view-model (``counter.viewmodel``) is plain Python; hardware buttons
+need no code here at all (see docs/hardware.md)."""

@@ -1,0 +1,221 @@
+"""The counter's Kivy app: two screens bound to ``CounterView`` records, keyboard shortcuts, and the
+wiring of the view-model to the broker (``CounterLink``) and the staff API (``StaffClient``).
+
+Imported only after ``shared.kivy_app.prepare_environment`` and ``configure_window`` (see
+``counter.app``). MQTT and HTTP results reach the view-model through ``post_to_main``, so widgets
+change on Kivy's main thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
+
+from counter import texts
+from counter.link import CounterLink
+from counter.options import CounterOptions
+from counter.staff_client import StaffClient
+from counter.view import CounterView, build_view
+from counter.viewmodel import CounterViewModel, Job
+from counter.widgets import TransferChooser, WaitingList
+
+__all__ = ["CounterApp", "WaitingList", "create_app"]  # WaitingList: used by name from desk.kv
+from shared.config import Settings
+from shared.kivy_app import post_to_main
+
+log = logging.getLogger(__name__)
+
+KV_DIR = Path(__file__).parent / "screens"
+KV_FILES = ("common.kv", "signin.kv", "widgets.kv", "desk.kv")
+BASE_SIZE = (1366, 768)  # the desk PCs' screen: app.u is 1.0 there
+# Kivy key codes: F1, Enter, keypad Enter call next; letters by their code point.
+KEY_ACTIONS = {282: "next", 13: "next", 271: "next"}
+LETTER_ACTIONS = {"r": "recall", "s": "start", "f": "finish", "n": "noshow", "t": "transfer", "b": "break"}
+ESCAPE = 27
+BACKGROUND = (0.94, 0.95, 0.97, 1)  # C_BG in common.kv
+
+
+class SignInScreen(Screen):
+    has_officers = BooleanProperty(False)
+
+    def on_kv_post(self, _base: Any) -> None:
+        app = App.get_running_app()
+        officers = app.vm.options.officers
+        self.has_officers = bool(officers)
+        for officer_id, name in officers[:12]:
+            chip = _factory("OfficerChip")(text=name)
+            chip.dump_id = f"officer_{officer_id}"
+            chip.bind(on_release=lambda _c, o=officer_id: self.pick(o))
+            self.ids.officer_chips.add_widget(chip)
+
+    def pick(self, officer_id: str) -> None:
+        self.ids.officer_input.text = officer_id
+        self.ids.pin_input.text = ""
+        self.ids.pin_input.focus = True
+
+    def pad(self, digit: str) -> None:
+        field = self.ids.pin_input
+        if digit == "clear":
+            field.text = ""
+        elif digit == "back":
+            field.text = field.text[:-1]
+        elif len(field.text) < 8:
+            field.text += digit
+
+    def submit(self) -> None:
+        App.get_running_app().vm.sign_in(self.ids.officer_input.text, self.ids.pin_input.text)
+
+    def clear_pin(self) -> None:
+        self.ids.pin_input.text = ""
+
+
+class DeskScreen(Screen):
+    pass
+
+
+def _factory(name: str) -> Any:
+    from kivy.factory import Factory
+
+    return getattr(Factory, name)
+
+
+class CounterApp(App):
+    u = NumericProperty(1.0)
+    lang = StringProperty(texts.DEFAULT_LANGUAGE)
+    view = ObjectProperty(None, rebind=True)  # kv watches app.view.<field>: rebind makes a new record count
+
+    def __init__(self, vm: CounterViewModel, link: CounterLink | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.vm = vm
+        self.link = link
+        self.lang = vm.language
+        self.view = build_view(vm)
+        self.title = f"Antre — {vm.options.desk_name}"
+        self.chooser: TransferChooser | None = None
+        self.view_listeners: list[Callable[[CounterView], None]] = []  # after widgets show a view
+        self._was_busy = False
+        # Several messages often land in one frame (the answer, the desk, the queue): one view
+        # rebuild per frame for all of them, at the end of the frame's callbacks.
+        self._refresh_soon = Clock.create_trigger(lambda _dt: self._refresh(), 0)
+        vm.subscribe(self._refresh_soon)
+
+    # --- Kivy ------------------------------------------------------------------------------
+
+    def build(self) -> ScreenManager:
+        for name in KV_FILES:
+            Builder.load_file(str(KV_DIR / name))
+        # The background is the window's clear colour: a full-screen rectangle on top of the clear
+        # would be one more layer for a software renderer to blend on every frame.
+        Window.clearcolor = BACKGROUND
+        manager = ScreenManager(transition=NoTransition())
+        manager.add_widget(SignInScreen())
+        manager.add_widget(DeskScreen())
+        manager.current = self.view.screen
+        Window.bind(size=self._rescale, on_key_down=self._on_key_down)
+        self._rescale(Window, Window.size)
+        return manager
+
+    def on_start(self) -> None:
+        # 4 Hz: the clocks on screen move each second, and a slow answer shows within ~0.3 s.
+        Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.25)
+        if self.link is not None:
+            self.link.attach(self.vm, post_to_main)
+            self.link.start()
+
+    def on_stop(self) -> None:
+        if self.link is not None:
+            self.link.stop()
+
+    def _rescale(self, _window: Any, size: tuple[int, int]) -> None:
+        self.u = max(0.6, min(size[0] / BASE_SIZE[0], size[1] / BASE_SIZE[1]))
+
+    # --- from kv ---------------------------------------------------------------------------
+
+    def t(self, key: str, language: str) -> str:
+        return texts.tr(key, language)
+
+    def toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "id" else "id"
+        self.vm.set_language(self.lang)
+
+    def press(self, action: str) -> None:
+        if action == "break":
+            self.vm.toggle_break()
+        elif action == "transfer":
+            self.open_transfer()
+        else:
+            self.vm.press(action)
+
+    def open_transfer(self) -> None:
+        if not self.vm.can("transfer") or self.chooser is not None:
+            return
+        chooser = TransferChooser(title=self.view.transfer_title, targets=list(self.view.transfer_targets))
+        chooser.on_choose = lambda prefix: self.vm.press("transfer", prefix)
+        chooser.bind(on_dismiss=lambda *_: setattr(self, "chooser", None))
+        self.chooser = chooser
+        chooser.open(animation=False)
+
+    # --- the view-model changed ------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        view = build_view(self.vm)
+        self.view = view
+        manager = self.root
+        if manager is not None:
+            if manager.current != view.screen:
+                manager.current = view.screen
+                self.get_screen("signin").clear_pin()
+            if self._was_busy and not view.signin_busy:
+                self.get_screen("signin").clear_pin()  # a PIN is typed again after every attempt
+            if self.chooser is not None and not self.vm.can("transfer"):
+                self.chooser.dismiss(animation=False)
+        self._was_busy = view.signin_busy
+        for listener in list(self.view_listeners):
+            listener(view)
+
+    def get_screen(self, name: str) -> Any:
+        return self.root.get_screen(name)
+
+    # --- keyboard --------------------------------------------------------------------------
+
+    def _on_key_down(
+        self, _window: Any, key: int, _scancode: int, codepoint: str | None, modifiers: list[str]
+    ) -> bool:
+        if self.root is None or self.root.current != "desk":
+            return False  # the sign-in fields take the keys (Enter signs in there)
+        if self.chooser is not None:
+            if key == ESCAPE:
+                self.chooser.dismiss(animation=False)
+                return True
+            char = codepoint or (chr(key) if 0 < key < 0x110000 else "")
+            return bool(char.isdigit() and self.chooser.choose_number(int(char)))
+        if any(m in modifiers for m in ("ctrl", "alt", "meta")):
+            return False
+        letter = (codepoint or (chr(key) if key < 256 else "")).lower()
+        action = KEY_ACTIONS.get(key) or LETTER_ACTIONS.get(letter)
+        if action is None:
+            return False
+        self.press(action)
+        return True
+
+
+def _run_in_thread(job: Job) -> None:
+    threading.Thread(target=job, name="counter-staff", daemon=True).start()
+
+
+def create_app(settings: Settings, options: CounterOptions) -> CounterApp:
+    """The app wired to the broker of ``settings`` and the hub's staff API."""
+    link = CounterLink(settings.mqtt, options)
+    staff = StaffClient(options.staff_url)
+    vm = CounterViewModel(options, staff, link.send, run_background=_run_in_thread, post=post_to_main)
+    return CounterApp(vm, link)

@@ -1,0 +1,257 @@
+"""The counter's screens as words: ``build_view(vm)`` turns the view-model into one frozen record
+of every text, colour kind and enabled flag the widgets show. No Kivy here; the app assigns the
+record to a property and the ``.kv`` rules read from it, so a test of this module is a test of
+what the officer sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from counter import texts
+from counter.viewmodel import CounterViewModel, LastAnswer, WaitingSection
+
+# The keyboard shortcut of each action, as the buttons show it (the app maps the keys).
+SHORTCUTS = {
+    "next": "F1 / Enter",
+    "recall": "R",
+    "start": "S",
+    "finish": "F",
+    "noshow": "N",
+    "transfer": "T",
+    "break": "B",
+}
+BUTTON_ORDER = ("next", "recall", "start", "finish", "noshow", "transfer", "break")
+WAITING_SHOWN = 24  # codes per service on screen; the count says how many wait in all
+
+
+@dataclass(frozen=True)
+class ButtonView:
+    action: str
+    label: str
+    shortcut: str
+    enabled: bool
+    note: str = ""  # why it is not offered yet (no-show before enough recalls)
+
+
+@dataclass(frozen=True)
+class ChipView:
+    code: str
+    clock: str  # whole minutes on the 10-minute clock ("" while it has not started)
+    level: str  # "" | "warning" | "breach"
+
+
+@dataclass(frozen=True)
+class SectionView:
+    title: str
+    count: str
+    chips: tuple[ChipView, ...]
+    more: str
+
+
+@dataclass(frozen=True)
+class CounterView:
+    screen: str  # "signin" | "desk"
+    language: str
+    desk_title: str
+    signin_error: str
+    signin_error_is_info: bool  # "you have signed out" is news, not a failure
+    signin_busy: bool
+    officer_text: str
+    status: str  # closed | idle | called | serving | unknown
+    status_text: str
+    status_stale: bool  # the broker is unreachable: the status is the last one known
+    banner_text: str
+    banner_kind: str  # "" | "error" | "warning" | "info"
+    printer_text: str
+    has_visitor: bool
+    visitor_code: str
+    visitor_service: str
+    visitor_times: str
+    visitor_recalls: str
+    visitor_name: str
+    visitor_institution: str
+    visitor_purpose: str
+    visitor_id: str
+    visitor_note: str
+    empty_title: str
+    empty_hint: str
+    buttons: tuple[ButtonView, ...]
+    signout_enabled: bool
+    sections: tuple[SectionView, ...]
+    answer_text: str
+    answer_kind: str  # "" | "ok" | "error"
+    transfer_title: str
+    transfer_targets: tuple[tuple[str, str], ...]  # (prefix, label)
+
+    def button(self, action: str) -> ButtonView:
+        """The button for ``action`` (a disabled blank one for an unknown action: kv asks early)."""
+        return next((b for b in self.buttons if b.action == action), ButtonView(action, "", "", False))
+
+
+def build_view(vm: CounterViewModel) -> CounterView:
+    lang = vm.language
+    opts = vm.options
+    desk = vm.desk
+    status = desk.status if desk else "unknown"
+    banner_text, banner_kind = _banner(vm)
+    visitor = _visitor_texts(vm)
+    ticket = desk.ticket if desk else None
+    targets = tuple(
+        (s.prefix, f"{n}.  {s.prefix} — {s.name}") for n, s in enumerate(vm.transfer_targets(), start=1)
+    )
+    return CounterView(
+        screen="desk" if vm.signed_in else "signin",
+        language=lang,
+        desk_title=texts.tr("signin.desk", lang, desk_name=opts.desk_name, office=opts.office_name),
+        signin_error=texts.tr(f"signin.err.{vm.signin_error}", lang) if vm.signin_error else "",
+        signin_error_is_info=vm.signin_error == "signed_out",
+        signin_busy=vm.signin_busy,
+        officer_text=texts.tr("desk.officer", lang, name=vm.officer.officer_name) if vm.officer else "",
+        status=status,
+        status_text=texts.tr(f"status.{status}", lang),
+        status_stale=not vm.link_up,
+        banner_text=banner_text,
+        banner_kind=banner_kind,
+        printer_text=_printers(vm),
+        has_visitor=ticket is not None,
+        visitor_code=ticket or "",
+        visitor_service=_service_label(vm, desk.service if desk else None),
+        empty_title=texts.tr("desk.closed" if status == "closed" else "desk.nobody", lang),
+        empty_hint=texts.tr(
+            "desk.closed_hint" if status == "closed" else "desk.nobody_hint",
+            lang,
+            shortcut=SHORTCUTS["break" if status == "closed" else "next"],
+        ),
+        buttons=tuple(_button(vm, action) for action in BUTTON_ORDER),
+        signout_enabled=vm.can("signout", display=True),
+        sections=tuple(_section(section, lang) for section in vm.waiting()),
+        answer_text=_answer_text(vm, vm.answer),
+        answer_kind=vm.answer.kind if vm.answer else "",
+        transfer_title=texts.tr("desk.transfer_title", lang, ticket=ticket or ""),
+        transfer_targets=targets,
+        **visitor,
+    )
+
+
+def _banner(vm: CounterViewModel) -> tuple[str, str]:
+    lang = vm.language
+    pending = vm.pending if vm.pending_shown else None
+    action = texts.tr(f"action.{pending.action}", lang) if pending else ""
+    if not vm.link_up:
+        if pending is not None:
+            return texts.tr("link.lost_pending", lang, action=action), "error"
+        return texts.tr("link.lost" if vm.ever_connected else "link.connecting", lang), "error"
+    if vm.hub_online is False:
+        return texts.tr("link.hub_offline", lang), "warning"
+    if pending is not None:
+        if pending.attempts > 1:
+            return texts.tr("link.pending_retry", lang, action=action, n=pending.attempts - 1), "info"
+        return texts.tr("link.pending", lang, action=action), "info"
+    return "", ""
+
+
+def _printers(vm: CounterViewModel) -> str:
+    # "unknown" is a transport that cannot tell (a file, a dummy): not a problem to nag about.
+    problems = [
+        texts.tr(
+            "printer.problem",
+            vm.language,
+            kiosk=p.kiosk,
+            problem=texts.printer_problem(p.printer, p.pending_reprint, vm.language),
+        )
+        for p in sorted(vm.printers.values(), key=lambda p: p.kiosk)
+        if p.printer in ("paper_out", "offline") or p.pending_reprint
+    ]
+    return "   ".join(problems)
+
+
+def _service_label(vm: CounterViewModel, prefix: str | None) -> str:
+    if not prefix:
+        return ""
+    name = vm.options.service_names.get(prefix)
+    return f"{prefix} — {name}" if name else prefix
+
+
+def _visitor_texts(vm: CounterViewModel) -> dict[str, str]:
+    lang = vm.language
+    blank = dict.fromkeys(
+        ("visitor_times", "visitor_recalls", "visitor_name", "visitor_institution", "visitor_purpose"), ""
+    )
+    blank |= {"visitor_id": "", "visitor_note": ""}
+    desk = vm.desk
+    if desk is None or desk.ticket is None:
+        return blank
+    now = vm.now()
+    times = []
+    visitor = vm.visitor
+    if visitor is not None and visitor.issued_at is not None:
+        end = visitor.called_at or now
+        times.append(
+            texts.tr("desk.waited", lang, time=texts.duration((end - visitor.issued_at).total_seconds()))
+        )
+    if desk.since is not None:
+        key = "desk.serving_for" if desk.status == "serving" else "desk.at_desk"
+        times.append(texts.tr(key, lang, time=texts.duration((now - desk.since).total_seconds())))
+    blank["visitor_times"] = "   ·   ".join(times)
+    if vm.recalls:
+        blank["visitor_recalls"] = texts.tr("desk.recalls", lang, n=vm.recalls)
+    if vm.visitor_loading_shown:
+        blank["visitor_note"] = texts.tr("desk.loading", lang)
+    elif vm.visitor_state == "error":
+        blank["visitor_note"] = texts.tr("desk.visitor_error", lang)
+    elif visitor is not None and visitor.name is None:
+        blank["visitor_note"] = texts.tr("desk.no_guestbook", lang)
+    if visitor is not None and visitor.name is not None:
+        blank["visitor_name"] = visitor.name
+        blank["visitor_institution"] = visitor.institution or "—"
+        blank["visitor_purpose"] = visitor.purpose or "—"
+        id_type = (visitor.id_type or "").upper()
+        blank["visitor_id"] = f"{id_type} {visitor.id_number or ''}".strip()
+    return blank
+
+
+def _button(vm: CounterViewModel, action: str) -> ButtonView:
+    lang = vm.language
+    if action == "break":
+        closed = vm.desk is not None and vm.desk.status == "closed"
+        real = "open" if closed else "close"
+        return ButtonView(
+            "break", texts.tr(f"btn.{real}", lang), SHORTCUTS["break"], vm.can(real, display=True)
+        )
+    note = ""
+    called = vm.desk is not None and vm.desk.status == "called"
+    if action == "noshow" and called and vm.recalls < vm.options.noshow_after_recalls:
+        note = texts.tr("btn.noshow_after", lang, n=vm.options.noshow_after_recalls)
+    enabled = vm.can(action, display=True)
+    return ButtonView(action, texts.tr(f"btn.{action}", lang), SHORTCUTS[action], enabled, note)
+
+
+def _section(section: WaitingSection, lang: str) -> SectionView:
+    chips = tuple(
+        ChipView(
+            t.code,
+            texts.minutes(t.clock.clock_s, lang) if t.clock and t.clock.clock_s is not None else "",
+            (t.clock.level or "") if t.clock else "",
+        )
+        for t in section.tickets[:WAITING_SHOWN]
+    )
+    hidden = section.count - len(chips)
+    return SectionView(
+        title=f"{section.service} — {section.name}",
+        count=texts.tr("desk.waiting_count", lang, count=section.count)
+        if section.count
+        else texts.tr("desk.waiting_none", lang),
+        chips=chips,
+        more=texts.tr("desk.waiting_more", lang, n=hidden) if hidden > 0 else "",
+    )
+
+
+def _answer_text(vm: CounterViewModel, answer: LastAnswer | None) -> str:
+    if answer is None:
+        return ""
+    lang = vm.language
+    if answer.key:
+        return texts.tr(answer.key, lang)
+    text = texts.answer_text(answer.answer or {}, lang, vm.options.desk_name, vm.options.service_names)
+    return text if answer.mine else texts.tr("answer.from_button", lang, text=text)

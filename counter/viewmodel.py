@@ -1,0 +1,296 @@
+"""What an officer's desk is, as plain Python: no Kivy, no paho, no HTTP of its own.
+
+Inputs are the contract messages for this desk (``on_*``, called on the app's main thread), the
+link going up and down, and the officer's presses. Slow work (the staff HTTP API) runs through
+``run_background`` and comes back through ``post``, so state changes only on one thread; tests pass
+synchronous functions and a fake clock. ``counter.view.build_view`` turns this into words.
+
+Rules kept here:
+- a queue button is enabled only when its action makes sense for the desk's retained state, the
+  officer is signed in, the broker is reachable and no command is in flight;
+- no-show is offered only after ``noshow_after_recalls`` recalls;
+- a command in flight when the link drops is sent again with the SAME request id on reconnect
+  (and after ``retry_after_s`` without an answer) until the hub answers it;
+- the visitor's guestbook details are fetched from the staff API while their ticket is at this
+  desk, and dropped as soon as it leaves (``counter.vm_staff``, with sign-in and sign-out).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from counter.commands import CommandSender, Pending
+from counter.messages import (
+    DeskSnapshot,
+    KioskPrinter,
+    Malformed,
+    QueueSnapshot,
+    Visitor,
+    parse_desk_state,
+    parse_kiosk_status,
+    parse_queue_state,
+    parse_response,
+)
+from counter.options import CounterOptions, ServiceInfo
+from counter.staff_client import SignedIn
+from counter.vm_staff import StaffSteps
+from counter.vm_types import (
+    Job,
+    LastAnswer,
+    StaffPort,
+    TicketClock,
+    TicketClocks,
+    WaitingSection,
+    WaitingTicket,
+)
+from shared import contract
+from shared.domain import utc_now
+
+__all__ = [
+    "CounterViewModel",
+    "Job",
+    "LastAnswer",
+    "StaffPort",
+    "TicketClock",
+    "TicketClocks",
+    "WaitingSection",
+    "WaitingTicket",
+]
+
+log = logging.getLogger(__name__)
+
+QUEUE_ACTIONS = ("next", "recall", "start", "finish", "noshow", "transfer", "close", "open")
+PENDING_GRACE_S = 0.3
+
+
+class CounterViewModel(StaffSteps):
+    def __init__(
+        self,
+        options: CounterOptions,
+        staff: StaffPort,
+        send: Callable[[bytes], bool],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utc_now,
+        run_background: Callable[[Job], Any] | None = None,
+        post: Callable[[Job], Any] | None = None,
+        ticket_clocks: TicketClocks | None = None,
+        session: str | None = None,
+    ) -> None:
+        self.options = options
+        self.staff = staff
+        self.clock = clock
+        self.now = now
+        self._run_background = run_background or (lambda job: job())
+        self._post = post or (lambda job: job())
+        self.ticket_clocks: TicketClocks = ticket_clocks or self._published_clock
+        self.commands = CommandSender(options.desk, send, clock, options.retry_after_s, session)
+        self._listeners: list[Callable[[], None]] = []
+        self.language = options.language
+        self.officer: SignedIn | None = None
+        self.signin_error: str | None = None
+        self.signin_busy = False
+        self.signout_busy = False
+        self.desk: DeskSnapshot | None = None
+        self.visitor: Visitor | None = None
+        self.visitor_state = "none"  # none | loading | ready | error
+        self._visitor_gen = 0
+        self._visitor_ticket: str | None = None  # what the newest fetch is for
+        self._visitor_retry_at: float | None = None
+        self._visitor_asked_at = 0.0
+        self.recalls = 0
+        self.queues: dict[str, QueueSnapshot] = {}
+        self.printers: dict[str, KioskPrinter] = {}
+        self.link_up = False
+        self.ever_connected = False
+        self.hub_online: bool | None = None
+        self.answer: LastAnswer | None = None
+        self.malformed = 0
+
+    # --- observing -------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    @property
+    def pending(self) -> Pending | None:
+        return self.commands.pending
+
+    @property
+    def signed_in(self) -> bool:
+        return self.officer is not None
+
+    # --- what is allowed -------------------------------------------------------------------
+
+    @property
+    def pending_shown(self) -> bool:
+        """A command in flight that the screen should show: unanswered for ``PENDING_GRACE_S``,
+        or the link is down. A normal answer comes in a few ms; greying every button out and
+        back for that would only flicker (and costs two redraws of each button)."""
+        pending = self.pending
+        if pending is None:
+            return False
+        return not self.link_up or self.clock() - pending.created_at >= PENDING_GRACE_S
+
+    def can(self, action: str, *, display: bool = False) -> bool:
+        """Whether ``action`` (a queue action or ``signout``) makes sense right now. A command in
+        flight holds every action; ``display=True`` asks how the button should look, where a
+        command answered within the grace time does not grey it out."""
+        desk = self.desk
+        held = self.pending_shown if display else self.pending is not None
+        ready = self.signed_in and self.link_up and not held and desk is not None
+        if not ready or desk is None:
+            return False
+        status = desk.status
+        if action == "signout":
+            return not self.signout_busy and desk.ticket is None
+        allowed = {
+            "next": status in ("idle", "called", "serving"),
+            "recall": status == "called",
+            "start": status == "called",
+            "finish": status in ("called", "serving"),
+            "noshow": status == "called" and self.recalls >= self.options.noshow_after_recalls,
+            "transfer": status in ("called", "serving") and bool(self.transfer_targets()),
+            "close": status == "idle",
+            "open": status == "closed",
+        }
+        return allowed.get(action, False)
+
+    def transfer_targets(self) -> list[ServiceInfo]:
+        """Every service of the office except the one the visitor is in now."""
+        current = self.desk.service if self.desk else None
+        return [s for s in self.options.all_services if s.prefix != current]
+
+    def _published_clock(self, code: str) -> TicketClock | None:
+        """The clock the hub published for ``code`` in its queue state, running from its start
+        (``clock_started_at``) on this machine's wall clock, as the contract asks of a counter."""
+        for snapshot in self.queues.values():
+            published = snapshot.clocks.get(code)
+            if published is not None:
+                started = published.clock_started_at
+                seconds = max(0.0, (self.now() - started).total_seconds()) if started else None
+                return TicketClock(seconds, published.level)
+        return None
+
+    def waiting(self) -> list[WaitingSection]:
+        sections = []
+        for service in self.options.services:
+            snapshot = self.queues.get(service.prefix)
+            codes = snapshot.waiting if snapshot else ()
+            tickets = tuple(WaitingTicket(code, service.prefix, self.ticket_clocks(code)) for code in codes)
+            count = snapshot.count if snapshot else 0
+            sections.append(WaitingSection(service.prefix, service.name, count, tickets))
+        return sections
+
+    # --- the officer -----------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self._changed()
+
+    def press(self, action: str, to_service: str | None = None) -> bool:
+        """A button or shortcut: send the command if it makes sense now; False if it was held."""
+        if action not in QUEUE_ACTIONS or not self.can(action):
+            return False
+        fields: dict[str, Any] = {}
+        if action == "transfer":
+            if to_service not in {s.prefix for s in self.transfer_targets()}:
+                return False
+            fields["to_service"] = to_service
+        self.commands.submit(action, self.link_up, **fields)
+        self._changed()
+        return True
+
+    def toggle_break(self) -> bool:
+        """The break button: close an idle desk, open a closed one."""
+        return self.press("open" if self.desk is not None and self.desk.status == "closed" else "close")
+
+    def tick(self) -> None:
+        """Once a second from the app: resend an unanswered command, retry a failed visitor
+        fetch, and let the clocks on screen move."""
+        if self.link_up and self.commands.due():
+            self.commands.retry()
+        if self._visitor_retry_at is not None and self.clock() >= self._visitor_retry_at:
+            self._visitor_retry_at = None
+            self._fetch_visitor()
+        self._changed()
+
+    # --- messages (main thread) ------------------------------------------------------------
+
+    def on_link(self, up: bool) -> None:
+        self.link_up = up
+        if up:
+            self.ever_connected = True
+            self.commands.on_link_up()
+        else:
+            self.hub_online = None  # unknown until its retained presence arrives again
+        self._changed()
+
+    def on_hub_presence(self, raw: bytes) -> None:
+        word = raw.decode("utf-8", errors="replace").strip()
+        self.hub_online = word == contract.ONLINE
+        self._changed()
+
+    def on_desk_state(self, raw: bytes) -> None:
+        try:
+            state = parse_desk_state(raw)
+        except Malformed as exc:
+            self._malformed("counter state", exc)
+            return
+        if state.desk != self.options.desk:
+            return
+        previous = self.desk.ticket if self.desk else None
+        self.desk = state
+        if state.ticket != previous:
+            self.recalls = 0
+        self._sync_visitor()
+        self._changed()
+
+    def on_queue_state(self, service: str, raw: bytes) -> None:
+        if service not in {s.prefix for s in self.options.services}:
+            return
+        try:
+            self.queues[service] = parse_queue_state(raw)
+        except Malformed as exc:
+            self._malformed("queue state", exc)
+            return
+        self._changed()
+
+    def on_kiosk_status(self, kiosk: str, raw: bytes) -> None:
+        if not raw:  # a cleared retained message: the kiosk is gone
+            self.printers.pop(kiosk, None)
+        else:
+            try:
+                self.printers[kiosk] = parse_kiosk_status(raw)
+            except Malformed as exc:
+                self._malformed("kiosk status", exc)
+                return
+        self._changed()
+
+    def on_response(self, raw: bytes) -> None:
+        try:
+            answer = parse_response(raw)
+        except Malformed as exc:
+            self._malformed("counter response", exc)
+            return
+        request_id = answer.get("request_id")
+        whose = self.commands.settle(request_id if isinstance(request_id, str) else None)
+        if whose == "repeat":
+            return
+        ok = "error" not in answer
+        if ok and answer.get("action") == "recall" and self.desk and answer.get("ticket") == self.desk.ticket:
+            self.recalls = max(self.recalls, int(answer.get("recalls", 0) or 0))
+        self.answer = LastAnswer("ok" if ok else "error", answer=answer, mine=whose == "mine")
+        self._changed()
+
+    def _malformed(self, what: str, exc: Malformed) -> None:
+        self.malformed += 1
+        log.warning("desk %s: dropped a malformed %s (%s)", self.options.desk, what, exc)

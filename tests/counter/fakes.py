@@ -1,0 +1,121 @@
+"""Fakes for the counter view-model's ports: the staff API and the MQTT link, plus contract
+messages built the way the hub builds them (``shared.contract``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from counter.messages import Visitor
+from counter.options import CounterOptions, ServiceInfo
+from counter.staff_client import SignedIn, StaffError
+from shared import contract
+
+T0 = datetime(2026, 11, 24, 2, 15, 0, tzinfo=UTC)  # 09:15 in Jakarta
+
+SERVICES = (ServiceInfo("A", "Konsultasi Statistik"), ServiceInfo("B", "Perpustakaan"))
+
+
+def options(**changes: Any) -> CounterOptions:
+    base: dict[str, Any] = {
+        "site": "pst",
+        "desk": "2",
+        "desk_name": "Meja 2",
+        "office_name": "BPS Kabupaten Tulang Bawang",
+        "services": SERVICES,
+        "all_services": SERVICES,
+        "noshow_after_recalls": 2,
+        "retry_after_s": 3.0,
+    }
+    return CounterOptions(**(base | changes))
+
+
+def visitor(ticket: str = "A-001", **changes: Any) -> Visitor:
+    base: dict[str, Any] = {
+        "ticket": ticket,
+        "service": "A",
+        "issued_at": T0,
+        "called_at": T0 + timedelta(minutes=7, seconds=5),
+        "status": "called",
+        "recalls": 0,
+        "name": "Siti Aminah",
+        "institution": "Universitas Lampung",
+        "purpose": "Data IPM kecamatan 2025",
+        "id_type": "ktp",
+        "id_number": "************0001",
+    }
+    return Visitor(**(base | changes))
+
+
+@dataclass
+class FakeStaff:
+    pins: dict[str, tuple[str, str]] = field(default_factory=lambda: {"budi": ("2468", "Budi Santoso")})
+    at_desk: Visitor | None = None
+    signin_error: StaffError | None = None
+    signout_error: StaffError | None = None
+    visitor_error: StaffError | None = None
+    visitor_calls: int = 0
+    signed_out: int = 0
+
+    def signin(self, desk: str, officer: str, pin: str) -> SignedIn:
+        if self.signin_error:
+            raise self.signin_error
+        if self.pins.get(officer, ("", ""))[0] != pin:
+            raise StaffError("bad_pin", 401)
+        return SignedIn("tok-1", officer, self.pins[officer][1], f"Meja {desk}")
+
+    def signout(self, token: str) -> None:
+        if self.signout_error:
+            raise self.signout_error
+        self.signed_out += 1
+
+    def visitor(self, token: str) -> Visitor | None:
+        self.visitor_calls += 1
+        if self.visitor_error:
+            raise self.visitor_error
+        return self.at_desk
+
+
+@dataclass
+class FakeLink:
+    up: bool = True
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+    def send(self, payload: bytes) -> bool:
+        if not self.up:
+            return False
+        self.sent.append(json.loads(payload))
+        return True
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.wall = T0 + timedelta(minutes=8)
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+        self.wall += timedelta(seconds=seconds)
+
+
+def desk_state(status: str, ticket: str | None = None, service: str | None = None, desk: str = "2") -> bytes:
+    since = T0 + timedelta(minutes=7, seconds=5)
+    return contract.encode(contract.desk_state(desk, f"Meja {desk}", status, ticket, service, since))
+
+
+def queue_state(service: str, waiting: list[str], count: int | None = None) -> bytes:
+    names = {"A": "Konsultasi Statistik", "B": "Perpustakaan"}
+    return contract.encode(contract.queue_state(service, names[service], waiting, T0, count))
+
+
+def answer(request_id: str | None, action: str, **fields: Any) -> bytes:
+    return contract.encode({"request_id": request_id, "ok": True, "desk": "2", "action": action, **fields})
+
+
+def refusal(request_id: str | None, code: str) -> bytes:
+    return contract.encode(contract.error_answer(request_id, code, "refused"))

@@ -1,0 +1,356 @@
+"""The REAL counter app, offscreen, against a real Mosquitto and the hub (with officers): taps
+and keys in, what the widgets show and what the hub retains out. Screenshots of every state go
+to artifacts/counter/."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared.db import make_engine
+from shared.models import TicketEventRow
+from tests.broker.test_hub_commands import GUEST
+from tests.counter.conftest import CounterSite, shot_path, wait_retained, without_clocks
+from tests.counter.driver import AppDriver
+from tests.support import Probe
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRETS = (GUEST["email"], GUEST["phone"], GUEST["id_number"])  # never on a staff screen
+
+
+def sign_in(app: AppDriver, officer: str = "budi", pin: str = "2468") -> None:
+    app.tap(f"officer_{officer}")
+    for digit in pin:
+        app.tap(f"pad_{digit}")
+    app.tap("signin_submit")
+
+
+def retained(site: CounterSite, **expected: dict) -> dict[str, dict]:
+    """The retained states once they show ``expected`` (``counter_1=dict(status="idle")`` stands for
+    ``counter/1/state``, ``queue_A`` for ``queue/A/state``)."""
+    topics = {f"{key.split('_')[0]}/{key.split('_')[1]}/state": fields for key, fields in expected.items()}
+    return wait_retained(site.broker.port, topics)
+
+
+def shows(app: AppDriver, name: str, text: str, timeout: float = 8) -> dict:
+    return app.wait_text(name, text, timeout)
+
+
+def enabled_now(app: AppDriver) -> set[str]:
+    return app.enabled()
+
+
+def call_events(site: CounterSite) -> int:
+    engine = make_engine(site.hub.env["ANTRE_DB_URL"])
+    try:
+        with Session(engine) as session:
+            query = select(func.count()).select_from(TicketEventRow).where(TicketEventRow.action == "call")
+            return int(session.scalar(query) or 0)
+    finally:
+        engine.dispose()
+
+
+def test_sign_in_then_every_action_and_the_state_it_leaves(counter_site, app_factory, probe: Probe) -> None:
+    site = counter_site
+    app = app_factory()
+    app.wait(lambda d: d["widgets"]["signin_banner"]["text"] == "", "connected")
+    assert app.dump()["screen"] == "signin"
+    app.shot(shot_path("01_signin"))
+
+    app.type("officer_input", "budi")
+    for digit in "1111":
+        app.tap(f"pad_{digit}")
+    app.tap("signin_submit")
+    data = shows(app, "signin_error", "ID petugas atau PIN salah.")
+    assert data["screen"] == "signin" and data["widgets"]["pin_input"]["text"] == ""  # typed again
+    app.shot(shot_path("02_signin_wrong_pin"))
+
+    sign_in(app)
+    data = app.wait(lambda d: d["screen"] == "desk", "the desk screen")
+    assert data["widgets"]["officer_name"]["text"] == "Petugas: Budi Santoso"
+    shows(app, "desk_status", "SIAP")
+    retained(site, counter_1={"status": "idle"})
+    assert enabled_now(app) == {"next", "break", "signout"}
+
+    app.tap("btn_next")
+    shows(app, "answer_line", "Tidak ada pengunjung yang menunggu.")
+    app.shot(shot_path("03_idle_nobody_waiting"))
+
+    probe.issue("A", guest=GUEST)
+    probe.issue("A")
+    probe.issue("B")
+    app.wait(lambda d: d["widgets"]["waiting_list"]["items"][1:2] == ["A-001 0 mnt"], "the waiting list")
+    items = app.dump()["widgets"]["waiting_list"]["items"]
+    assert items == [  # A-001's clock runs from its issue; A-002's waits for A-001 to be done
+        "A — Konsultasi Statistik | 2 menunggu",
+        "A-001 0 mnt",
+        "A-002",
+        "B — Perpustakaan | 1 menunggu",
+        "B-001 0 mnt",
+    ]
+    app.shot(shot_path("04_idle_people_waiting"))
+
+    # next: A-001 is called; the guestbook comes from the staff API, the ID masked
+    assert app.tap("btn_next")
+    data = shows(app, "visitor_name", "Siti Aminah")
+    w = data["widgets"]
+    assert (w["visitor_code"]["text"], w["desk_status"]["text"]) == ("A-001", "DIPANGGIL")
+    assert w["visitor_service"]["text"] == "A — Konsultasi Statistik"
+    assert (w["visitor_institution"]["text"], w["visitor_purpose"]["text"]) == (
+        "Universitas Lampung",
+        "Data IPM kecamatan 2025",
+    )
+    assert w["visitor_id"]["text"] == "KTP ************0001" and w["visitor_panel"]["visible"]
+    assert w["answer_line"]["text"] == "A-001 dipanggil ke Meja 1."
+    assert not any(secret in json.dumps(data, ensure_ascii=False) for secret in SECRETS)
+    retained(site, counter_1={"status": "called", "ticket": "A-001"}, queue_A={"waiting": ["A-002"]})
+    assert enabled_now(app) == {"next", "recall", "start", "finish", "transfer"}
+    app.shot(shot_path("05_called_with_guestbook"))
+
+    # no-show is held until two recalls; a tap on it does nothing
+    assert not app.tap("btn_noshow")
+    assert app.tap("btn_recall")
+    shows(app, "answer_line", "A-001 dipanggil ulang (1x).")
+    assert "noshow" not in enabled_now(app)
+    assert app.key("r")
+    data = shows(app, "visitor_recalls", "Dipanggil ulang 2x")
+    assert data["widgets"]["btn_noshow"]["enabled"]
+    app.shot(shot_path("06_called_after_two_recalls"))
+    retained(site, counter_1={"status": "called", "ticket": "A-001"})
+
+    # start: serving; recall and no-show are gone
+    app.tap("btn_start")
+    shows(app, "desk_status", "MELAYANI")
+    assert enabled_now(app) == {"next", "finish", "transfer"}
+    retained(site, counter_1={"status": "serving", "ticket": "A-001"})
+    app.shot(shot_path("07_serving"))
+
+    # finish: the desk is idle, the visitor's details are gone from the screen
+    app.tap("btn_finish")
+    data = shows(app, "desk_status", "SIAP")
+    assert data["widgets"]["visitor_name"]["text"] == "" and not data["widgets"]["visitor_panel"]["visible"]
+    assert data["widgets"]["answer_line"]["text"] == "A-001 selesai dilayani."
+    retained(site, counter_1={"status": "idle", "ticket": None}, queue_A={"waiting": ["A-002"]})
+
+    # F1 calls A-002 (no guestbook entry); two recalls, then no-show by its key
+    assert app.key("f1")
+    shows(app, "visitor_note", "Tanpa data buku tamu")
+    app.key("r")
+    shows(app, "visitor_recalls", "Dipanggil ulang 1x")
+    app.key("r")
+    app.wait(lambda d: d["widgets"]["btn_noshow"]["enabled"], "no-show offered")
+    app.key("n")
+    shows(app, "answer_line", "A-002 dicatat tidak hadir.")
+    retained(site, counter_1={"status": "idle", "ticket": None}, queue_A={"count": 0})
+
+    # Enter calls B-001 (the desk serves A and B); next again finishes it and finds nobody
+    app.key("enter")
+    shows(app, "visitor_code", "B-001")
+    app.key("enter")
+    shows(app, "answer_line", "B-001 selesai. Tidak ada pengunjung yang menunggu.")
+
+    # break closes the desk; the same button opens it again
+    app.key("b")
+    data = shows(app, "desk_status", "ISTIRAHAT")
+    assert data["widgets"]["btn_break"]["text"].startswith("Buka meja")
+    assert enabled_now(app) == {"break", "signout"}
+    retained(site, counter_1={"status": "closed"})
+    app.shot(shot_path("08_break"))
+    app.tap("btn_break")
+    shows(app, "desk_status", "SIAP")
+    retained(site, counter_1={"status": "idle"})
+
+    app.tap("btn_signout")
+    data = app.wait(lambda d: d["screen"] == "signin", "signed out")
+    assert data["widgets"]["signin_error"]["text"] == "Anda sudah keluar."
+    retained(site, counter_1={"status": "closed"})
+    app.shot(shot_path("09_signed_out"))
+
+    # personal data stayed off MQTT: only the kiosk's own request carried it
+    for message in probe.messages:
+        if "/kiosk/" in message.topic and message.topic.endswith("/request"):
+            continue
+        text = message.payload.decode("utf-8", errors="replace")
+        assert GUEST["name"] not in text and GUEST["purpose"] not in text, message.topic
+    assert GUEST["name"] not in app.log_tail(10_000)
+
+
+def test_transfer_keeps_the_visitors_place_by_issue_time(counter_site, app_factory, probe: Probe) -> None:
+    site = counter_site
+    assert probe.issue("A", guest=GUEST)["ticket"] == "A-001"
+    assert probe.issue("B")["ticket"] == "B-001"
+    app = app_factory()
+    sign_in(app)
+    app.wait(lambda d: d["widgets"]["btn_next"]["enabled"], "next enabled")
+    app.tap("btn_next")
+    shows(app, "visitor_code", "A-001")
+    assert probe.issue("B")["ticket"] == "B-002"
+
+    app.tap("btn_transfer")
+    data = app.wait(lambda d: d["chooser_open"], "the transfer chooser")
+    assert data["widgets"]["transfer_title"]["text"] == "Alihkan A-001 ke layanan:"
+    assert data["widgets"]["transfer_B"]["text"] == "1.  B — Perpustakaan"
+    assert "transfer_A" not in data["widgets"]  # not to the queue the visitor is in
+    app.shot(shot_path("10_transfer_chooser"))
+    app.tap("transfer_B")
+
+    data = shows(app, "desk_status", "SIAP")
+    assert data["widgets"]["answer_line"]["text"] == (
+        "A-001 dialihkan ke B (Perpustakaan) dan menunggu sesuai waktu ambil nomornya."
+    )
+    retained(  # A-001 first: by its issue time, not by when it was transferred
+        site,
+        counter_1={"status": "idle", "ticket": None},
+        queue_B={"waiting": ["A-001", "B-001", "B-002"]},
+        queue_A={"waiting": []},
+    )
+    app.wait(lambda d: "A-001" in without_clocks(d["widgets"]["waiting_list"]["items"]), "A-001 in B")
+    items = without_clocks(app.dump()["widgets"]["waiting_list"]["items"])
+    assert items[items.index("B — Perpustakaan | 3 menunggu") + 1 :] == ["A-001", "B-001", "B-002"]
+    app.shot(shot_path("11_after_transfer"))
+
+    app.tap("btn_next")  # the transferred visitor is called first, keeping their place
+    shows(app, "visitor_code", "A-001")
+    shows(app, "visitor_name", "Siti Aminah")
+
+
+def test_a_command_pending_when_the_link_drops_is_applied_exactly_once(
+    counter_site, app_factory, probe: Probe
+) -> None:
+    site = counter_site
+    for _ in range(3):
+        probe.issue("A")
+    app = app_factory()
+    sign_in(app)
+    app.wait(lambda d: d["widgets"]["btn_next"]["enabled"], "next enabled")
+
+    # The hub is frozen, so the press stays unanswered; then the broker goes away.
+    assert site.hub.process is not None
+    site.hub.process.send_signal(signal.SIGSTOP)
+    try:
+        app.tap("btn_next")
+        shows(app, "banner", 'Menunggu jawaban server untuk "panggil berikutnya"...')
+        assert enabled_now(app) == set()  # held: no second press while the first is in flight
+        pending = app.request({"op": "state"})["pending"]
+        assert pending["action"] == "next" and pending["attempts"] == 1
+        app.shot(shot_path("12_command_pending"))
+
+        site.broker.stop()
+        lost = 'Koneksi ke server antrean terputus. "panggil berikutnya" dikirim ulang otomatis saat'
+        app.wait(lambda d: d["widgets"]["banner"]["text"].startswith(lost), "the link-lost banner")
+        assert enabled_now(app) == set()
+        app.tap("btn_next")  # held while unreachable: nothing new is queued
+        assert app.request({"op": "state"})["pending"]["request_id"] == pending["request_id"]
+        app.shot(shot_path("13_link_lost"))
+    finally:
+        site.hub.process.send_signal(signal.SIGCONT)
+    site.broker.start()  # same port
+
+    shows(app, "visitor_code", "A-001", timeout=15)
+    shows(app, "answer_line", "A-001 dipanggil ke Meja 1.")
+    assert app.request({"op": "state"})["pending"] is None
+    assert app.dump()["widgets"]["banner"]["text"] == ""
+    retained(site, counter_1={"ticket": "A-001"}, queue_A={"waiting": ["A-002", "A-003"]})  # one call
+    assert call_events(site) == 1
+
+    site.hub.stop()  # a clean stop publishes the hub's presence "offline"
+    shows(app, "banner", "Server antrean tidak aktif. Perintah dijalankan saat server aktif kembali.")
+    app.shot(shot_path("14_hub_offline"))
+
+
+def test_english_full_hd_keys_and_a_printer_problem(counter_site, app_factory, probe: Probe) -> None:
+    probe.issue("A", guest=GUEST)
+    probe.issue("A")
+    app = app_factory("--lang", "en", "--size", "1920x1080")
+    data = app.wait(lambda d: d["widgets"]["signin_banner"]["text"] == "", "connected")
+    assert data["size"] == [1920, 1080] and data["widgets"]["signin_title"]["text"] == "Officer sign-in"
+    app.shot(shot_path("20_en_fullhd_signin"))
+    sign_in(app, "rina", "1357")
+    shows(app, "officer_name", "Officer: Rina Marlina")
+
+    probe.client.publish(
+        probe.t("kiosk/k1/status"),
+        json.dumps({"v": 1, "kiosk": "k1", "printer": "paper_out", "pending_reprint": "A-007", "at": None}),
+        qos=1,
+        retain=True,
+    ).wait_for_publish(5)
+    shows(app, "printer_banner", "Kiosk k1 printer: out of paper, ticket A-007 not printed")
+
+    app.key("f1")
+    shows(app, "visitor_name", "Siti Aminah")
+    app.key("s")
+    data = shows(app, "desk_status", "SERVING")
+    assert data["widgets"]["btn_next"]["text"].startswith("Call next")
+    assert not any(secret in json.dumps(data, ensure_ascii=False) for secret in SECRETS)
+    app.shot(shot_path("21_en_fullhd_serving"))
+
+    app.key("t")
+    app.wait(lambda d: d["chooser_open"], "the chooser")
+    app.key("escape")
+    app.wait(lambda d: not d["chooser_open"], "the chooser closed")
+    app.key("t")
+    app.wait(lambda d: d["chooser_open"], "the chooser again")
+    app.key("1")
+    data = shows(app, "desk_status", "READY")
+    assert data["widgets"]["answer_line"]["text"].startswith("A-001 moved to B (Perpustakaan)")
+
+    app.tap("lang_desk")
+    shows(app, "desk_status", "SIAP")
+    probe.client.publish(probe.t("kiosk/k1/status"), b"", qos=1, retain=True).wait_for_publish(5)
+    shows(app, "printer_banner", "")
+
+
+@pytest.mark.parametrize("counter_site", ["\n[timing]\nwarning_s = 2\nbreach_s = 4\n"], indirect=True)
+def test_waiting_clocks_are_coloured_at_warning_and_breach(counter_site, app_factory, probe: Probe) -> None:
+    # The standard shortened to 2 s (warning) and 4 s (breach) so the colours come quickly.
+    probe.issue("A")
+    probe.issue("A")
+    app = app_factory()
+    sign_in(app)
+
+    def levels(data: dict) -> dict[str, str]:
+        return {chip["code"]: chip["level"] for chip in data["widgets"]["waiting_list"]["details"]}
+
+    data = app.wait(lambda d: levels(d).get("A-001") == "breach", "A-001 past the standard", timeout=15)
+    assert levels(data)["A-002"] == ""  # its clock waits for A-001 to be done
+    app.shot(shot_path("15_waiting_clock_breach"))
+    app.tap("btn_next")
+    shows(app, "visitor_code", "A-001")
+    assert levels(app.dump()) == {"A-002": ""}  # called is not done: A-002's clock has not started
+    app.tap("btn_finish")  # A-001 done: A-002's clock starts now
+    app.wait(lambda d: levels(d).get("A-002") == "warning", "A-002 at the warning", timeout=15)
+    app.shot(shot_path("16_waiting_clock_warning"))
+
+
+def test_the_screenshot_option_writes_the_first_screen_and_exits(counter_site, tmp_path: Path) -> None:
+    target = tmp_path / "first.png"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTRE_", "KIVY_"))}
+    env.update(
+        SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"), ANTRE_MQTT_URL=counter_site.broker.url
+    )
+    args = ["--config", str(counter_site.config), "--desk", "2", "--size", "1366x768"]
+    result = subprocess.run(
+        [sys.executable, "-m", "counter.app", *args, "--screenshot", str(target)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    wrong = subprocess.run(
+        [sys.executable, "-m", "counter.app", "--config", str(counter_site.config), "--desk", "9"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert wrong.returncode == 2 and b"desk '9' is not in the config" in wrong.stderr
