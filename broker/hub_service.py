@@ -43,7 +43,13 @@ class HubService:
         self.bus.on_connected(lambda: self.jobs.put(self.hub.snapshot))
         self.staff = StaffDesk(self.hub)
         host, port = staff_api_address(settings)
-        self.staff_api = StaffApi(self.staff, self.submit, host, port)
+        try:
+            self.staff_api = StaffApi(self.staff, self.submit, host, port)
+        except OSError as exc:
+            raise RuntimeError(
+                f"the staff API cannot listen on {host}:{port} ({exc.strerror}); is another hub running? "
+                'Choose another address with [hub] staff_api = "host:port"'
+            ) from exc
 
     def submit(self, call: Callable[[], StaffResult]) -> Future[StaffResult]:
         """Run ``call`` on the worker thread (the one writer); its publications are sent after."""

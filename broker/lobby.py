@@ -33,7 +33,9 @@ def _child(args: list[str], config: str | None) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "shared.cli"]
     if config:
         command += ["--config", config]
-    return subprocess.Popen(command + args, env=os.environ.copy())
+    # A session of its own: Ctrl-C reaches `antre up` alone, which then stops each child in turn
+    # (an app would otherwise die mid-frame with a KeyboardInterrupt traceback).
+    return subprocess.Popen(command + args, env=os.environ.copy(), start_new_session=True)
 
 
 APPS = {
@@ -67,16 +69,27 @@ def run_lobby(settings: Settings, config: str | None, apps: tuple[str, ...] = tu
 
     upgrade(settings.db_url)
     children.append(("hub", _child(["hub"], config)))
+    essential = {"broker", "hub"}
+    first_desk = settings.desks[0].id
+    for app in apps:
+        children.append((app, _child([part.format(desk=first_desk) for part in APPS[app]], config)))
     print("antre up: the lobby is running; press Ctrl-C to stop it", flush=True)
 
+    reported: set[str] = set()
     while not stop.wait(0.5):
         for name, process in children:
-            if process.poll() is not None:
+            if process.poll() is None or name in reported:
+                continue
+            if name in essential:
                 print(
                     f"antre up: {name} stopped (exit {process.returncode}); stopping the rest",
                     file=sys.stderr,
                 )
                 return _stop_all(children, 1)
+            # An app may fail alone (no screen on this machine, say): the queue goes on without it.
+            reported.add(name)
+            print(f"antre up: the {name} app stopped (exit {process.returncode}); broker and hub go on",
+                  file=sys.stderr)  # fmt: skip
     print("antre up: stopping", flush=True)
     return _stop_all(children, 0)
 

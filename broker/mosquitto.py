@@ -73,7 +73,8 @@ def mosquitto_binary() -> str:
 
 
 def start(config_path: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([mosquitto_binary(), "-c", str(config_path)])
+    # Its own session, like the lobby's other children: `antre up` decides when it stops.
+    return subprocess.Popen([mosquitto_binary(), "-c", str(config_path)], start_new_session=True)
 
 
 def is_listening(host: str, port: int, timeout: float = 0.3) -> bool:

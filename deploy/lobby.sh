@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/dev-setup.sh
+# The demo site (two services, two desks, officer "demo" with PIN 1234) unless you bring your own.
+export ANTRE_CONFIG="${ANTRE_CONFIG:-$PWD/deploy/demo.toml}"
 exec .venv/bin/antre up "$@"

@@ -101,3 +101,34 @@ def test_a_bad_mqtt_url_is_a_clear_configuration_error(url, message, monkeypatch
     monkeypatch.setenv("ANTRE_DATA_DIR", str(tmp_path))
     assert main(["hub"]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_antre_up_opens_the_kiosk_display_and_counter_and_stops_them_cleanly(tmp_path: Path) -> None:
+    """What deploy/lobby.sh runs, with the windows offscreen: every app comes online."""
+    port = free_port()
+    env = hub_env(Path("deploy/demo.toml").resolve(), f"mqtt://127.0.0.1:{port}", f"sqlite:///{tmp_path}/a.db",
+                  tmp_path)  # fmt: skip
+    env |= {"SDL_VIDEODRIVER": "offscreen", "KIVY_HOME": str(tmp_path / "kivy")}
+    lobby = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    online = {"antre-hub-pst", "antre-kiosk-kiosk-1", "antre-counter-1"}
+    try:
+        wait_until(lambda: is_listening("127.0.0.1", port), 15, "the lobby's broker")
+        probe = Probe(port)
+        wait_until(
+            lambda: (
+                online <= {m.topic.rsplit("/", 1)[1] for m in probe.messages if m.payload == b"online"}
+                and any("presence/antre-display" in m.topic for m in probe.messages)
+            ),
+            90,
+            "hub, kiosk, counter and display online",
+        )
+        probe.close()
+    finally:
+        lobby.send_signal(signal.SIGINT)
+        output, _ = lobby.communicate(timeout=30)
+    assert lobby.returncode == 0, output
+    assert "Traceback" not in output, output
+    assert not is_listening("127.0.0.1", port)
