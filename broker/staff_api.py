@@ -4,6 +4,16 @@
     POST /api/v1/signout  Authorization: Bearer TOKEN                     -> the desk closes
     GET  /api/v1/visitor  Authorization: Bearer TOKEN                     -> the visitor at the desk
 
+Online requests (``shared.online``), for a signed-in officer (Bearer TOKEN):
+
+    GET  /api/v1/online?list=due|overdue|open              -> {"today", "count", "requests": [...]}
+    POST /api/v1/online  {"channel", "contact", "subject", "complete_at"?, "request_id"?}  -> 201
+    POST /api/v1/online/{number}/reply    {"text"?, "at"?, "request_id"?}  the officer replied
+    POST /api/v1/online/{number}/message  {"text"?, "at"?, "request_id"?}  the visitor wrote
+    POST /api/v1/online/{number}/close    {}
+
+A request is shown with its contact masked and no message text. Refusals are
+``{"error": {"code", "message"}}``: 400 for a bad field, 404 for an unknown number, 409 closed.
 Every request is handed to the hub's worker thread and answered when it has run there. The
 default bind is loopback; a deployment binds the LAN behind TLS (deploy issue).
 """
@@ -12,17 +22,20 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from broker.staff import StaffDesk, StaffResult
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 4096
+MAX_BODY = 32768  # a reply's text (4000 characters, JSON-escaped) fits
+_ONLINE_ACT = re.compile(r"^/api/v1/online/([A-Za-z0-9-]{1,40})/(reply|message|close)$")
 Submit = Callable[[Callable[[], StaffResult]], "Future[StaffResult]"]
 
 
@@ -53,26 +66,44 @@ class StaffApi:
                 log.debug("staff api: " + format, *args)  # never the body: it holds PINs
 
             def do_POST(self) -> None:
-                if self.path == "/api/v1/signin":
+                path = urlsplit(self.path).path
+                act = _ONLINE_ACT.match(path)
+                if path == "/api/v1/signin":
                     body = self._json_body()
                     if body is None:
                         return
                     desk, officer, pin = (str(body.get(k, "")) for k in ("desk", "officer", "pin"))
                     self._run(lambda: api.staff.signin(desk, officer, pin))
-                elif self.path == "/api/v1/signout":
+                elif path == "/api/v1/signout":
                     token = self._token()
                     if token:
                         self._run(lambda: api.staff.signout(token))
+                elif path == "/api/v1/online" or act:
+                    token = self._token()
+                    fields = self._json_body() if token else None
+                    if token is None or fields is None:
+                        return
+                    if act:
+                        number, action = act.group(1), act.group(2)
+                        self._run(lambda: api.staff.online_act(token, number, action, fields))
+                    else:
+                        self._run(lambda: api.staff.online_add(token, fields))
                 else:
-                    self._send(404, {"error": {"code": "not_found", "message": self.path}})
+                    self._send(404, {"error": {"code": "not_found", "message": path}})
 
             def do_GET(self) -> None:
-                if self.path == "/api/v1/visitor":
+                url = urlsplit(self.path)
+                if url.path == "/api/v1/visitor":
                     token = self._token()
                     if token:
                         self._run(lambda: api.staff.visitor(token))
+                elif url.path == "/api/v1/online":
+                    which = parse_qs(url.query).get("list", ["open"])[0]
+                    token = self._token()
+                    if token:
+                        self._run(lambda: api.staff.online_list(token, which))
                 else:
-                    self._send(404, {"error": {"code": "not_found", "message": self.path}})
+                    self._send(404, {"error": {"code": "not_found", "message": url.path}})
 
             def _json_body(self) -> dict[str, Any] | None:
                 length = int(self.headers.get("Content-Length") or 0)

@@ -9,6 +9,8 @@ answer per line on stdout (everything else the process prints goes to stderr):
     {"op": "tap", "id": "btn_next"}             a real touch (UnitTestTouch) at the widget's centre
     {"op": "key", "key": "f1"}                  a key press (f1, enter, escape, a letter, a digit)
     {"op": "text", "id": "pin_input", "text": "2468"}   type into a text field
+    {"op": "focus", "id": "online_text"}        give a text field the keyboard
+    {"op": "settle"}                            answers once the next frame is drawn (layouts done)
     {"op": "shot", "path": "x.png"}             a PNG of the next drawn frame
     {"op": "press_measure", "id": "btn_next"}   tap, then time until the desk state is shown
     {"op": "state"}                             the link and the command in flight
@@ -134,6 +136,16 @@ class Harness:
         widget = self._widget(request["id"])
         widget.text = str(request["text"])
         reply(None)
+
+    def op_focus(self, request: dict[str, Any], reply: Reply) -> None:
+        widget = self._widget(request["id"])
+        widget.focus = True
+        reply({"focus": bool(widget.focus)})
+
+    def op_settle(self, _request: dict[str, Any], reply: Reply) -> None:
+        from counter.frames import on_drawn_frame
+
+        on_drawn_frame(lambda: reply(None), 2)
 
     def op_shot(self, request: dict[str, Any], reply: Reply) -> None:
         from counter.frames import on_drawn_frame

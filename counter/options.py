@@ -9,6 +9,7 @@ and the ``[counter]`` section; command-line options win:
     noshow_after_recalls = 2    # no-show is offered after this many recalls
     staff_url = "http://10.0.0.5:8742"   # default: from [hub] staff_api
     retry_after_s = 3           # an unanswered command is sent again (same request_id) after this
+    online_refresh_s = 30       # the online requests' list is fetched again this often
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class CounterOptions:
     noshow_after_recalls: int = 2
     retry_after_s: float = 3.0
     officers: tuple[tuple[str, str], ...] = ()  # (id, name): quick choice on the sign-in screen
+    online_refresh_s: float = 30.0
 
     @property
     def hub_client_id(self) -> str:
@@ -81,10 +83,13 @@ def counter_options(
     try:
         recalls = int(section.get("noshow_after_recalls", 2))
         retry = float(section.get("retry_after_s", 3.0))
+        refresh = float(section.get("online_refresh_s", 30.0))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[counter]: {exc}") from exc
-    if recalls < 0 or retry <= 0:
-        raise ConfigError("[counter] noshow_after_recalls must be >= 0 and retry_after_s > 0")
+    if recalls < 0 or retry <= 0 or refresh < 1:
+        raise ConfigError(
+            "[counter] noshow_after_recalls must be >= 0, retry_after_s > 0 and online_refresh_s >= 1"
+        )
     all_services = tuple(ServiceInfo(s.prefix, s.name) for s in settings.services)
     names = {s.prefix: s for s in all_services}
     officers = tuple(
@@ -104,4 +109,5 @@ def counter_options(
         noshow_after_recalls=recalls,
         retry_after_s=retry,
         officers=officers,
+        online_refresh_s=refresh,
     )

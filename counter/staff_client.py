@@ -1,5 +1,6 @@
 """The hub's staff HTTP API as the counter uses it (stdlib ``urllib``; blocking: call it off the
-main thread). Sign-in, sign-out and the visitor's guestbook details travel here, never on MQTT.
+main thread). Sign-in, sign-out, the visitor's guestbook details and the online requests travel
+here, never on MQTT.
 
 Nothing here logs a request or an answer body: they hold PINs and personal data.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from counter.messages import Malformed, Visitor, parse_visitor
+from counter.online_records import OnlineItem, OnlineList, parse_online_item, parse_online_list
 
 TIMEOUT_S = 5.0
 
@@ -58,6 +60,34 @@ class StaffClient:
         body = self._call("/api/v1/visitor", None, token=token)
         try:
             return parse_visitor(body.get("visitor"))
+        except Malformed as exc:
+            raise StaffError("bad_answer") from exc
+
+    def online_list(self, token: str, which: str = "open") -> OnlineList:
+        """``open`` (every request not closed, each flagged overdue / due today), ``due``, ``overdue``."""
+        body = self._call(f"/api/v1/online?list={which}", None, token=token)
+        try:
+            return parse_online_list(body)
+        except Malformed as exc:
+            raise StaffError("bad_answer") from exc
+
+    def online_add(
+        self, token: str, channel: str, contact: str, subject: str, complete_at: str | None, request_id: str
+    ) -> OnlineItem:
+        """Record a request; ``request_id`` makes a resend after a lost answer safe."""
+        fields = {"channel": channel, "contact": contact, "subject": subject, "request_id": request_id}
+        if complete_at:
+            fields["complete_at"] = complete_at
+        return self._online_item(self._call("/api/v1/online", fields, token=token))
+
+    def online_act(self, token: str, number: str, action: str, text: str, request_id: str) -> OnlineItem:
+        """``reply`` (the officer's), ``message`` (the visitor wrote) or ``close``."""
+        fields = {} if action == "close" else {"text": text, "request_id": request_id}
+        return self._online_item(self._call(f"/api/v1/online/{number}/{action}", fields, token=token))
+
+    def _online_item(self, body: dict[str, Any]) -> OnlineItem:
+        try:
+            return parse_online_item(body.get("request"))
         except Malformed as exc:
             raise StaffError("bad_answer") from exc
 

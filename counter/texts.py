@@ -1,6 +1,7 @@
 """Every word the counter app and the keypad show, in Bahasa Indonesia (default) and English.
 
-Nothing else in ``counter/`` holds user-facing text. The hub's refusal codes (``shared.contract``,
+Nothing else in ``counter/`` holds user-facing text (the online panel's words are kept in
+``counter.texts_online`` and merged here). The hub's refusal codes (``shared.contract``,
 ``shared.domain``), the staff API's codes and the kiosk printer's states are translated here too.
 Only ASCII punctuation and the em dash: the app's font has every glyph used here.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from counter.texts_online import ONLINE_EN, ONLINE_ID
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -249,6 +252,8 @@ _EN: dict[str, str] = {
     "keypad.unknown_key": "Key {name} is not used.",
 }
 
+_ID |= ONLINE_ID
+_EN |= ONLINE_EN
 _TEXTS = {"id": _ID, "en": _EN}
 
 

@@ -23,20 +23,24 @@ from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 
 from counter import texts
 from counter.link import CounterLink
+from counter.online_widgets import OnlineFormPane, OnlineList, OnlineListPane, SidePanel
 from counter.options import CounterOptions
 from counter.staff_client import StaffClient
 from counter.view import CounterView, build_view
 from counter.viewmodel import CounterViewModel, Job
 from counter.widgets import TransferChooser, WaitingList
 
-__all__ = ["CounterApp", "WaitingList", "create_app"]  # WaitingList: used by name from desk.kv
+# WaitingList and the online panes: used by name from the .kv files
+__all__ = [
+    "CounterApp", "OnlineFormPane", "OnlineList", "OnlineListPane", "SidePanel", "WaitingList", "create_app",
+]  # fmt: skip
 from shared.config import Settings
 from shared.kivy_app import post_to_main
 
 log = logging.getLogger(__name__)
 
 KV_DIR = Path(__file__).parent / "screens"
-KV_FILES = ("common.kv", "signin.kv", "widgets.kv", "desk.kv")
+KV_FILES = ("common.kv", "signin.kv", "widgets.kv", "online.kv", "desk.kv")
 BASE_SIZE = (1366, 768)  # the desk PCs' screen: app.u is 1.0 there
 # Kivy key codes: F1, Enter, keypad Enter call next; letters by their code point.
 KEY_ACTIONS = {282: "next", 13: "next", 271: "next"}
@@ -104,6 +108,7 @@ class CounterApp(App):
         self.chooser: TransferChooser | None = None
         self.view_listeners: list[Callable[[CounterView], None]] = []  # after widgets show a view
         self._was_busy = False
+        self._clear_serial = self.view.online.clear_serial
         # Several messages often land in one frame (the answer, the desk, the queue): one view
         # rebuild per frame for all of them, at the end of the frame's callbacks.
         self._refresh_soon = Clock.create_trigger(lambda _dt: self._refresh(), 0)
@@ -165,6 +170,20 @@ class CounterApp(App):
         self.chooser = chooser
         chooser.open(animation=False)
 
+    def online_new(self) -> None:
+        self.vm.online.open_form()
+
+    def _online_fields(self) -> list[Any]:
+        """The online panel's text fields (both panes exist from the start; one is shown)."""
+        if self.root is None:
+            return []
+        ids = self.get_screen("desk").ids
+        return [*ids.online_pane.fields(), *ids.online_form.fields()]
+
+    def typing(self) -> bool:
+        """A text field of the online panel has the keyboard: its keys are text, not shortcuts."""
+        return any(field.focus for field in self._online_fields())
+
     # --- the view-model changed ------------------------------------------------------------
 
     def _refresh(self) -> None:
@@ -179,6 +198,11 @@ class CounterApp(App):
                 self.get_screen("signin").clear_pin()  # a PIN is typed again after every attempt
             if self.chooser is not None and not self.vm.can("transfer"):
                 self.chooser.dismiss(animation=False)
+            if view.online.clear_serial != self._clear_serial:
+                self._clear_serial = view.online.clear_serial
+                for field in self._online_fields():
+                    field.text = ""
+                    field.focus = False
         self._was_busy = view.signin_busy
         for listener in list(self.view_listeners):
             listener(view)
@@ -201,6 +225,8 @@ class CounterApp(App):
             return bool(char.isdigit() and self.chooser.choose_number(int(char)))
         if any(m in modifiers for m in ("ctrl", "alt", "meta")):
             return False
+        if key != 282 and self.typing():
+            return False  # F1 still calls the next visitor; every other key types
         letter = (codepoint or (chr(key) if key < 256 else "")).lower()
         action = KEY_ACTIONS.get(key) or LETTER_ACTIONS.get(letter)
         if action is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counter import texts
+from counter.view_online import OnlineView, build_online_view
 from counter.viewmodel import CounterViewModel, LastAnswer, WaitingSection
 
 # The keyboard shortcut of each action, as the buttons show it (the app maps the keys).
@@ -83,6 +84,7 @@ class CounterView:
     answer_kind: str  # "" | "ok" | "error"
     transfer_title: str
     transfer_targets: tuple[tuple[str, str], ...]  # (prefix, label)
+    online: OnlineView  # the side panel's online-requests tab
 
     def button(self, action: str) -> ButtonView:
         """The button for ``action`` (a disabled blank one for an unknown action: kv asks early)."""
@@ -100,6 +102,7 @@ def build_view(vm: CounterViewModel) -> CounterView:
     targets = tuple(
         (s.prefix, f"{n}.  {s.prefix} — {s.name}") for n, s in enumerate(vm.transfer_targets(), start=1)
     )
+    waiting = vm.waiting()
     return CounterView(
         screen="desk" if vm.signed_in else "signin",
         language=lang,
@@ -125,11 +128,12 @@ def build_view(vm: CounterViewModel) -> CounterView:
         ),
         buttons=tuple(_button(vm, action) for action in BUTTON_ORDER),
         signout_enabled=vm.can("signout", display=True),
-        sections=tuple(_section(section, lang) for section in vm.waiting()),
+        sections=tuple(_section(section, lang) for section in waiting),
         answer_text=_answer_text(vm, vm.answer),
         answer_kind=vm.answer.kind if vm.answer else "",
         transfer_title=texts.tr("desk.transfer_title", lang, ticket=ticket or ""),
         transfer_targets=targets,
+        online=build_online_view(vm.online, lang, sum(section.count for section in waiting)),
         **visitor,
     )
 

@@ -37,6 +37,7 @@ from counter.messages import (
 )
 from counter.options import CounterOptions, ServiceInfo
 from counter.staff_client import SignedIn
+from counter.vm_online import OnlineDesk
 from counter.vm_staff import StaffSteps
 from counter.vm_types import (
     Job,
@@ -110,6 +111,11 @@ class CounterViewModel(StaffSteps):
         self.hub_online: bool | None = None
         self.answer: LastAnswer | None = None
         self.malformed = 0
+        self.online = OnlineDesk(
+            staff, lambda: self.officer.token if self.officer else None, clock=clock,
+            run_background=self._run_background, post=self._post, changed=self._changed,
+            session_lost=lambda: self._drop_session("session_ended"), refresh_s=options.online_refresh_s,
+        )  # fmt: skip
 
     # --- observing -------------------------------------------------------------------------
 
@@ -214,13 +220,14 @@ class CounterViewModel(StaffSteps):
         return self.press("open" if self.desk is not None and self.desk.status == "closed" else "close")
 
     def tick(self) -> None:
-        """Once a second from the app: resend an unanswered command, retry a failed visitor
-        fetch, and let the clocks on screen move."""
+        """From the app (4 Hz): resend an unanswered command, retry a failed visitor fetch,
+        refresh the online list when due, and let the clocks on screen move."""
         if self.link_up and self.commands.due():
             self.commands.retry()
         if self._visitor_retry_at is not None and self.clock() >= self._visitor_retry_at:
             self._visitor_retry_at = None
             self._fetch_visitor()
+        self.online.tick()
         self._changed()
 
     # --- messages (main thread) ------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from counter.messages import DeskSnapshot, Visitor
 from counter.options import CounterOptions
 from counter.staff_client import SignedIn, StaffError
+from counter.vm_online import OnlineDesk
 from counter.vm_types import Job, LastAnswer, StaffPort
 from shared import pins
 
@@ -42,6 +43,7 @@ class StaffSteps:
     _visitor_asked_at: float
     recalls: int
     answer: LastAnswer | None
+    online: OnlineDesk
 
     def _changed(self) -> None:
         raise NotImplementedError
@@ -80,6 +82,7 @@ class StaffSteps:
             self.answer = None
             log.info("desk %s: officer %s signed in", self.options.desk, result.officer)
             self._sync_visitor()
+            self.online.start()
         self._changed()
 
     def sign_out(self) -> None:
@@ -113,6 +116,7 @@ class StaffSteps:
         self.signin_error = reason
         self.answer = None
         self._clear_visitor()
+        self.online.stop()
 
     # --- the visitor at the desk -----------------------------------------------------------
 

@@ -4,11 +4,12 @@ messages built the way the hub builds them (``shared.contract``)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from counter.messages import Visitor
+from counter.online_records import OnlineItem, OnlineList
 from counter.options import CounterOptions, ServiceInfo
 from counter.staff_client import SignedIn, StaffError
 from shared import contract
@@ -58,6 +59,10 @@ class FakeStaff:
     visitor_error: StaffError | None = None
     visitor_calls: int = 0
     signed_out: int = 0
+    online: list[OnlineItem] = field(default_factory=list)
+    online_error: StaffError | None = None
+    online_writes: list[tuple[str, ...]] = field(default_factory=list)  # (what, number or channel, rid)
+    today: date = date(2026, 11, 24)
 
     def signin(self, desk: str, officer: str, pin: str) -> SignedIn:
         if self.signin_error:
@@ -76,6 +81,49 @@ class FakeStaff:
         if self.visitor_error:
             raise self.visitor_error
         return self.at_desk
+
+    def online_list(self, token: str, which: str = "open") -> OnlineList:
+        if self.online_error:
+            raise self.online_error
+        return OnlineList(self.today, len(self.online), tuple(self.online))
+
+    def online_add(
+        self, token: str, channel: str, contact: str, subject: str, complete_at: str | None, request_id: str
+    ) -> OnlineItem:
+        self.online_writes.append(("add", channel, request_id))
+        if self.online_error:
+            raise self.online_error
+        item = online_item(f"OL-20261124-{len(self.online) + 1:03d}", channel=channel, subject=subject)
+        self.online.append(item)
+        return item
+
+    def online_act(self, token: str, number: str, action: str, text: str, request_id: str) -> OnlineItem:
+        self.online_writes.append((action, number, request_id))
+        if self.online_error:
+            raise self.online_error
+        index = next(i for i, item in enumerate(self.online) if item.number == number)
+        status = {"reply": "answered", "message": "open", "close": "closed"}[action]
+        item = replace(self.online[index], status=status, flag="", answered=action == "reply")
+        if status == "closed":
+            del self.online[index]
+        else:
+            self.online[index] = item
+        return item
+
+
+def online_item(number: str, **changes: Any) -> OnlineItem:
+    base: dict[str, Any] = {
+        "number": number,
+        "channel": "whatsapp",
+        "contact": "********7890",
+        "subject": "Data kemiskinan 2025",
+        "status": "open",
+        "due_date": date(2026, 11, 27),
+        "flag": "",
+        "answered": False,
+        "last_message_at": None,
+    }
+    return OnlineItem(**(base | changes))
 
 
 @dataclass
