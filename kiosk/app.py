@@ -8,16 +8,49 @@ and the ESC/POS printer, or, in tests, against recording fakes.
 
 from __future__ import annotations
 
-from shared import kivy_app
+import logging
+import os
+import sys
+from pathlib import Path
 
+import platformdirs
+
+from shared import kivy_app
+from shared.config import APP_NAME
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+ESCPOS_PICKLE_ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
+
+
+def use_escpos_cache() -> None:
+    """python-escpos pickles its printer database on import into ``$ESCPOS_CAPABILITIES_PICKLE_DIR``,
+    or else into a new temp dir at every import (a ``/tmp/tmpXXXX`` with a pickle left per start, the
+    YAML parsed each time): keep one in the user cache dir (``~/.cache/antre/escpos``). Call before
+    anything imports escpos. (python-escpos 3.1 still makes an empty temp dir on every import: its
+    ``mkdtemp()`` is the default argument of ``environ.get``, evaluated either way.)"""
+    if ESCPOS_PICKLE_ENV in os.environ:
+        return  # the caller's choice wins
+    folder = Path(platformdirs.user_cache_dir(APP_NAME)) / "escpos"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # escpos writes into it and does not create it
+    except OSError:
+        return  # not writable: python-escpos falls back to a temp dir
+    os.environ.setdefault(ESCPOS_PICKLE_ENV, str(folder))
+
+
+def configure_logging() -> None:
+    """The kiosk's log format at INFO. Before ``kiosk.printing`` is imported: python-escpos calls
+    ``logging.basicConfig()`` on import, which would otherwise take the root logger first (and
+    where it already did, its bare handler is replaced)."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, force="escpos.capabilities" in sys.modules)
+
+
+use_escpos_cache()
 kivy_app.prepare_environment()  # before the first kivy import
 
 import argparse  # noqa: E402
-import logging  # noqa: E402
-import sys  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from kivy.app import App  # noqa: E402
@@ -257,7 +290,7 @@ def main(
     argv: Sequence[str] | None = None, *, settings: Settings | None = None, ports: PortsFactory | None = None
 ) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # before default_ports imports kiosk.printing (python-escpos)
     try:
         settings = settings or load_settings(args.config)
         options = KioskOptions.from_settings(settings, language=args.lang, kiosk_id=args.kiosk_id)

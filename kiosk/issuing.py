@@ -67,7 +67,9 @@ class TicketFacts:
 
 
 def ticket_text(facts: TicketFacts, issued: IssuedTicket) -> TicketText:
-    estimate = issued.ahead * facts.minutes_per_visitor if facts.minutes_per_visitor > 0 else None
+    # Nobody ahead: no estimate at all (the screen shows none either), rather than "+/- 0 min".
+    per_visitor = facts.minutes_per_visitor
+    estimate = issued.ahead * per_visitor if per_visitor > 0 and issued.ahead > 0 else None
     return TicketText(
         office_name=facts.office_name,
         service_name=issued.service_name or facts.service_names.get(issued.service, issued.service),

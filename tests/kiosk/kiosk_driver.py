@@ -3,7 +3,12 @@ for the hub and the printer, plays a scripted scenario of taps (``UnitTestTouch`
 saves screenshots and writes ``result.json``: what the widgets showed at each checkpoint, the
 layout problems found (cut or overlapping text), and what the fake ports were asked.
 
-    python -m tests.kiosk.kiosk_driver SCENARIO OUT_DIR [--size 1280x800] [--lang id]
+    python -m tests.kiosk.kiosk_driver SCENARIO OUT_DIR [--size 1280x800] [--lang id] [--real CONFIG]
+
+With ``--real CONFIG`` (JSON, see ``tests.kiosk.real_ports``) the ports are the real ones instead:
+``MqttHubClient`` against a broker and hub, ``TicketPrinter`` on a configured printer, recording what
+they were asked under the fakes' names. A scenario may then hand over to the process that started
+it at a ``handshake`` (files in ``OUT_DIR/sync``: ``tests.kiosk.real_app``).
 
 ``App.run()`` works once per process, so the tests start one of these per scenario.
 """
@@ -19,7 +24,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -32,21 +37,34 @@ from shared import kivy_app
 from shared.domain import Service
 from tests.kiosk import layout_check
 from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter
+from tests.kiosk.real_scenarios import REAL_SCENARIOS
 from tests.kiosk.scenarios import SCENARIOS
 
+if TYPE_CHECKING:
+    from tests.kiosk.real_ports import RecordingHub, RecordingPrinter
+
 Steps = Iterator[None]
+ALL_SCENARIOS = {**SCENARIOS, **REAL_SCENARIOS}
 
 
 class Driver:
     """What a scenario can do: tap, type, wait, take screenshots and record what is shown."""
 
     def __init__(
-        self, app: kiosk_app.KioskApp, out: Path, hub: FakeHub, printer: FakePrinter, clock: FakeClock
+        self,
+        app: kiosk_app.KioskApp,
+        out: Path,
+        hub: FakeHub | RecordingHub,
+        printer: FakePrinter | RecordingPrinter,
+        clock: FakeClock,
+        params: dict[str, Any] | None = None,
     ) -> None:
         self.app, self.vm, self.out, self.clock = app, app.vm, out, clock
         self.hub, self.printer = hub, printer
+        self.params = params or {}  # the real config's "params" (e.g. how many tickets)
         self.records: dict[str, Any] = {}
         self.last_tap: tuple[Any, ...] = ()
+        self.last_tap_at = 0.0  # time.time() just before the last tap's touch_down
         self.problems: list[str] = []
 
     # --- waiting ---------------------------------------------------------------------------
@@ -96,6 +114,7 @@ class Driver:
         from kivy.tests.common import UnitTestTouch
 
         touch = UnitTestTouch(x, y)
+        self.last_tap_at = time.time()
         touch.touch_down()
         touch.touch_up()
         yield from self.frames(2)
@@ -139,6 +158,24 @@ class Driver:
         )
         yield from (self.type_physical(text) if physical else self.type_on_screen(text))
 
+    def handshake(self, name: str, timeout: float = 90.0, **info: Any) -> Steps:
+        """Hand over to the process that started this one: write ``sync/NAME.wait`` (``info`` as
+        JSON) and wait, frames still drawn, for its ``sync/NAME.go`` (empty: go on; text: stop)."""
+        sync = self.out / "sync"
+        sync.mkdir(exist_ok=True)
+        go = sync / f"{name}.go"
+        go.unlink(missing_ok=True)
+        _write_atomic(sync / f"{name}.wait", json.dumps(info, default=str))
+        deadline = time.monotonic() + timeout
+        while not go.exists():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no go for handshake {name} in {timeout} s")
+            yield
+        answer = go.read_text()
+        if answer:
+            raise AssertionError(f"the test process stopped at {name}: {answer}")
+        yield from self.frames(2)
+
     # --- evidence ------------------------------------------------------------------------------
 
     def shot(self, name: str) -> Steps:
@@ -177,22 +214,46 @@ class Driver:
         }
 
 
-def run(scenario: str, out: Path, size: tuple[int, int], language: str) -> int:
+def _write_atomic(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.part")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
+def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Path | None = None) -> int:
+    if (scenario in REAL_SCENARIOS) != (real is not None):
+        raise SystemExit(
+            f"{scenario}: {', '.join(REAL_SCENARIOS)} run with --real CONFIG, the others without"
+        )
     out.mkdir(parents=True, exist_ok=True)
-    script, setup = SCENARIOS[scenario]
-    hub = FakeHub(**setup.hub)
-    printer = FakePrinter(**setup.printer)
+    script, setup = ALL_SCENARIOS[scenario]
+    hub: FakeHub | RecordingHub
+    printer: FakePrinter | RecordingPrinter
+    params: dict[str, Any] = {}
+    kiosk_id = "k1"
+    if real is None:
+        hub, printer = FakeHub(**setup.hub), FakePrinter(**setup.printer)
+    else:
+        kiosk_app.configure_logging()  # before python-escpos is imported
+        from tests.kiosk import real_ports
+
+        config = real_ports.RealConfig.load(real)
+        hub, printer = real_ports.build(config, out)
+        params, kiosk_id = config.params, config.kiosk_id
     clock = FakeClock()
     services = tuple(Service(prefix=p, name=n) for p, n in setup.services)
     options = KioskOptions(
-        services=services, language=language, minutes_per_visitor=setup.minutes_per_visitor
+        services=services,
+        language=language,
+        minutes_per_visitor=setup.minutes_per_visitor,
+        kiosk_id=kiosk_id,
     )
     kivy_app.configure_window(size)
     vm = KioskViewModel(
         options, hub, printer, clock=clock, run_background=kiosk_app.run_in_thread, post=kivy_app.post_to_main
     )
     app = kiosk_app.KioskApp(vm)
-    driver = Driver(app, out, hub, printer, clock)
+    driver = Driver(app, out, hub, printer, clock, params)
     result: dict[str, Any] = {"scenario": scenario, "size": list(size), "ok": False}
     steps = script(driver)
     from kivy.clock import Clock
@@ -211,7 +272,14 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str) -> int:
 
     Clock.schedule_once(lambda _dt: Clock.schedule_interval(step, 0), 0.3)
     started = time.monotonic()
-    app.run()
+    if isinstance(hub, FakeHub):
+        app.run()
+    else:
+        hub.start()  # the real hub client connects in the background, as in kiosk.app.main
+        try:
+            app.run()
+        finally:
+            hub.stop()
     result.update(
         seconds=round(time.monotonic() - started, 2),
         records=driver.records,
@@ -234,12 +302,13 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("scenario", choices=sorted(ALL_SCENARIOS))
     parser.add_argument("out", type=Path)
     parser.add_argument("--size", type=kivy_app.parse_size, default=(1280, 800))
     parser.add_argument("--lang", default="id")
+    parser.add_argument("--real", type=Path, help="JSON config of the real ports (tests.kiosk.real_ports)")
     args = parser.parse_args()
-    return run(args.scenario, args.out, args.size, args.lang)
+    return run(args.scenario, args.out, args.size, args.lang, args.real)
 
 
 if __name__ == "__main__":

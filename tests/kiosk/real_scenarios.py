@@ -1,0 +1,129 @@
+"""Scripted visits for ``kiosk_driver --real``: the real hub client and printer, so nothing here can
+script an answer. What the test process does meanwhile (clear a paper fault, restart the hub, read
+the kiosk's memory) happens at a ``handshake``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from tests.kiosk.scenarios import GUEST, Setup, fill_form, start_form, submit_valid_form
+
+if TYPE_CHECKING:
+    from tests.kiosk.kiosk_driver import Driver
+
+Steps = Iterator[None]
+NEW_PURPOSE = "Data kemiskinan"
+
+
+def connected(d: Driver) -> Steps:
+    yield from d.wait_for(lambda: bool(getattr(d.hub, "connected", True)), "the kiosk's MQTT connection")
+    yield from d.wait_screen("welcome")
+
+
+def note_ports(d: Driver) -> None:
+    d.records["real"] = {
+        "answers": list(getattr(d.hub, "answers", [])),
+        "statuses": list(getattr(d.printer, "statuses", [])),
+    }
+
+
+def real_flow(d: Driver) -> Steps:
+    """The whole visit: service, the guestbook typed, consent, the ticket from the real hub."""
+    yield from connected(d)
+    yield from d.shot("01_welcome")
+    yield from start_form(d)
+    yield from fill_form(d)
+    yield from d.shot("02_form_filled")
+    yield from d.tap("form.next")
+    yield from d.wait_screen("consent")
+    yield from d.shot("03_consent")
+    yield from d.tap("consent.agree")
+    yield from d.wait_screen("ticket")
+    yield from d.shot("04_ticket")
+    note_ports(d)
+    yield from d.tap("ticket.done")
+    yield from d.wait_screen("welcome")
+
+
+def real_paper_out(d: Driver) -> Steps:
+    """Out of paper: the notice, nothing issued; the test refills the paper; try again: a ticket."""
+    yield from connected(d)
+    yield from submit_valid_form(d)
+    yield from d.wait_screen("problem")
+    yield from d.shot("01_problem_paper_out")
+    yield from d.handshake("paper_out", request_id=d.vm.request_id, issue_calls=len(d.hub.issue_calls))
+    yield from d.tap("problem.retry")
+    yield from d.wait_screen("ticket")
+    yield from d.shot("02_ticket")
+    note_ports(d)
+
+
+def real_returning(d: Driver) -> Steps:
+    """A first visit with the guestbook, then the same visitor again by NIK: masked, new purpose."""
+    yield from connected(d)
+    yield from submit_valid_form(d)
+    yield from d.wait_screen("ticket")
+    yield from d.shot("01_first_ticket")
+    yield from d.tap("ticket.done")
+    yield from start_form(d)
+    yield from d.tap("form.returning")
+    yield from d.wait_screen("returning")
+    yield from d.type_on_screen(GUEST["id_number"])
+    yield from d.shot("02_returning_nik")
+    yield from d.tap("returning.find")
+    yield from d.wait_screen("prefill")
+    yield from d.shot("03_prefill_masked")
+    yield from d.fill("prefill.f_purpose.input", NEW_PURPOSE, physical=True)
+    yield from d.tap("prefill.next")
+    yield from d.wait_screen("consent")
+    yield from d.tap("consent.agree")
+    yield from d.wait_screen("ticket")
+    yield from d.shot("04_second_ticket")
+    note_ports(d)
+
+
+def real_hub_down(d: Driver) -> Steps:
+    """The hub is stopped: the timeout notice; the test starts the hub; try again: one ticket."""
+    yield from connected(d)
+    yield from submit_valid_form(d)
+    yield from d.wait_screen("problem")
+    yield from d.shot("01_problem_hub_timeout")
+    yield from d.handshake("hub_down", request_id=d.vm.request_id)
+    yield from d.tap("problem.retry")
+    yield from d.wait_screen("ticket")
+    yield from d.shot("02_ticket")
+    note_ports(d)
+
+
+def bench(d: Driver) -> Steps:
+    """``params["tickets"]`` whole visits; the wall time of each final tap goes to ``taps.json``.
+    After the visits counted in ``params["pauses"]`` the bench reads the app's memory (``after_N``)."""
+    yield from connected(d)
+    taps: list[dict[str, object]] = []
+    pauses = {int(n) for n in d.params.get("pauses", [])}
+    for n in range(int(d.params.get("tickets", 60))):
+        if n in pauses:
+            yield from d.handshake(f"after_{n}")
+        yield from start_form(d)
+        yield from fill_form(d)
+        yield from d.tap("form.next")
+        yield from d.wait_screen("consent")
+        yield from d.tap("consent.agree")  # the final tap: it issues and prints
+        tapped = d.last_tap_at
+        yield from d.wait_screen("ticket")
+        taps.append({"n": n, "tap_at": tapped, "code": d.vm.ticket.code if d.vm.ticket else None})
+        yield from d.tap("ticket.done")
+    (d.out / "taps.json").write_text(json.dumps(taps))
+    note_ports(d)
+    yield from d.handshake(f"after_{len(taps)}")
+
+
+REAL_SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
+    "real_flow": (real_flow, Setup()),
+    "real_paper_out": (real_paper_out, Setup()),
+    "real_returning": (real_returning, Setup()),
+    "real_hub_down": (real_hub_down, Setup()),
+    "bench": (bench, Setup()),
+}
