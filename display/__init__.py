@@ -1,1 +1,1 @@
-"""Antre display app (arrives with its own issue)."""
+"""Antre's wall display: ``display.app.main`` (``antre display``); view-model, widgets, voice."""

@@ -1,0 +1,67 @@
+"""``antre display``: the lobby's wall TV. ``main(argv)`` sets Kivy up, then runs ``display.ui``.
+
+    antre display [--config FILE] [--size WxH] [--fullscreen] [--screenshot PATH] [--no-voice]
+
+``--screenshot PATH`` waits until the retained state has arrived (or 6 s without a broker), writes
+a PNG of the window and exits: a technician can check a remote screen with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from display.config import display_config
+from shared.config import ConfigError, load_settings
+from shared.kivy_app import add_window_arguments, configure_window, prepare_environment
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="antre display", description="The wall display of the lobby.")
+    parser.add_argument("--config", help="TOML config file (default: $ANTRE_CONFIG or the user config dir)")
+    add_window_arguments(parser)
+    parser.add_argument("--no-voice", action="store_true", help="show calls without the chime and voice")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config)
+        display = display_config(settings)
+    except ConfigError as exc:
+        print(f"antre display: configuration error: {exc}", file=sys.stderr)
+        return 2
+    # A call must reach the screen in the frame it arrives in: the free_only clock lets the MQTT
+    # hand-off wake the main loop at once while all other events keep the 60 Hz rhythm.
+    os.environ.setdefault("KIVY_CLOCK", "free_only")
+    prepare_environment()
+    configure_window(args.size, args.fullscreen)
+
+    from kivy.clock import Clock
+
+    from display.ui import DisplayApp
+
+    app = DisplayApp(
+        settings,
+        display,
+        voice_on=not args.no_voice,
+        screenshot=Path(args.screenshot).resolve() if args.screenshot else None,
+    )
+    # SIGTERM (systemd, `antre up`, tests) stops the app cleanly: presence "offline", voice closed.
+    signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: app.stop(), 0))
+    app.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Every word the wall display shows, in Bahasa Indonesia (the lobby's language) and English.
+
+Nothing else in ``display/`` holds user-facing text: widgets and the view-model ask here. Dates
+and times follow Indonesian usage (``Selasa, 24 November 2026``, ``09.15 WIB``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+LANGUAGES = ("id", "en")
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "id": {
+        "window_title": "Antre — layar antrean",
+        "title": "Pelayanan Statistik Terpadu",
+        "now_serving": "SEDANG DILAYANI",
+        "latest_call": "PANGGILAN",
+        "recent_calls": "Panggilan sebelumnya",
+        "waiting": "Menunggu",
+        "waiting_count": "{count} orang",
+        "no_desk_open": "Belum ada meja yang buka",
+        "no_call_yet": "Belum ada panggilan",
+        "idle_ticket": "—",
+        "desk_fallback": "Meja {desk}",
+        "recall": "panggilan ulang",
+        "goto": "menuju",
+        "overlay_title": "Koneksi terputus — sedang menyambung kembali",
+        "overlay_broker": "Layar ini tidak terhubung ke server pesan.",
+        "overlay_hub": "Server antrean sedang tidak aktif.",
+        "overlay_hint": "Nomor yang tampil mungkin belum yang terbaru. Mohon tunggu sebentar.",
+    },
+    "en": {
+        "window_title": "Antre — queue display",
+        "title": "Integrated Statistical Services",
+        "now_serving": "NOW SERVING",
+        "latest_call": "NOW CALLING",
+        "recent_calls": "Previous calls",
+        "waiting": "Waiting",
+        "waiting_count": "{count} waiting",
+        "no_desk_open": "No desk is open yet",
+        "no_call_yet": "No calls yet",
+        "idle_ticket": "—",
+        "desk_fallback": "Desk {desk}",
+        "recall": "recall",
+        "goto": "to",
+        "overlay_title": "Connection lost — reconnecting",
+        "overlay_broker": "This screen cannot reach the message server.",
+        "overlay_hub": "The queue server is not running.",
+        "overlay_hint": "The numbers shown may be out of date. Please wait a moment.",
+    },
+}
+
+_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "id": (
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+# Indonesia's three time zones are named by their offset, whatever the IANA zone is called.
+_INDONESIAN_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    return language
+
+
+def text(language: str, key: str, **values: object) -> str:
+    template = _TEXTS[language][key]
+    return template.format(**values) if values else template
+
+
+def date_line(at: datetime, language: str) -> str:
+    """``Selasa, 24 November 2026`` / ``Tuesday, 24 November 2026``."""
+    return f"{_DAYS[language][at.weekday()]}, {at.day} {_MONTHS[language][at.month - 1]} {at.year}"
+
+
+def zone_name(at: datetime) -> str:
+    offset = at.utcoffset() or timedelta(0)
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest == 0 and hours in _INDONESIAN_ZONES:
+        return _INDONESIAN_ZONES[hours]
+    return at.tzname() or ""
+
+
+def clock_line(at: datetime, language: str) -> str:
+    """``09.15 WIB`` (Indonesian writes the time with a full stop) / ``09:15 WIB``."""
+    separator = "." if language == "id" else ":"
+    return f"{at.hour:02d}{separator}{at.minute:02d} {zone_name(at)}".rstrip()
