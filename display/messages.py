@@ -43,6 +43,8 @@ class QueueState:
     service: str
     name: str | None
     count: int
+    late: int = 0  # waiting visitors past the 10-minute standard (clocks at "breach")
+    near: int = 0  # ... and past its warning (8 minutes), not yet breached
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,10 @@ def parse_queue_state(service: str, raw: bytes) -> QueueState:
     count = data.get("count")
     if type(count) is not int or count < 0:
         raise Malformed("bad_count")
-    return QueueState(service, _name(data, "name"), count)
+    levels = [c.get("level") for c in data.get("clocks") or [] if isinstance(c, dict)]
+    return QueueState(
+        service, _name(data, "name"), count, late=levels.count("breach"), near=levels.count("warning")
+    )
 
 
 def parse_call_event(raw: bytes) -> CallEvent:

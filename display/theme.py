@@ -11,6 +11,8 @@ THEME: dict[str, tuple[float, float, float, float]] = {
     "dim": (0.66, 0.74, 0.84, 1),
     "faint": (0.36, 0.45, 0.58, 1),
     "accent": (0.97, 0.72, 0.0, 1),
+    "near": (0.98, 0.78, 0.35, 1),  # a waiting visitor past the 8-minute warning
+    "late": (1.0, 0.55, 0.50, 1),  # ... past the 10-minute standard: legible, not alarming
     "on_accent": (0.04, 0.10, 0.20, 1),
     "marquee": (0.03, 0.07, 0.15, 1),
     "veil": (0.02, 0.05, 0.11, 0.86),

@@ -191,7 +191,15 @@ class DisplayApp(App):
         card.code_font = frame.call_code_font(code_em)
         ids.recent.calls(vm.recent)
         ids.waiting.slots = max(2, len(waiting))
-        ids.waiting.services(waiting, [vm.text("waiting_count", count=s.count) for s in waiting])
+        ids.waiting.services(
+            waiting,
+            [
+                vm.text("waiting_late", count=s.count, late=s.late)
+                if s.late
+                else vm.text("waiting_count", count=s.count)
+                for s in waiting
+            ],
+        )
         self._tick()
         if self.probe is not None:
             for desk in desks:

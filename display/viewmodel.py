@@ -74,6 +74,8 @@ class ServiceView:
     service: str
     name: str
     count: int
+    late: int = 0  # waiting past the 10-minute standard: shown discreetly, in the count's colour
+    near: int = 0
 
 
 def _desk_order(desk: str) -> tuple[int, int, str]:
@@ -121,7 +123,9 @@ class DisplayViewModel:
     def on_queue_state(self, service: str, raw: bytes) -> None:
         state = self._parse("queue/state", parse_queue_state, service, raw)
         if state is not None:
-            self._services[service] = ServiceView(service, state.name or service, state.count)
+            self._services[service] = ServiceView(
+                service, state.name or service, state.count, state.late, state.near
+            )
             self._changed()
 
     def on_call(self, raw: bytes) -> None:

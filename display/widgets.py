@@ -94,6 +94,7 @@ class WaitingRow(BoxLayout):
     service = StringProperty("")
     service_name = StringProperty("")
     count_text = StringProperty("")
+    level = StringProperty("")  # "", "warning" or "breach"
     font = NumericProperty(10)
 
 
@@ -125,6 +126,8 @@ class RowList(BoxLayout):
             row.service = service.service if service else ""
             row.service_name = service.name if service else ""
             row.count_text = count_text[index] if service else ""
+            # The 10-minute standard, discreetly: the count turns amber past 8 minutes, red past 10.
+            row.level = ("breach" if service.late else "warning" if service.near else "") if service else ""
 
 
 class Marquee(FloatLayout):
