@@ -16,11 +16,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,34 +207,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _terminated(_signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminated)
-    workdir = Path(tempfile.mkdtemp(prefix="antre-counter-bench-"))
-    report = Report()
-    status = 2
-    try:
-        run_bench(args, workdir, report)
-        status = 1 if report.missed else 0
-    except BenchError as exc:
-        print(f"counter_bench: {exc}", file=sys.stderr)
-        args.keep = True
-    except KeyboardInterrupt:
-        print("counter_bench: interrupted; subprocesses stopped", file=sys.stderr)
-        status = 130
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    if report.lines:
-        print()
-        print("\n".join(report.lines))
-    if args.keep:
-        print(f"work dir kept (logs, database): {workdir}")
-    return status
+    return hub_bench.run_main(
+        "counter_bench", parse_args(argv), run_bench, prefix="antre-counter-bench-", kept="logs, database"
+    )
 
 
 if __name__ == "__main__":

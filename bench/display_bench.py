@@ -20,11 +20,8 @@ import contextlib
 import json
 import os
 import random
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # hub_bench beside this file
 
+import hub_bench
 from hub_bench import (  # after the path above
     DESKS,
     HOST,
@@ -298,34 +296,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _terminated(_signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminated)
-    workdir = Path(tempfile.mkdtemp(prefix="antre-display-bench-"))
-    report = Report()
-    status = 2
-    try:
-        run_bench(args, workdir, report)
-        status = 1 if report.missed else 0
-    except BenchError as exc:
-        print(f"display_bench: {exc}", file=sys.stderr)
-        args.keep = True
-    except KeyboardInterrupt:
-        print("display_bench: interrupted; subprocesses stopped", file=sys.stderr)
-        status = 130
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    if report.lines:
-        print()
-        print("\n".join(report.lines))
-    if args.keep:
-        print(f"work dir kept (logs, timings): {workdir}")
-    return status
+    return hub_bench.run_main(
+        "display_bench", parse_args(argv), run_bench, prefix="antre-display-bench-", kept="logs, timings"
+    )
 
 
 if __name__ == "__main__":

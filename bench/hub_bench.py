@@ -608,20 +608,29 @@ def _terminated(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def run_main(
+    name: str,
+    args: argparse.Namespace,
+    run: Callable[[argparse.Namespace, Path, Report], None],
+    *,
+    prefix: str,
+    kept: str,
+) -> int:
+    """A bench's main: a temp work dir, the run, the figure table, and clean-up on error or Ctrl-C.
+    Exit status 0 when every goal holds, 1 when one is missed, 2 when the run failed, 130 when
+    interrupted."""
     signal.signal(signal.SIGTERM, _terminated)
-    workdir = Path(tempfile.mkdtemp(prefix="antre-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     report = Report()
     status = 2
     try:
-        run_bench(args, workdir, report)
+        run(args, workdir, report)
         status = 1 if report.missed else 0
     except BenchError as exc:
-        print(f"hub_bench: {exc}", file=sys.stderr)
+        print(f"{name}: {exc}", file=sys.stderr)
         args.keep = True
     except KeyboardInterrupt:
-        print("hub_bench: interrupted; subprocesses stopped", file=sys.stderr)
+        print(f"{name}: interrupted; subprocesses stopped", file=sys.stderr)
         status = 130
     finally:
         if not args.keep:
@@ -630,8 +639,12 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(report.lines))
     if args.keep:
-        print(f"work dir kept (logs, database): {workdir}")
+        print(f"work dir kept ({kept}): {workdir}")
     return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_main("hub_bench", parse_args(argv), run_bench, prefix="antre-bench-", kept="logs, database")
 
 
 if __name__ == "__main__":

@@ -20,11 +20,8 @@ import contextlib
 import json
 import os
 import re
-import shutil
-import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -265,34 +262,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _terminated(_signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminated)
-    workdir = Path(tempfile.mkdtemp(prefix="antre-kiosk-bench-"))
-    report = Report()
-    status = 2
-    try:
-        run_bench(args, workdir, report)
-        status = 1 if report.missed else 0
-    except BenchError as exc:
-        print(f"kiosk_bench: {exc}", file=sys.stderr)
-        args.keep = True
-    except KeyboardInterrupt:
-        print("kiosk_bench: interrupted; subprocesses stopped", file=sys.stderr)
-        status = 130
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    if report.lines:
-        print()
-        print("\n".join(report.lines))
-    if args.keep:
-        print(f"work dir kept (logs, database, driver output): {workdir}")
-    return status
+    return hub_bench.run_main(
+        "kiosk_bench",
+        parse_args(argv),
+        run_bench,
+        prefix="antre-kiosk-bench-",
+        kept="logs, database, driver output",
+    )
 
 
 if __name__ == "__main__":

@@ -17,10 +17,8 @@ import contextlib
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -29,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import hub_bench
 from hub_bench import (
     HOST,
     ROOT,
@@ -367,31 +366,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
+    part_one(args, workdir, report)
+    if not args.skip_live:
+        part_two(args, workdir, report)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="antre-timing-bench-"))
-    report = Report()
-    status = 2
-    try:
-        part_one(args, workdir, report)
-        if not args.skip_live:
-            part_two(args, workdir, report)
-        status = 1 if report.missed else 0
-    except BenchError as exc:
-        print(f"timing_bench: {exc}", file=sys.stderr)
-        args.keep = True
-    except KeyboardInterrupt:
-        print("timing_bench: interrupted; subprocesses stopped", file=sys.stderr)
-        status = 130
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    if report.lines:
-        print()
-        print("\n".join(report.lines))
-    if args.keep:
-        print(f"work dir kept: {workdir}")
-    return status
+    return hub_bench.run_main(
+        "timing_bench", parse_args(argv), run_bench, prefix="antre-timing-bench-", kept="logs, databases"
+    )
 
 
 if __name__ == "__main__":
