@@ -6,7 +6,9 @@ and times follow Indonesian usage (``Selasa, 24 November 2026``, ``09.15 WIB``).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+
+from shared.calendar_words import indonesian_zone, long_date
 
 LANGUAGES = ("id", "en")
 
@@ -53,24 +55,6 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-_DAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-_MONTHS = {
-    "id": (
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-
-# Indonesia's three time zones are named by their offset, whatever the IANA zone is called.
-_INDONESIAN_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
-
 
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
@@ -85,15 +69,11 @@ def text(language: str, key: str, **values: object) -> str:
 
 def date_line(at: datetime, language: str) -> str:
     """``Selasa, 24 November 2026`` / ``Tuesday, 24 November 2026``."""
-    return f"{_DAYS[language][at.weekday()]}, {at.day} {_MONTHS[language][at.month - 1]} {at.year}"
+    return long_date(at, language)
 
 
 def zone_name(at: datetime) -> str:
-    offset = at.utcoffset() or timedelta(0)
-    hours, rest = divmod(int(offset.total_seconds()), 3600)
-    if rest == 0 and hours in _INDONESIAN_ZONES:
-        return _INDONESIAN_ZONES[hours]
-    return at.tzname() or ""
+    return indonesian_zone(at) or at.tzname() or ""
 
 
 def clock_line(at: datetime, language: str) -> str:

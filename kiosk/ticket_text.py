@@ -12,24 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.ports import TicketText
-
-DAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTHS = {
-    "id": (
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-
-# Indonesia's three time zones; the abbreviations are the same in both languages.
-ZONE_NAMES = {timedelta(hours=7): "WIB", timedelta(hours=8): "WITA", timedelta(hours=9): "WIT"}
+from shared.calendar_words import indonesian_zone, long_date
 
 # The channels of the service standard (SK 030 Tahun 2024), used when the config names none.
 DEFAULT_COMPLAINT_CHANNELS = {
@@ -114,14 +97,11 @@ def format_issued(moment: datetime, language: str) -> str:
     gets none rather than a guess.
     """
     lang = "en" if language == "en" else "id"
-    text = (
-        f"{DAYS[lang][moment.weekday()]}, {moment.day} {MONTHS[lang][moment.month - 1]} "
-        f"{moment.year} {moment:%H:%M}"
-    )
+    text = f"{long_date(moment, lang)} {moment:%H:%M}"
     offset = moment.utcoffset()
     if offset is None:
         return text
-    zone = ZONE_NAMES.get(offset)
+    zone = indonesian_zone(moment)
     if zone is None:
         sign = "-" if offset < timedelta(0) else "+"
         minutes = abs(int(offset.total_seconds())) // 60
