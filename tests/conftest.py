@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import Broker, HubProcess, Probe, hub_env, site_config, wait_until
+from tests.support import (
+    Broker,
+    HubProcess,
+    Probe,
+    free_port,
+    hub_env,
+    officers_toml,
+    site_config,
+    staff_call,
+    wait_until,
+)
 
 PG_ADMIN_URL = os.environ.get("ANTRE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -107,3 +117,25 @@ def probe(broker: Broker) -> Iterator[Probe]:
     wait_until(lambda: client.client.is_connected(), 5, "probe connected")
     yield client
     client.close()
+
+
+@pytest.fixture
+def staff_hub(tmp_path: Path, broker: Broker) -> Iterator[tuple[HubProcess, str]]:
+    """A hub with the test officers, and the base URL of its staff API once it answers."""
+    port = free_port()
+    workdir = tmp_path / "hub"
+    workdir.mkdir()
+    config = site_config(workdir / "antre.toml", desks=2, staff_port=port, extra=officers_toml())
+    hub = HubProcess(workdir, hub_env(config, broker.url, f"sqlite:///{workdir / 'antre.db'}", workdir))
+    hub.start()
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: _staff_api_answers(base), 15, "the staff API")
+    yield hub, base
+    hub.stop()
+
+
+def _staff_api_answers(base: str) -> bool:
+    try:
+        return staff_call(base, "/api/v1/visitor")[0] == 401
+    except OSError:
+        return False

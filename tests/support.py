@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -265,3 +267,34 @@ def hub_env(config: Path, mqtt_url: str, db_url: str, data_dir: Path) -> dict[st
         ANTRE_CONFIG=str(config), ANTRE_MQTT_URL=mqtt_url, ANTRE_DB_URL=db_url, ANTRE_DATA_DIR=str(data_dir)
     )
     return env
+
+
+# Officers of the test site: (id, name, PIN). Hashed with few iterations: these tests check
+# behaviour, not the cost of guessing.
+OFFICERS = (("budi", "Budi Santoso", "2468"), ("rina", "Rina", "1357"))
+
+
+def officers_toml() -> str:
+    from shared.pins import hash_pin
+
+    return "".join(
+        f'[[officers]]\nid = "{oid}"\nname = "{name}"\npin_hash = "{hash_pin(pin, iterations=1000)}"\n'
+        for oid, name, pin in OFFICERS
+    )
+
+
+def staff_call(
+    base: str, path: str, body: Any = None, token: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """One request to the hub's staff API: its status and JSON answer (errors included)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method="POST" if data is not None else "GET")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())

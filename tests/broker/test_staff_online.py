@@ -8,10 +8,8 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,24 +23,10 @@ from shared.config import Settings
 from shared.db import make_engine, upgrade, write_transaction
 from shared.models import OnlineMessageRow, OnlineRequestRow
 from shared.pins import hash_pin
-from tests.support import Broker, HubProcess, Probe, free_port, hub_env, site_config, wait_until
+from tests.support import Probe, staff_call
 
 TZ = ZoneInfo("Asia/Jakarta")
 CONTACT, SUBJECT, REPLY = "0812 3456 7890", "Data kemiskinan Tulang Bawang 2025", "Tabel ada di situs BPS."
-
-
-def call(base: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method="POST" if data is not None else "GET")
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def insert_request(db_url: str, complete_at: datetime, *, due: date | None = None, **fields: str) -> str:
@@ -75,41 +59,16 @@ def complete_for_due_today() -> tuple[datetime, date | None]:
     return now - timedelta(days=1), now.date()
 
 
-@pytest.fixture
-def online_hub(tmp_path: Path, broker: Broker) -> Iterator[tuple[HubProcess, str]]:
-    port = free_port()
-    officers = "".join(
-        f'[[officers]]\nid = "{oid}"\nname = "{oid.title()}"\npin_hash = "{hash_pin(pin, iterations=1000)}"\n'
-        for oid, pin in (("budi", "2468"), ("rina", "1357"))
-    )
-    workdir = tmp_path / "hub"
-    workdir.mkdir()
-    config = site_config(workdir / "antre.toml", desks=2, staff_port=port, extra=officers)
-    hub = HubProcess(workdir, hub_env(config, broker.url, f"sqlite:///{workdir / 'antre.db'}", workdir))
-    hub.start()
-    base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: _reachable(base), 15, "the staff API")
-    yield hub, base
-    hub.stop()
-
-
-def _reachable(base: str) -> bool:
-    try:
-        return call(base, "/api/v1/online")[0] == 401
-    except OSError:
-        return False
-
-
 def sign_in(base: str, officer: str = "budi", pin: str = "2468", desk: str = "1") -> str:
-    status, body = call(base, "/api/v1/signin", {"desk": desk, "officer": officer, "pin": pin})
+    status, body = staff_call(base, "/api/v1/signin", {"desk": desk, "officer": officer, "pin": pin})
     assert status == 200, body
     return str(body["token"])
 
 
-def test_record_list_reply_visitor_message_and_close(online_hub, probe: Probe) -> None:
-    hub, base = online_hub
+def test_record_list_reply_visitor_message_and_close(staff_hub, probe: Probe) -> None:
+    hub, base = staff_hub
     token = sign_in(base)
-    status, body = call(
+    status, body = staff_call(
         base, "/api/v1/online", {"channel": "whatsapp", "contact": CONTACT, "subject": SUBJECT}, token
     )
     assert status == 201, body
@@ -126,28 +85,32 @@ def test_record_list_reply_visitor_message_and_close(online_hub, probe: Probe) -
         None,
     )
 
-    status, listing = call(base, "/api/v1/online?list=open", token=token)
+    status, listing = staff_call(base, "/api/v1/online?list=open", token=token)
     assert status == 200 and listing["today"] == today.isoformat() and listing["count"] == 1
     assert listing["requests"] == [item]
-    assert call(base, "/api/v1/online?list=due", token=token)[1]["requests"] == []  # due in 3 working days
-    assert call(base, "/api/v1/online?list=overdue", token=token)[1]["requests"] == []
+    assert (
+        staff_call(base, "/api/v1/online?list=due", token=token)[1]["requests"] == []
+    )  # due in 3 working days
+    assert staff_call(base, "/api/v1/online?list=overdue", token=token)[1]["requests"] == []
 
-    status, body = call(base, f"/api/v1/online/{number}/reply", {"text": REPLY}, token)
+    status, body = staff_call(base, f"/api/v1/online/{number}/reply", {"text": REPLY}, token)
     assert status == 200 and body["request"]["status"] == "answered" and body["request"]["answered"]
     replied_at = datetime.fromisoformat(body["request"]["last_message_at"])
     assert replied_at.utcoffset() == timedelta(hours=7)  # office time
     assert abs((replied_at - datetime.now(UTC)).total_seconds()) < 30
     lower = number.lower()  # numbers are accepted in any case
-    status, body = call(base, f"/api/v1/online/{lower}/message", {"text": "Terima kasih, satu lagi"}, token)
+    status, body = staff_call(
+        base, f"/api/v1/online/{lower}/message", {"text": "Terima kasih, satu lagi"}, token
+    )
     assert (status, body["request"]["status"]) == (200, "open")  # the officer owes an answer again
-    assert call(base, f"/api/v1/online/{number}/close", {}, token)[1]["request"]["status"] == "closed"
-    assert call(base, "/api/v1/online?list=open", token=token)[1] == {
+    assert staff_call(base, f"/api/v1/online/{number}/close", {}, token)[1]["request"]["status"] == "closed"
+    assert staff_call(base, "/api/v1/online?list=open", token=token)[1] == {
         "list": "open", "today": today.isoformat(), "count": 0, "requests": [],
     }  # fmt: skip
 
-    status, body = call(base, f"/api/v1/online/{number}/close", {}, token)
+    status, body = staff_call(base, f"/api/v1/online/{number}/close", {}, token)
     assert (status, body["error"]["code"]) == (409, "closed")
-    status, body = call(base, f"/api/v1/online/{number}/reply", {"text": "late"}, token)
+    status, body = staff_call(base, f"/api/v1/online/{number}/reply", {"text": "late"}, token)
     assert (status, body["error"]["code"]) == (409, "closed")
 
     engine = make_engine(hub.env["ANTRE_DB_URL"])
@@ -167,8 +130,8 @@ def test_record_list_reply_visitor_message_and_close(online_hub, probe: Probe) -
     assert not any(secret in published for secret in secrets)
 
 
-def test_overdue_and_due_today_are_listed_apart(online_hub) -> None:
-    hub, base = online_hub
+def test_overdue_and_due_today_are_listed_apart(staff_hub) -> None:
+    hub, base = staff_hub
     db = hub.env["ANTRE_DB_URL"]
     overdue = insert_request(db, datetime.now(TZ) - timedelta(days=20), contact="siti@example.id")
     complete_at, force = complete_for_due_today()
@@ -176,10 +139,10 @@ def test_overdue_and_due_today_are_listed_apart(online_hub) -> None:
     later = insert_request(db, datetime.now(TZ), channel="web", contact="tiket 4411")
     answered_late = insert_request(db, datetime.now(TZ) - timedelta(days=20))
     token = sign_in(base, "rina", "1357", desk="2")
-    assert call(base, f"/api/v1/online/{answered_late}/reply", {}, token)[0] == 200  # no text: fine
+    assert staff_call(base, f"/api/v1/online/{answered_late}/reply", {}, token)[0] == 200  # no text: fine
 
     lists = {
-        which: call(base, f"/api/v1/online?list={which}", token=token)[1]["requests"]
+        which: staff_call(base, f"/api/v1/online?list={which}", token=token)[1]["requests"]
         for which in ("overdue", "due", "open")
     }
     assert [(r["number"], r["flag"]) for r in lists["overdue"]] == [(overdue, "overdue")]
@@ -193,8 +156,8 @@ def test_overdue_and_due_today_are_listed_apart(online_hub) -> None:
     assert all("text" not in r for r in lists["open"])
 
 
-def test_bad_fields_are_refused_with_clear_codes(online_hub) -> None:
-    _hub, base = online_hub
+def test_bad_fields_are_refused_with_clear_codes(staff_hub) -> None:
+    _hub, base = staff_hub
     token = sign_in(base)
     good = {"channel": "email", "contact": "siti@example.id", "subject": "Inflasi"}
     future = (datetime.now(TZ) + timedelta(hours=2)).isoformat()
@@ -210,50 +173,53 @@ def test_bad_fields_are_refused_with_clear_codes(online_hub) -> None:
         (good | {"request_id": "x" * 65}, "bad_request_id"),
     ]
     for fields, code in cases:
-        status, body = call(base, "/api/v1/online", fields, token)
+        status, body = staff_call(base, "/api/v1/online", fields, token)
         assert (status, body["error"]["code"]) == (400, code), fields
         assert body["error"]["message"]
-    status, body = call(base, "/api/v1/online", good | {"complete_at": "2026-01-05 10:00"}, token)
+    status, body = staff_call(base, "/api/v1/online", good | {"complete_at": "2026-01-05 10:00"}, token)
     assert status == 201 and body["request"]["due_date"] == "2026-01-08"  # office time, Mon -> Thu
     number = body["request"]["number"]
 
-    assert call(base, "/api/v1/online?list=late", token=token)[1]["error"]["code"] == "bad_list"
-    assert call(base, "/api/v1/online/OL-20200101-001/reply", {}, token)[0] == 404
-    assert call(base, "/api/v1/online/XYZ/close", {}, token)[1]["error"]["code"] == "bad_number"
-    status, body = call(base, f"/api/v1/online/{number}/reply", {"text": "x" * 4001}, token)
+    assert staff_call(base, "/api/v1/online?list=late", token=token)[1]["error"]["code"] == "bad_list"
+    assert staff_call(base, "/api/v1/online/OL-20200101-001/reply", {}, token)[0] == 404
+    assert staff_call(base, "/api/v1/online/XYZ/close", {}, token)[1]["error"]["code"] == "bad_number"
+    status, body = staff_call(base, f"/api/v1/online/{number}/reply", {"text": "x" * 4001}, token)
     assert (status, body["error"]["code"]) == (400, "bad_text")
     before = "2026-01-01T09:00:00+07:00"
     assert (
-        call(base, f"/api/v1/online/{number}/message", {"at": before}, token)[1]["error"]["code"]
+        staff_call(base, f"/api/v1/online/{number}/message", {"at": before}, token)[1]["error"]["code"]
         == "bad_time"
     )
-    assert call(base, f"/api/v1/online/{number}/bogus", {}, token)[0] == 404
+    assert staff_call(base, f"/api/v1/online/{number}/bogus", {}, token)[0] == 404
     request = urllib.request.Request(base + "/api/v1/online", data=b"[1]", method="POST")
     request.add_header("Authorization", f"Bearer {token}")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 400 and json.loads(refused.value.read())["error"]["code"] == "bad_json"
 
-    assert call(base, "/api/v1/online", good)[0] == 401  # no token
-    assert call(base, "/api/v1/online?list=open", token="forged")[0] == 401
-    assert call(base, "/api/v1/signout", {}, token=token)[0] == 200
-    assert call(base, "/api/v1/online?list=open", token=token)[0] == 401  # signed out: no more
-    assert call(base, f"/api/v1/online/{number}/close", {}, token)[0] == 401
+    assert staff_call(base, "/api/v1/online", good)[0] == 401  # no token
+    assert staff_call(base, "/api/v1/online?list=open", token="forged")[0] == 401
+    assert staff_call(base, "/api/v1/signout", {}, token=token)[0] == 200
+    assert staff_call(base, "/api/v1/online?list=open", token=token)[0] == 401  # signed out: no more
+    assert staff_call(base, f"/api/v1/online/{number}/close", {}, token)[0] == 401
 
 
-def test_a_resend_with_the_same_request_id_records_once(online_hub) -> None:
-    hub, base = online_hub
+def test_a_resend_with_the_same_request_id_records_once(staff_hub) -> None:
+    hub, base = staff_hub
     token = sign_in(base)
     fields = {"channel": "web", "contact": "form 77", "subject": "PDRB", "request_id": "form-1"}
-    first = call(base, "/api/v1/online", fields, token)
-    again = call(base, "/api/v1/online", fields, token)
+    first = staff_call(base, "/api/v1/online", fields, token)
+    again = staff_call(base, "/api/v1/online", fields, token)
     assert first == again and first[0] == 201
     number = first[1]["request"]["number"]
-    other = call(base, "/api/v1/online", fields | {"request_id": "form-2"}, token)[1]["request"]["number"]
+    other = staff_call(base, "/api/v1/online", fields | {"request_id": "form-2"}, token)[1]["request"][
+        "number"
+    ]
     assert other != number
     for _ in range(2):
         assert (
-            call(base, f"/api/v1/online/{number}/reply", {"text": "ok", "request_id": "r-1"}, token)[0] == 200
+            staff_call(base, f"/api/v1/online/{number}/reply", {"text": "ok", "request_id": "r-1"}, token)[0]
+            == 200
         )
     engine = make_engine(hub.env["ANTRE_DB_URL"])
     with Session(engine) as session:
