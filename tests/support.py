@@ -42,8 +42,28 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+class ChildProcess:
+    """A process a test started: stopped gently (SIGTERM, then SIGKILL after ``grace_s``) or killed."""
+
+    process: subprocess.Popen[bytes] | None
+    grace_s: float = 5
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(5)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(self.grace_s)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 @dataclass
-class Broker:
+class Broker(ChildProcess):
     """A real Mosquitto started from Antre's generated config."""
 
     workdir: Path
@@ -60,27 +80,16 @@ class Broker:
         self.process = subprocess.Popen([mosquitto_binary(), "-c", str(config)], stdout=log, stderr=log)
         wait_until(lambda: is_listening("127.0.0.1", self.port), 5, f"mosquitto on port {self.port}")
 
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(5)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @dataclass
-class HubProcess:
+class HubProcess(ChildProcess):
     """``antre hub`` in a subprocess, as in production."""
 
     workdir: Path
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
+    grace_s: float = 10  # the hub finishes the command it is applying
 
     def start(self) -> None:
         log = (self.workdir / "hub.log").open("ab")
@@ -88,18 +97,6 @@ class HubProcess:
             [sys.executable, "-m", "shared.cli", "hub"], env=self.env, stdout=log, stderr=log
         )
 
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(5)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
