@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 import hub_bench  # noqa: E402
 from hub_bench import BenchError, Latency, Report  # noqa: E402
 
-from shared import contract  # noqa: E402
 from shared.pins import hash_pin  # noqa: E402
 from tests.counter.driver import AppDriver, AppError  # noqa: E402
 
@@ -68,15 +67,8 @@ def start_hub(workdir: Path, port: int, config: Path, stack: contextlib.ExitStac
             preexec_fn=hub_bench._die_with_parent,
         )
     stack.callback(hub_bench.stop_process, proc, "hub")
-    presence = contract.topic(SITE, "presence", client_id=f"antre-hub-{SITE}")
-    with hub_bench.connected("watch", port) as watch:
-        watch.subscribe(presence)
-        deadline = time.monotonic() + hub_bench.START_TIMEOUT_S
-        while proc.poll() is None and time.monotonic() < deadline:
-            with contextlib.suppress(BenchError):
-                watch.wait_for(lambda m: m.payload == contract.ONLINE.encode(), 0.5, "hub presence")
-                return proc
-    raise BenchError(f"the hub did not come online; see {workdir / 'hub.log'}")
+    hub_bench.wait_online(proc, port, f"antre-hub-{SITE}", "hub", workdir / "hub.log")
+    return proc
 
 
 def start_app(workdir: Path, port: int, config: Path, clock: str, stack: contextlib.ExitStack) -> AppDriver:

@@ -48,6 +48,7 @@ from hub_bench import (  # after the path above
     start_hub,
     start_mosquitto,
     stop_process,
+    wait_online,
     write_hub_config,
 )
 
@@ -147,18 +148,10 @@ def start_display(workdir: Path, port: int, args: argparse.Namespace, stack: con
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
         )
     stack.callback(stop_process, proc, "display")
-    presence = contract.topic(SITE, "presence", client_id=f"antre-display-{SITE}-bench")
-    with connected("watch-display", port) as watch:
-        watch.subscribe(presence)
-        deadline = time.monotonic() + DISPLAY_START_S
-        while True:
-            if proc.poll() is not None:
-                raise BenchError(f"the display exited with {proc.returncode}; see {workdir / 'display.log'}")
-            if time.monotonic() > deadline:
-                raise BenchError(f"the display did not come online in {DISPLAY_START_S:.0f} s")
-            with contextlib.suppress(BenchError):
-                watch.wait_for(lambda m: m.payload == contract.ONLINE.encode(), 0.5, "display presence")
-                return proc
+    wait_online(
+        proc, port, f"antre-display-{SITE}-bench", "display", workdir / "display.log", DISPLAY_START_S
+    )
+    return proc
 
 
 @dataclass

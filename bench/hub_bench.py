@@ -274,18 +274,25 @@ def start_hub(workdir: Path, port: int, stack: contextlib.ExitStack) -> subproce
             preexec_fn=_die_with_parent,
         )
     stack.callback(stop_process, proc, "hub")
-    presence = contract.topic(SITE, "presence", client_id=f"antre-hub-{SITE}")
-    with connected("watch", port) as watch:
+    wait_online(proc, port, f"antre-hub-{SITE}", "hub", workdir / "hub.log")
+    return proc
+
+
+def wait_online(proc: subprocess.Popen[bytes], port: int, client_id: str, what: str, log: Path,
+                timeout_s: float = START_TIMEOUT_S) -> None:  # fmt: skip
+    """Wait for ``client_id``'s presence ``online``; a clear error if the process dies or is late."""
+    presence = contract.topic(SITE, "presence", client_id=client_id)
+    with connected(f"watch-{what}", port) as watch:
         watch.subscribe(presence)
-        deadline = time.monotonic() + START_TIMEOUT_S
+        deadline = time.monotonic() + timeout_s
         while True:
             if proc.poll() is not None:
-                raise BenchError(f"the hub exited with {proc.returncode}; see {workdir / 'hub.log'}")
+                raise BenchError(f"the {what} exited with {proc.returncode}; see {log}")
             if time.monotonic() > deadline:
-                raise BenchError(f"the hub did not come online in {START_TIMEOUT_S:.0f} s")
+                raise BenchError(f"the {what} did not come online in {timeout_s:.0f} s; see {log}")
             with contextlib.suppress(BenchError):
-                watch.wait_for(lambda m: m.payload == contract.ONLINE.encode(), 0.5, "hub presence")
-                return proc
+                watch.wait_for(lambda m: m.payload == contract.ONLINE.encode(), 0.5, f"{what} presence")
+                return
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ from hub_bench import (
     HOST,
     ROOT,
     SITE,
-    START_TIMEOUT_S,
     BenchError,
     Latency,
     Received,
@@ -249,18 +248,7 @@ def start_hub(workdir: Path, port: int, config: Path, stack: contextlib.ExitStac
         proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "hub"], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)  # fmt: skip
     stack.callback(stop_process, proc, "hub")
-    presence = contract.topic(SITE, "presence", client_id=f"antre-hub-{SITE}")
-    with connected("watch", port) as watch:
-        watch.subscribe(presence)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                raise BenchError(f"the hub exited with {proc.returncode}; see {workdir / 'hub.log'}")
-            if time.monotonic() > deadline:
-                raise BenchError("the hub did not come online")
-            with contextlib.suppress(BenchError):
-                watch.wait_for(lambda m: m.payload == contract.ONLINE.encode(), 0.5, "hub presence")
-                return
+    hub_bench.wait_online(proc, port, f"antre-hub-{SITE}", "hub", workdir / "hub.log")
 
 
 class Lobby:

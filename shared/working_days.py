@@ -13,17 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 DEFAULT_DUE_WORKING_DAYS = 3
 _MAX_SCAN_DAYS = 366  # a year without working days is a configuration error, not a loop
 
 
 def _national_holidays() -> holidays.HolidayBase:
-    # Years are filled in lazily by the package on each lookup.
+    # Imported here, when a due date is first needed: the package costs the hub ~13 MB of memory
+    # that its queue work never uses. Years are filled in lazily by the package on each lookup.
+    import holidays
+
     return holidays.country_holidays("ID")
 
 
