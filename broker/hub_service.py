@@ -20,6 +20,7 @@ from concurrent.futures import Future
 from broker.hub import Hub, Publication
 from broker.staff import StaffDesk, StaffResult
 from broker.staff_api import StaffApi
+from shared import logs
 from shared.config import ConfigError, Settings
 from shared.db import make_engine
 from shared.mqtt import MqttBus
@@ -139,7 +140,7 @@ def upgrade_in_child(db_url: str) -> None:
 
 
 def serve(settings: Settings) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.INFO)  # journald-aware: no doubled timestamp under systemd
     logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade_in_child(settings.db_url)
     service = HubService(settings)

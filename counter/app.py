@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from counter import texts
 from counter.options import CounterOptions, counter_options
+from shared import logs
 from shared.config import ConfigError, Settings, load_settings
 from shared.kivy_app import (
     add_window_arguments,
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return keypad.main([a for a in argv if a != "--keypad"])
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.INFO)  # journald-aware: no doubled timestamp under systemd
     try:
         app = build_app(args)
     except ConfigError as exc:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from display.config import display_config
+from shared import logs
 from shared.config import ConfigError, load_settings
 from shared.kivy_app import add_window_arguments, configure_window, prepare_environment
 
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logs.configure(logging.INFO)  # journald-aware: no doubled timestamp under systemd
     try:
         settings = load_settings(args.config)
         display = display_config(settings)

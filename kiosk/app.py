@@ -15,10 +15,9 @@ from pathlib import Path
 
 import platformdirs
 
-from shared import kivy_app
+from shared import kivy_app, logs
 from shared.config import APP_NAME
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 ESCPOS_PICKLE_ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 
 
@@ -42,7 +41,7 @@ def configure_logging() -> None:
     """The kiosk's log format at INFO. Before ``kiosk.printing`` is imported: python-escpos calls
     ``logging.basicConfig()`` on import, which would otherwise take the root logger first (and
     where it already did, its bare handler is replaced)."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, force="escpos.capabilities" in sys.modules)
+    logs.configure(logging.INFO, force="escpos.capabilities" in sys.modules)  # journald-aware format
 
 
 use_escpos_cache()
