@@ -18,12 +18,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from broker.hub_feedback import FeedbackDesk
 from broker.timing_service import TimingService
 from shared import contract, kiosk_requests, online
 from shared.config import Settings
 from shared.contract import PayloadError
 from shared.db import write_transaction
 from shared.domain import Action, Clock, Outcome, QueueError, QueueRules, utc_now
+from shared.feedback_requests import ComplaintGiven, RatingCheck, RatingGiven
 from shared.guest_store import GuestStore
 from shared.kiosk_requests import KioskRequest, LookupRequest
 from shared.repository import SqlQueueRepository
@@ -54,6 +56,7 @@ class Hub:
         self.timing = TimingService(settings, clock)
         self._close_after = online.close_after_from(settings)
         self._next_auto_close = 0.0  # monotonic time of the next online auto-close pass
+        self.feedback = FeedbackDesk(self)
 
     def rules(self, repo: SqlQueueRepository) -> QueueRules:
         return QueueRules(repo, self.settings.services, self.settings.desks, self.settings.tz, self.clock)
@@ -70,6 +73,8 @@ class Hub:
         except PayloadError as exc:
             log.warning("kiosk %s: rejected request %s: %s", kiosk_id, exc.request_id, exc.code)
             return [_answer(reply_to, contract.error_answer(exc.request_id, exc.code, exc.message))]
+        if isinstance(request, RatingCheck | RatingGiven | ComplaintGiven):
+            return self.feedback.request(kiosk_id, request, reply_to)
         source = f"kiosk/{kiosk_id}"
 
         def lookup(session: Session, _rules: QueueRules) -> Outcome:
@@ -221,6 +226,7 @@ class Hub:
                 call.at.astimezone(self.settings.tz),
             )
             out.append(Publication(self._topic("call_event"), contract.encode(payload)))
+        out += self.feedback.prompt_publications(outcome.served, now)
         for desk in sorted(outcome.desks):
             out.append(self._desk_publication(repo, desk))
         tz = self.settings.tz

@@ -208,6 +208,25 @@ TOPICS: tuple[TopicSpec, ...] = (
         _example({"v": 1, "ticket": "A-004", "service": "A", "level": "warning", "clock_s": 480, "at": _AT}),
     ),
     TopicSpec(
+        "rate_prompt",
+        "rate/{desk}/prompt",
+        "hub",
+        "rating screen",
+        True,
+        _example(
+            {
+                "v": 1,
+                "prompt_id": "9d2f41",
+                "ticket": "A-002",
+                "day": "2026-11-24",
+                "service": "A",
+                "desk": "2",
+                "desk_name": "Meja 2",
+                "at": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
         "presence",
         "presence/{client_id}",
         "every app (Last Will)",
@@ -336,6 +355,28 @@ def kiosk_status(kiosk: str, printer: str, pending_reprint: str | None, at: date
 def sla_alert(ticket: str, service: str, level: str, clock_s: float, at: datetime) -> dict[str, Any]:
     """A waiting visitor's 10-minute clock reached ``warning`` or ``breach`` (``clock_s`` seconds)."""
     return {"ticket": ticket, "service": service, "level": level, "clock_s": round(clock_s), "at": iso(at)}
+
+
+def rate_prompt(
+    prompt_id: str,
+    ticket: str | None,
+    day: str | None,
+    service: str | None,
+    desk: str,
+    desk_name: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """Ask the visitor who just finished at ``desk`` to rate ``ticket`` (of business ``day``); a
+    prompt with ``ticket`` null clears the screen (the rating was given or is no longer asked)."""
+    return {
+        "prompt_id": prompt_id,
+        "ticket": ticket,
+        "day": day,
+        "service": service,
+        "desk": desk,
+        "desk_name": desk_name,
+        "at": iso(at),
+    }
 
 
 def error_answer(request_id: str | None, code: str, message: str) -> dict[str, Any]:

@@ -125,6 +125,16 @@ class Call:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Served:
+    """A visit that ended served at a desk: its visitor is asked to rate it."""
+
+    ticket: str
+    service: str
+    desk: str
+    day: date
+
+
 @dataclass
 class Outcome:
     """What a command did: the answer for the sender and what to republish."""
@@ -133,6 +143,7 @@ class Outcome:
     desks: set[str] = field(default_factory=set)
     services: set[str] = field(default_factory=set)
     calls: list[Call] = field(default_factory=list)
+    served: list[Served] = field(default_factory=list)
 
 
 def ticket_code(prefix: str, seq: int) -> str:
@@ -266,6 +277,7 @@ class QueueRules:
         if current is not None and current.status in (TicketStatus.CALLED, TicketStatus.SERVING):
             self._end(current, TicketStatus.DONE, desk, now)
             outcome.answer["finished"] = current.code
+            outcome.served.append(Served(current.code, current.service, desk.id, current.business_day))
             outcome.services.add(current.service)
         ticket = self.repo.first_waiting(desk.services, self.business_day(now))
         if ticket is None:
@@ -307,7 +319,8 @@ class QueueRules:
         ticket = self._require_current(desk, state, TicketStatus.CALLED, TicketStatus.SERVING)
         self._end(ticket, TicketStatus.DONE, desk, now)
         self._set_desk(state, DeskStatus.IDLE, None, now)
-        return Outcome(answer={"ticket": ticket.code}, services={ticket.service})
+        served = [Served(ticket.code, ticket.service, desk.id, ticket.business_day)]
+        return Outcome(answer={"ticket": ticket.code}, services={ticket.service}, served=served)
 
     def _noshow(self, desk: Desk, state: DeskState, now: datetime) -> Outcome:
         ticket = self._require_current(desk, state, TicketStatus.CALLED)

@@ -6,7 +6,8 @@ Three forms, all with ``"v": 1`` and a ``request_id``:
   phone, institution, purpose, consent}}``;
 - a ticket for a returning visitor: ``{"service": "A", "guest": {"ref", "purpose", "consent"}}``,
   ``ref`` coming from a lookup, so the personal data is not typed or sent again;
-- a lookup of a returning visitor: ``{"lookup": {"id_number": "..."}}`` or ``{"lookup": {"email"}}``.
+- a lookup of a returning visitor: ``{"lookup": {"id_number": "..."}}`` or ``{"lookup": {"email"}}``;
+- a rating or a complaint (``shared.feedback_requests``).
 
 Validity is decided by ``shared.guestbook``, the same rules the kiosk form shows on its fields.
 """
@@ -18,6 +19,8 @@ from typing import Any
 
 from shared import guestbook
 from shared.contract import PayloadError, decode, request_id_of
+from shared.feedback_requests import KEYS as FEEDBACK_KEYS
+from shared.feedback_requests import FeedbackRequest, parse_feedback
 
 ID_TYPES = guestbook.ID_TYPES
 GUEST_LIMITS = guestbook.LIMITS
@@ -69,9 +72,11 @@ class LookupRequest:
         return f"LookupRequest(request_id={self.request_id!r})"
 
 
-def parse_kiosk_request(raw: bytes) -> KioskRequest | LookupRequest:
+def parse_kiosk_request(raw: bytes) -> KioskRequest | LookupRequest | FeedbackRequest:
     data = decode(raw)
     request_id = request_id_of(data)
+    if any(key in data for key in FEEDBACK_KEYS):
+        return parse_feedback(data, request_id)
     if "lookup" in data:
         return _parse_lookup(data["lookup"], request_id)
     service = data.get("service")

@@ -239,3 +239,76 @@ class OnlineMessageRow(Base):
     officer_id: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RatingRow(Base):
+    """One visitor's rating of one served ticket (or of one online request): the one-tap overall
+    face (1-5) and the nine SKM elements (1-4, PermenPAN-RB 14/2017), any of them skipped (null).
+
+    No personal data. ``ref_hash`` is the hash of the token that lets the device that began the
+    rating add to it for a few minutes; any other attempt is told it was already given."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", name="uq_ratings_ticket_id"),
+        UniqueConstraint("online_request_id", name="uq_ratings_online_request_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    online_request_id: Mapped[int | None] = mapped_column(ForeignKey("online_requests.id"))
+    source: Mapped[str] = mapped_column(String(10))  # desk (rating screen), kiosk, online
+    client: Mapped[str | None] = mapped_column(String(64))  # the device id that sent it
+    ref_hash: Mapped[str | None] = mapped_column(String(64))
+    business_day: Mapped[date] = mapped_column(Date, index=True)  # the day of the visit
+    service: Mapped[str | None] = mapped_column(String(3))
+    desk: Mapped[str | None] = mapped_column(String(16))
+    officer_id: Mapped[str | None] = mapped_column(String(32))  # who served: reports only
+    overall: Mapped[int | None] = mapped_column(Integer)
+    u1: Mapped[int | None] = mapped_column(Integer)
+    u2: Mapped[int | None] = mapped_column(Integer)
+    u3: Mapped[int | None] = mapped_column(Integer)
+    u4: Mapped[int | None] = mapped_column(Integer)
+    u5: Mapped[int | None] = mapped_column(Integer)
+    u6: Mapped[int | None] = mapped_column(Integer)
+    u7: Mapped[int | None] = mapped_column(Integer)
+    u8: Mapped[int | None] = mapped_column(Integer)
+    u9: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ComplaintRow(Base):
+    """A complaint or suggestion (pengaduan/saran), numbered ``ADU-20261125-001`` for the visitor
+    to quote. ``text`` and the ``contact_*`` fields are personal data: stored here only, blanked by
+    the retention purge; reports count complaints by status and time to answer."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_complaints_number"),
+        UniqueConstraint("day", "seq", name="uq_complaints_day_seq"),
+        Index("ix_complaints_status", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10))  # desk (rating screen), kiosk, online, staff
+    client: Mapped[str | None] = mapped_column(String(64))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    online_request_id: Mapped[int | None] = mapped_column(ForeignKey("online_requests.id"))
+    rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
+    kind: Mapped[str] = mapped_column(String(12), default="complaint")  # complaint, suggestion
+    text: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(100), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    status: Mapped[str] = mapped_column(String(10))  # open, answered, closed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str | None] = mapped_column(String(32))  # officer, when staff typed it
+    followup: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first follow-up
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(32))

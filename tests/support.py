@@ -81,7 +81,6 @@ class Broker(ChildProcess):
         wait_until(lambda: is_listening("127.0.0.1", self.port), 5, f"mosquitto on port {self.port}")
 
 
-
 @dataclass
 class HubProcess(ChildProcess):
     """``antre hub`` in a subprocess, as in production."""
@@ -96,7 +95,6 @@ class HubProcess(ChildProcess):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "shared.cli", "hub"], env=self.env, stdout=log, stderr=log
         )
-
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -197,6 +195,15 @@ class Probe:
         if guest is not None:
             body["guest"] = guest
         self.publish(f"kiosk/{kiosk}/request", body)
+        return self.wait_for(
+            f"kiosk/{kiosk}/response", lambda p: p.get("request_id") == request_id, timeout, since=mark
+        )
+
+    def ask(self, kiosk: str, body: dict[str, Any], timeout: float = 5) -> dict[str, Any]:
+        """Send any kiosk request (``v`` and a ``request_id`` added) and wait for its answer."""
+        request_id = body.get("request_id") or uuid.uuid4().hex
+        mark = self.mark()
+        self.publish(f"kiosk/{kiosk}/request", {"v": 1, "request_id": request_id, **body})
         return self.wait_for(
             f"kiosk/{kiosk}/response", lambda p: p.get("request_id") == request_id, timeout, since=mark
         )

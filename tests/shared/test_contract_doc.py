@@ -23,6 +23,10 @@ SOURCES = {
     "kiosk_requests": ROOT / "shared" / "kiosk_requests.py",
     "domain": ROOT / "shared" / "domain.py",
     "hub": ROOT / "broker" / "hub.py",
+    "feedback_requests": ROOT / "shared" / "feedback_requests.py",
+    "ratings": ROOT / "shared" / "ratings.py",
+    "complaints": ROOT / "shared" / "complaints.py",
+    "hub_feedback": ROOT / "broker" / "hub_feedback.py",
 }
 
 
