@@ -1,7 +1,8 @@
 """``antre broker``: write a Mosquitto config tuned for Antre and run Debian's ``mosquitto``.
 
-The demo config listens on loopback only, anonymous; the deployment config (password file and
-per-role ACL) arrives with the deploy issue.
+The demo config listens on loopback only, anonymous. The deployment config (``--secure``, or a
+site config with ``[[devices]]``) refuses anonymous clients, checks each device's password and
+per-role ACL, and may add a TLS listener; its files are made by ``broker/security.py``.
 """
 
 from __future__ import annotations
@@ -21,18 +22,67 @@ class MosquittoMissing(RuntimeError):
 
 
 @dataclass(frozen=True)
-class BrokerConfig:
+class TlsListener:
+    """A TLS listener: the server certificate and key, and the CA that signed it (``cafile``)."""
+
     port: int
+    cafile: Path
+    certfile: Path
+    keyfile: Path
+    host: str | None = None  # None: every address
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    port: int | None  # the plain listener; None: TLS only
     host: str = "127.0.0.1"
     persistence_dir: Path | None = None
     log_file: Path | None = None
+    # Both set: a deployment (no anonymous clients); both None: the open demo broker.
+    password_file: Path | None = None
+    acl_file: Path | None = None
+    tls: TlsListener | None = None
+    # Started as root, mosquitto becomes the `mosquitto` user before it reads the password file,
+    # which then cannot read the 0600 files of another user; "root" keeps it (a test or a try by
+    # hand; the antre-broker service runs as antre, where this does not apply).
+    user: str | None = None
 
     def render(self) -> str:
         lines = [
             "# Written by `antre broker`; edits are overwritten.",
+            # Global auth settings: the same users and ACL on the plain and the TLS listener.
             "per_listener_settings false",
-            f"listener {self.port} {self.host}",
-            "allow_anonymous true",
+        ]
+        if self.user is not None:
+            lines.append(f"user {self.user}")
+        if self.port is not None:
+            lines.append(f"listener {self.port} {self.host}")
+        if self.tls is not None:
+            tls = self.tls
+            lines += [
+                f"listener {tls.port}{f' {tls.host}' if tls.host else ''}",
+                f"cafile {tls.cafile}",
+                f"certfile {tls.certfile}",
+                f"keyfile {tls.keyfile}",
+                "tls_version tlsv1.2",  # the minimum; TLS 1.3 clients still get 1.3
+                # Devices prove who they are with their password, not a client certificate.
+                "require_certificate false",
+            ]
+        if self.password_file is not None and self.acl_file is not None:
+            lines += [
+                "allow_anonymous false",
+                f"password_file {self.password_file}",
+                f"acl_file {self.acl_file}",
+                # The broker's client id is the user name: one device's password cannot take over
+                # another's session (a kiosk connecting as antre-hub-pst would cut the hub off).
+                # The apps' own ids still name their presence topics.
+                "use_username_as_clientid true",
+            ]
+        elif self.password_file is None and self.acl_file is None and self.tls is None:
+            lines.append("allow_anonymous true")
+        else:
+            raise ValueError("a password file, an ACL file and TLS come with a deployment, never alone")
+        lines += [
             # Without TCP_NODELAY small messages wait for Nagle's algorithm (~40 ms here).
             "set_tcp_nodelay true",
             # The hub's persistent session must not drop QoS 1 bursts (the default is 1000).

@@ -40,9 +40,12 @@ class MqttEndpoint:
     tls: bool = False
     username: str | None = None
     password: str | None = None
+    # For mqtts://: the CA that signed the broker's certificate (a lobby's own CA); None: the
+    # system's trusted CAs.
+    ca_file: str | None = None
 
     @classmethod
-    def from_url(cls, url: str) -> MqttEndpoint:
+    def from_url(cls, url: str, ca_file: str | None = None) -> MqttEndpoint:
         parts = urlsplit(url)
         if parts.scheme not in ("mqtt", "mqtts"):
             raise ConfigError(f"ANTRE_MQTT_URL must start with mqtt:// or mqtts://, got {url!r}")
@@ -59,6 +62,7 @@ class MqttEndpoint:
             tls=tls,
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
+            ca_file=ca_file or None,
         )
 
     def url(self) -> str:
@@ -74,6 +78,7 @@ class Settings:
     office_name: str = "BPS Kabupaten Tulang Bawang"
     timezone: str = DEFAULT_TIMEZONE
     mqtt_url: str = DEFAULT_MQTT_URL
+    mqtt_ca_file: str = ""  # ANTRE_MQTT_CA or [mqtt] ca_file: the CA file for mqtts://
     db_url: str = ""
     services: tuple[Service, ...] = DEFAULT_SERVICES
     desks: tuple[Desk, ...] = ()
@@ -103,7 +108,7 @@ class Settings:
 
     @property
     def mqtt(self) -> MqttEndpoint:
-        return MqttEndpoint.from_url(self.mqtt_url)
+        return MqttEndpoint.from_url(self.mqtt_url, self.mqtt_ca_file)
 
 
 def _check(settings: Settings) -> None:
@@ -112,6 +117,10 @@ def _check(settings: Settings) -> None:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"unknown time zone {settings.timezone!r}") from exc
     MqttEndpoint.from_url(settings.mqtt_url)
+    if settings.mqtt_ca_file and not Path(settings.mqtt_ca_file).is_file():
+        raise ConfigError(
+            f"the MQTT CA file (ANTRE_MQTT_CA, [mqtt] ca_file) is not a file: {settings.mqtt_ca_file}"
+        )
     if not settings.site or "/" in settings.site or "+" in settings.site or "#" in settings.site:
         raise ConfigError(f"site must be a single topic level, got {settings.site!r}")
     prefixes = [s.prefix for s in settings.services]
@@ -159,6 +168,8 @@ def settings_from_mapping(raw: dict[str, Any], env: dict[str, str] | None = None
             kwargs[key] = str(raw[key])
     if "url" in raw.get("mqtt", {}):
         kwargs["mqtt_url"] = str(raw["mqtt"]["url"])
+    if "ca_file" in raw.get("mqtt", {}):
+        kwargs["mqtt_ca_file"] = str(Path(raw["mqtt"]["ca_file"]).expanduser())
     if "url" in raw.get("db", {}):
         kwargs["db_url"] = str(raw["db"]["url"])
     if "data_dir" in raw:
@@ -169,7 +180,12 @@ def settings_from_mapping(raw: dict[str, Any], env: dict[str, str] | None = None
         kwargs["desks"] = tuple(
             _desk(item, kwargs.get("services", DEFAULT_SERVICES)) for item in raw["desks"]
         )
-    for var, key in (("ANTRE_MQTT_URL", "mqtt_url"), ("ANTRE_DB_URL", "db_url"), ("ANTRE_SITE", "site")):
+    for var, key in (
+        ("ANTRE_MQTT_URL", "mqtt_url"),
+        ("ANTRE_MQTT_CA", "mqtt_ca_file"),
+        ("ANTRE_DB_URL", "db_url"),
+        ("ANTRE_SITE", "site"),
+    ):
         if env.get(var):
             kwargs[key] = env[var]
     if env.get("ANTRE_DATA_DIR"):

@@ -54,7 +54,8 @@ class MqttBus:
         if endpoint.username:
             self.client.username_pw_set(endpoint.username, endpoint.password)
         if endpoint.tls:
-            self.client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+            # A lobby's own CA (ca_file) or, without one, the system's trusted CAs.
+            self.client.tls_set(ca_certs=endpoint.ca_file, cert_reqs=ssl.CERT_REQUIRED)
         self.client.reconnect_delay_set(min_delay=0.2, max_delay=1)  # type: ignore[arg-type]
         self.client.max_queued_messages_set(0)
         self.client.max_inflight_messages_set(100)
