@@ -8,6 +8,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
+from broker.deploy_cli import add_parsers as add_deploy_parsers  # setup, doctor
 from shared.config import ConfigError, Settings, load_settings
 from shared.maintenance_cli import add_parsers as add_maintenance_parsers  # backup, restore, purge, forget
 from shared.online_cli import add_parsers as add_clock_parsers  # argparse only until a command runs
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
     add_clock_parsers(sub)  # online add/reply/message/close/list/autoclose, sla
     add_maintenance_parsers(sub)
+    add_deploy_parsers(sub)
     return parser
 
 

@@ -1,0 +1,88 @@
+"""``antre doctor`` against a real Mosquitto and a real hub (the test fixtures), then with the
+broker stopped: every line says OK or the problem in plain words."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from broker.doctor import Check, run_checks
+from tests.support import Broker, HubProcess, Probe
+
+
+def _by_name(checks: list[Check]) -> dict[str, Check]:
+    return {c.name: c for c in checks}
+
+
+def _antre_doctor(env: dict[str, str], *roles: str) -> subprocess.CompletedProcess[str]:
+    args = [a for role in roles for a in ("--role", role)]
+    return subprocess.run(
+        [sys.executable, "-m", "shared.cli", "doctor", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_doctor_reports_ok_for_a_running_hub(staff_hub: tuple[HubProcess, str], broker: Broker) -> None:
+    hub, _base = staff_hub
+    checks = _by_name(run_checks(("hub",), env=hub.env))
+    for name in ("config", "broker", "hub", "staff API", "database"):
+        assert checks[name].status == "OK", checks[name].line()
+    assert checks["broker"].text == f"connected to mqtt://127.0.0.1:{broker.port}"
+    assert checks["disk"].status in ("OK", "WARN")
+    assert checks["clock"].status in ("OK", "UNKNOWN", "PROBLEM")  # the machine's own NTP state
+
+    done = _antre_doctor(hub.env, "hub")
+    lines = done.stdout.splitlines()
+    assert f"OK       broker: connected to mqtt://127.0.0.1:{broker.port}" in lines
+    assert "OK       hub: the hub is online" in lines
+    problems = [line for line in lines if line.startswith("PROBLEM")]
+    assert done.returncode == (1 if problems else 0), done.stdout
+    assert all(line.startswith("PROBLEM  clock") for line in problems), done.stdout
+
+
+def test_doctor_says_when_the_broker_is_down(staff_hub: tuple[HubProcess, str], broker: Broker) -> None:
+    hub, _base = staff_hub
+    broker.stop()
+    checks = _by_name(run_checks(("hub",), env=hub.env))
+    assert checks["broker"].status == "PROBLEM"
+    assert checks["broker"].text.startswith(f"nothing answers at mqtt://127.0.0.1:{broker.port}")
+    assert "systemctl restart antre-broker" in checks["broker"].text
+    assert checks["hub"].status == "UNKNOWN"
+
+    done = _antre_doctor(hub.env, "hub")
+    assert done.returncode == 1
+    assert f"PROBLEM  broker: nothing answers at mqtt://127.0.0.1:{broker.port}" in done.stdout
+
+
+def test_doctor_reads_the_kiosk_printer_status(staff_hub: tuple[HubProcess, str], probe: Probe) -> None:
+    hub, _base = staff_hub
+    status = {
+        "v": 1,
+        "kiosk": "k1",
+        "printer": "paper_out",
+        "pending_reprint": None,
+        "at": "2026-01-05T09:00:00+07:00",
+    }
+    probe.client.publish(probe.t("kiosk/k1/status"), json.dumps(status), qos=1, retain=True).wait_for_publish(
+        5
+    )
+    checks = _by_name(run_checks(("kiosk",), env=hub.env))
+    assert checks["printer"].status == "PROBLEM"
+    assert "out of paper" in checks["printer"].text
+    status["printer"] = "ready"
+    probe.client.publish(probe.t("kiosk/k1/status"), json.dumps(status), qos=1, retain=True).wait_for_publish(
+        5
+    )
+    assert _by_name(run_checks(("kiosk",), env=hub.env))["printer"].status == "OK"
+
+
+def test_doctor_says_when_the_config_is_broken(tmp_path: Path) -> None:
+    config = tmp_path / "antre.toml"
+    config.write_text('site = "a/b"\n', encoding="utf-8")
+    checks = run_checks((), env={"ANTRE_CONFIG": str(config)})
+    assert checks[0].status == "PROBLEM" and "site must be a single topic level" in checks[0].text
