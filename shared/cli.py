@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from broker.deploy_cli import add_parsers as add_deploy_parsers  # setup, doctor
+from broker.broker_cli import add_parser as add_broker_parser  # argparse only until a command runs
 from shared.config import ConfigError, Settings, load_settings
 from shared.maintenance_cli import add_parsers as add_maintenance_parsers  # backup, restore, purge, forget
 from shared.online_cli import add_parsers as add_clock_parsers  # argparse only until a command runs
@@ -22,20 +23,6 @@ def cmd_hub(args: argparse.Namespace) -> int:
     from broker.hub_service import serve
 
     return serve(_settings(args))
-
-
-def cmd_broker(args: argparse.Namespace) -> int:
-    import os
-
-    from broker.mosquitto import BrokerConfig, mosquitto_binary
-
-    settings = _settings(args)
-    port = args.port or settings.mqtt.port
-    path = BrokerConfig(port=port, host=args.host).write(settings.data_dir / "mosquitto.conf")
-    binary = mosquitto_binary()
-    print(f"antre broker: {binary} -c {path} (listening on {args.host}:{port})", flush=True)
-    os.execv(binary, [binary, "-c", str(path)])
-    return 0  # not reached
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -84,10 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     hub = sub.add_parser("hub", help="run the hub: the one writer of queue state")
     hub.set_defaults(func=cmd_hub)
 
-    broker = sub.add_parser("broker", help="write Antre's Mosquitto config and run mosquitto")
-    broker.add_argument("--port", type=int, help="listen port (default: the port of ANTRE_MQTT_URL)")
-    broker.add_argument("--host", default="127.0.0.1", help="listen address (default: loopback only)")
-    broker.set_defaults(func=cmd_broker)
+    add_broker_parser(sub)  # broker [--secure], broker certs, broker url
 
     for name, module, text in (
         ("kiosk", "kiosk.app", "run the touch kiosk (guestbook and tickets)"),

@@ -11,10 +11,12 @@ SUBACK) comes after everything the broker queued before it, so no case waits for
 from __future__ import annotations
 
 import itertools
+import os
 import socket
 import ssl
 import stat
 import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -32,6 +34,7 @@ from broker.mosquitto import mosquitto_binary
 from broker.passwords import hash_password, load_secrets, verify_password
 from broker.security import SecurityFiles, broker_config, write_security_files
 from shared import contract
+from shared.cli import main
 from shared.config import ConfigError, Settings, settings_from_mapping
 from shared.mqtt import MqttBus
 from tests.support import ChildProcess, free_port, wait_until
@@ -487,3 +490,75 @@ def test_certs_are_kept_and_keys_private(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
+
+
+# --- the `antre broker` command -----------------------------------------------------------------------
+
+DEVICES_TOML = """
+site = "pst"
+
+[[devices]]
+id = "hub"
+role = "hub"
+
+[[devices]]
+id = "kiosk-1"
+role = "kiosk"
+
+[[devices]]
+id = "meja-1"
+role = "counter"
+desk = "1"
+"""
+
+
+def test_antre_broker_runs_a_secure_mosquitto(tmp_path: Path) -> None:
+    (tmp_path / "antre.toml").write_text(DEVICES_TOML, encoding="utf-8")
+    port = free_port()
+    env = {
+        **os.environ,
+        "ANTRE_CONFIG": str(tmp_path / "antre.toml"),
+        "ANTRE_DATA_DIR": str(tmp_path / "data"),
+    }
+    env["ANTRE_MQTT_URL"] = f"mqtt://127.0.0.1:{port}"
+    log = (tmp_path / "broker.log").open("wb")
+    process = ChildProcess()
+    process.process = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "broker"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until(lambda: _listening(port), 10, "antre broker")
+        config = (tmp_path / "data" / "mosquitto.conf").read_text()
+        assert "allow_anonymous false" in config and f"listener {port} 127.0.0.1" in config
+        assert Client(port, None, None).connack == "Not authorized"
+        url = subprocess.run(
+            [sys.executable, "-m", "shared.cli", "broker", "url", "kiosk-1", "--host", "127.0.0.1"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        password = load_secrets(tmp_path / "data" / "mqtt-secrets.toml")["kiosk-1"]
+        assert url == f"mqtt://kiosk-1:{password}@127.0.0.1:{port}"
+        kiosk = Client(port, "kiosk-1", password)
+        kiosk.close()
+        assert kiosk.connack == "Success"
+    finally:
+        process.stop()
+
+
+def test_antre_broker_certs_and_no_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "antre.toml").write_text(DEVICES_TOML + "\n[broker]\ntls_port = 8883\n", encoding="utf-8")
+    config = ["--config", str(tmp_path / "antre.toml")]
+    monkeypatch.setenv("ANTRE_DATA_DIR", str(tmp_path / "data"))
+    assert main([*config, "broker", "--no-run"]) == 2  # the TLS files do not exist yet
+    assert "antre broker certs" in capsys.readouterr().err
+    assert main([*config, "broker", "certs", "--name", "lobby.local"]) == 0
+    assert main([*config, "broker", "--no-run"]) == 0
+    text = (tmp_path / "data" / "mosquitto.conf").read_text()
+    assert "listener 8883\n" in text and f"certfile {tmp_path / 'data' / 'tls' / 'server.crt'}" in text
+    assert main([*config, "broker", "url", "kiosk-1", "--host", "lobby.local", "--tls"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("mqtts://kiosk-1:")
+    assert main([*config, "broker", "url", "nobody", "--host", "x"]) == 2
