@@ -8,8 +8,8 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from broker.deploy_cli import add_parsers as add_deploy_parsers  # setup, doctor
 from broker.broker_cli import add_parser as add_broker_parser  # argparse only until a command runs
+from broker.deploy_cli import add_parsers as add_deploy_parsers  # setup, doctor
 from shared.config import ConfigError, Settings, load_settings
 from shared.maintenance_cli import add_parsers as add_maintenance_parsers  # backup, restore, purge, forget
 from shared.online_cli import add_parsers as add_clock_parsers  # argparse only until a command runs
