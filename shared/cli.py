@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from broker.broker_cli import add_parser as add_broker_parser  # argparse only until a command runs
 from broker.deploy_cli import add_parsers as add_deploy_parsers  # setup, doctor
 from shared.config import ConfigError, Settings, load_settings
+from shared.feedback_cli import add_parsers as add_feedback_parsers
 from shared.maintenance_cli import add_parsers as add_maintenance_parsers  # backup, restore, purge, forget
 from shared.online_cli import add_parsers as add_clock_parsers  # argparse only until a command runs
 
@@ -85,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
-    add_clock_parsers(sub)  # online add/reply/message/close/list/autoclose, sla
+    online_actions = add_clock_parsers(sub)  # online add/reply/message/close/list/autoclose, sla
+    add_feedback_parsers(sub, online_actions)  # complaints ..., online rate
     add_maintenance_parsers(sub)
     add_deploy_parsers(sub)
     return parser

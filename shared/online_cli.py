@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 
-def add_parsers(sub: Any) -> None:
-    """Register ``online`` and ``sla`` on ``antre``'s subparsers."""
+def add_parsers(sub: Any) -> Any:
+    """Register ``online`` and ``sla`` on ``antre``'s subparsers; the ``online`` actions are
+    returned for other modules to add theirs (``online rate``)."""
     online = sub.add_parser("online", help="online requests (WhatsApp, email, social media, web)")
     actions = online.add_subparsers(dest="online_command", required=True, metavar="ACTION")
 
@@ -24,7 +25,7 @@ def add_parsers(sub: Any) -> None:
     add.add_argument("--subject", required=True, help="what the visitor asks about")
     add.add_argument("--complete-at", help="when it became complete, ISO 8601 (default now)")
     add.add_argument("--officer", help="your officer id")
-    add.set_defaults(func=_run(_add))
+    add.set_defaults(func=run_in_transaction(_add))
 
     for name, text in (("reply", "record an officer's reply"), ("message", "record a visitor's message")):
         action = actions.add_parser(name, help=text)
@@ -33,28 +34,29 @@ def add_parsers(sub: Any) -> None:
         action.add_argument("--at", help="when it was sent, ISO 8601 (default now)")
         if name == "reply":
             action.add_argument("--officer", help="your officer id")
-        action.set_defaults(func=_run(_message))
+        action.set_defaults(func=run_in_transaction(_message))
 
     close = actions.add_parser("close", help="close a finished consultation")
     close.add_argument("number")
-    close.set_defaults(func=_run(_close))
+    close.set_defaults(func=run_in_transaction(_close))
 
     listing = actions.add_parser("list", help="open requests (or only those due today / overdue)")
     which = listing.add_mutually_exclusive_group()
     which.add_argument("--due", action="store_true", help="not answered and due today")
     which.add_argument("--overdue", action="store_true", help="not answered and past the due date")
-    listing.set_defaults(func=_run(_list))
+    listing.set_defaults(func=run_in_transaction(_list))
 
     auto = actions.add_parser("autoclose", help="close requests with no visitor reply for 7 days")
-    auto.set_defaults(func=_run(_autoclose))
+    auto.set_defaults(func=run_in_transaction(_autoclose))
 
     sla = sub.add_parser("sla", help="one day against the service standard (walk-in and online)")
     sla.add_argument("--date", help="business day YYYY-MM-DD (default today, office time)")
     sla.add_argument("--json", action="store_true", help="JSON instead of the table")
-    sla.set_defaults(func=_run(_sla, write=False))
+    sla.set_defaults(func=run_in_transaction(_sla, write=False))
+    return actions
 
 
-def _run(command: Any, write: bool = True) -> Any:
+def run_in_transaction(command: Any, write: bool = True) -> Any:
     """Wrap a command: settings, engine and one transaction; errors as one clear line."""
 
     def run(args: argparse.Namespace) -> int:
@@ -63,6 +65,7 @@ def _run(command: Any, write: bool = True) -> Any:
 
         from shared.config import load_settings
         from shared.db import make_engine, write_transaction
+        from shared.domain import QueueError
         from shared.online import OnlineError
 
         settings = load_settings(args.config)
@@ -73,8 +76,8 @@ def _run(command: Any, write: bool = True) -> Any:
                     return int(command(args, settings, session))
             with Session(engine) as session:
                 return int(command(args, settings, session))
-        except OnlineError as exc:
-            print(f"antre online: {exc.message}", file=sys.stderr)
+        except (OnlineError, QueueError) as exc:
+            print(f"antre {args.command}: {exc.message}", file=sys.stderr)
             return 1
         except (OperationalError, ProgrammingError) as exc:
             first = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
