@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from broker.passwords import give_to_dir_owner
+
 CA_DAYS = 3650
 SERVER_DAYS = 825  # the longest server lifetime most TLS clients accept
 
@@ -90,6 +92,7 @@ def make_certs(
         raise ValueError("give at least one host name or IP address for the server certificate")
     files = CertFiles(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    give_to_dir_owner(directory, directory.parent)
     old_umask = os.umask(0o077)  # keys are born private, not chmod-ed afterwards
     try:
         with tempfile.TemporaryDirectory(dir=directory) as work_dir:
@@ -120,4 +123,6 @@ def make_certs(
         os.umask(old_umask)
     for public in (files.ca_cert, files.server_cert):
         public.chmod(0o644)
+    for made in (files.ca_cert, files.ca_key, files.server_cert, files.server_key):
+        give_to_dir_owner(made, directory)
     return files

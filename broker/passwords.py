@@ -102,6 +102,18 @@ def write_password_file(path: Path, passwords: Mapping[str, str]) -> Path:
     return path
 
 
+def give_to_dir_owner(target: int | Path, directory: Path) -> None:
+    """Run as root (``sudo antre broker url ...``), hand a new file to the owner of the data dir:
+    the antre-broker service runs as that user and must still be able to read it."""
+    if os.geteuid() != 0:
+        return
+    owner = directory.stat()
+    if isinstance(target, int):
+        os.fchown(target, owner.st_uid, owner.st_gid)
+    else:
+        os.chown(target, owner.st_uid, owner.st_gid)
+
+
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` readable by its owner only, replacing the file in one step (a reader never
     sees half a file, and the data never sits in a file with wider permissions)."""
@@ -109,6 +121,7 @@ def write_private(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)  # an old leftover tmp file keeps its mode through O_CREAT
+    give_to_dir_owner(fd, path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(text)
         file.flush()

@@ -425,6 +425,18 @@ def test_generation_is_idempotent_and_keeps_passwords(tmp_path: Path) -> None:
     assert "k2:" not in files.password_file.read_text()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can hand files to another user")
+def test_files_made_as_root_belong_to_the_data_dir_owner(tmp_path: Path) -> None:
+    """`sudo antre broker url ...` must not leave files the antre-broker service cannot read."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    os.chown(data_dir, 4321, 4321)
+    files = write_security_files(settings_from_mapping(site_raw(data_dir), {}))
+    certs = make_certs(data_dir / "tls", ["localhost"])
+    for path in (files.secrets, files.password_file, files.acl_file, certs.directory, certs.server_key):
+        assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4321), path
+
+
 def test_password_hashes_match_mosquitto_passwd(tmp_path: Path) -> None:
     ours = hash_password("s3cret")
     assert ours.startswith("$7$101$") and verify_password("s3cret", ours) and not verify_password("x", ours)
