@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -200,6 +201,7 @@ def restore(
         revision = check_backup(incoming, shown_as=backup.name)
         if not confirm(revision):
             return None
+        _same_owner_and_mode(incoming, db_path)
         aside, wal_aside = _set_aside(db_path, now)
         os.replace(incoming, db_path)
         _fsync_dir(db_path.parent)
@@ -207,6 +209,22 @@ def restore(
         for leftover in (incoming, *_sidecars(incoming)):
             leftover.unlink(missing_ok=True)
     return RestoreResult(db_path, revision, aside, wal_aside)
+
+
+def _same_owner_and_mode(new: Path, old: Path) -> None:
+    """The restored file gets the owner and mode of the database it replaces: restored by root
+    (sudo), it would otherwise be root's, and the hub, running as its own user, could not write."""
+    if not old.exists():
+        return
+    status = old.stat()
+    os.chmod(new, stat.S_IMODE(status.st_mode))
+    if (status.st_uid, status.st_gid) != (new.stat().st_uid, new.stat().st_gid):
+        try:
+            os.chown(new, status.st_uid, status.st_gid)
+        except PermissionError as exc:
+            raise BackupError(
+                f"{old} belongs to another user; run the restore as that user (or with sudo)"
+            ) from exc
 
 
 def _self_contained(path: Path) -> None:

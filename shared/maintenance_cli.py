@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 HUB_STOP_HINT = (
-    "stop it first (on an installed lobby: sudo systemctl stop the hub's service, e.g. antre-hub; "
+    "stop it first (on an installed lobby: sudo systemctl stop antre-hub; "
     "by hand: Ctrl-C in the window of `antre up` or `antre hub`), then run this again"
 )
 
