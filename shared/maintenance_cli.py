@@ -187,6 +187,11 @@ def _transaction(command: str, settings: Any, work: Callable[[Any], T], keep: bo
 
 
 def _reclaimed_line(reclaimed: Any) -> str:
+    if reclaimed.error:
+        return (
+            f"the erasure is saved, but the space could not be reclaimed now ({reclaimed.error}): "
+            "the old values stay in the file's free space until `antre purge` runs again"
+        )
     if reclaimed.before is None:
         return "tables rewritten (VACUUM FULL): the erased values are gone from the database files"
     line = f"database compacted (VACUUM): {_size(reclaimed.before)} -> {_size(reclaimed.after)}"
@@ -219,9 +224,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     )
     if args.dry_run:
         print("dry run: nothing changed")
-    else:
-        print(_reclaimed_line(reclaimed))
-    return 0
+        return 0
+    print(_reclaimed_line(reclaimed))
+    return 1 if reclaimed.error else 0  # a timer shows the failure; the next run completes it
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
@@ -247,4 +252,4 @@ def cmd_forget(args: argparse.Namespace) -> int:
         "backups made before now still hold them until they are rotated out; "
         "tell the visitor when that is (docs/backup.md)"
     )
-    return 0
+    return 1 if reclaimed.error else 0

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, column, delete, false, func, inspect, or_, select, table, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shared import online
@@ -60,6 +61,7 @@ class Reclaimed:
     before: int | None  # bytes of the SQLite file and its -wal (None on PostgreSQL)
     after: int | None
     complete: bool  # False: a reader kept the WAL from being emptied; the next checkpoint does it
+    error: str | None = None  # VACUUM could not run (the erasure itself is committed)
 
 
 def guest_days(settings: Any) -> int:
@@ -194,8 +196,11 @@ def reclaim_space(engine: Engine) -> Reclaimed:
     with engine.connect() as connection:
         if inspect(connection).has_table("complaints"):
             names.append("complaints")
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"VACUUM (FULL) {', '.join(names)}"))
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f"VACUUM (FULL) {', '.join(names)}"))
+    except SQLAlchemyError as exc:  # e.g. the account does not own the tables
+        return Reclaimed(None, None, False, _first_line(exc))
     return Reclaimed(None, None, True)
 
 
@@ -204,13 +209,21 @@ def _vacuum_sqlite(path: Path) -> Reclaimed:
     before = _size(path) + _size(wal)
     # In WAL mode VACUUM writes the rebuilt database through the WAL; the TRUNCATE checkpoint then
     # copies it into the main file and empties the WAL, whose older frames still held the data.
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
-        connection.execute("VACUUM")
-        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        connection.close()
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            connection.execute("VACUUM")
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:  # e.g. the disk is full: VACUUM needs room for a second copy
+        return Reclaimed(before, _size(path) + _size(wal), False, _first_line(exc))
     return Reclaimed(before, _size(path) + _size(wal), not busy)
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).splitlines()[0] if str(orig or exc) else type(exc).__name__
 
 
 def _size(path: Path) -> int:

@@ -322,3 +322,23 @@ def test_the_retention_period_comes_from_the_config() -> None:
     assert guest_days(settings_from_mapping({"retention": {"guest_days": 730}})) == 730
     with pytest.raises(ConfigError, match="guest_days"):
         guest_days(settings_from_mapping({"retention": {"guest_days": 0}}))
+
+
+def test_a_vacuum_that_cannot_run_is_reported_not_raised(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from shared import retention
+
+    url = f"sqlite:///{tmp_path / 'antre.db'}"
+    upgrade(url)
+
+    def full_disk(*_args: Any, **_kwargs: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(retention.sqlite3, "connect", full_disk)
+    engine = make_engine(url)
+    try:
+        reclaimed = reclaim_space(engine)
+    finally:
+        engine.dispose()
+    assert not reclaimed.complete and reclaimed.error == "database or disk is full"
