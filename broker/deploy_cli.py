@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-ROLE_NAMES = ("hub", "kiosk", "display", "counter", "rate")
+ROLE_NAMES = ("hub", "kiosk", "display", "counter", "rating")
 
 
 def cmd_setup(args: argparse.Namespace) -> int:

@@ -65,7 +65,7 @@ def enabled_roles(root: Path = Path("/")) -> tuple[str, ...]:
         "kiosk": "antre-kiosk.service" in names,
         "display": "antre-display.service" in names,
         "counter": any(n.startswith("antre-counter@") for n in names),
-        "rate": any(n.startswith("antre-rate@") for n in names),
+        "rating": any(n.startswith("antre-rate@") for n in names),
     }
     return tuple(role for role, on in roles.items() if on)
 
@@ -96,7 +96,7 @@ def probe_broker(endpoint: MqttEndpoint, topics: Sequence[str], timeout: float =
     if endpoint.username:
         client.username_pw_set(endpoint.username, endpoint.password)
     if endpoint.tls:
-        client.tls_set()
+        client.tls_set(ca_certs=endpoint.ca_file)  # the lobby's own CA, or the system store
     pending: dict[int, str] = {}
 
     def on_connect(c: paho.Client, _u: object, _f: object, reason: object, _p: object) -> None:

@@ -61,9 +61,9 @@ ROLES: dict[str, Role] = {
     "kiosk": Role(units=("antre-kiosk.service",), enable=("antre-kiosk.service",), screen=True, udev=True),
     "display": Role(units=("antre-display.service",), enable=("antre-display.service",), screen=True),
     "counter": Role(units=("antre-counter@.service",), enable=("antre-counter@{desk}.service",), screen=True),
-    "rate": Role(units=("antre-rate@.service",), enable=("antre-rate@{desk}.service",), screen=True),
+    "rating": Role(units=("antre-rate@.service",), enable=("antre-rate@{desk}.service",), screen=True),
 }
-DESK_ROLES = frozenset({"counter", "rate"})
+DESK_ROLES = frozenset({"counter", "rating"})
 _DESK_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # safe as a systemd instance name as it is
 
 Runner = Callable[[Sequence[str]], None]

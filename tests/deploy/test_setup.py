@@ -14,7 +14,7 @@ from broker.setup import DEPLOY_DIR, ROLES, setup
 from shared.config import ConfigError
 
 ANTRE_BIN = str(Path(sys.executable).parent / "antre")
-ALL_ROLES = (("hub", None), ("kiosk", None), ("display", None), ("counter", "2"), ("rate", "2"))
+ALL_ROLES = (("hub", None), ("kiosk", None), ("display", None), ("counter", "2"), ("rating", "2"))
 
 
 def _snapshot(root: Path) -> dict[str, tuple[str, bytes | str]]:
@@ -77,7 +77,7 @@ def test_desk_roles_need_a_safe_desk_id(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--desk"):
         setup("counter", root=tmp_path)
     with pytest.raises(ConfigError, match="letters, digits"):
-        setup("rate", desk="2; rm -rf /", root=tmp_path)
+        setup("rating", desk="2; rm -rf /", root=tmp_path)
 
 
 def test_every_role_installs_only_units_that_exist() -> None:
