@@ -130,6 +130,7 @@ def staff_hub(tmp_path: Path, broker: Broker) -> Iterator[tuple[HubProcess, str]
     hub.start()
     base = f"http://127.0.0.1:{port}"
     wait_until(lambda: _staff_api_answers(base), 15, "the staff API")
+    wait_for_hub_online(broker.port)  # the staff API may answer before the hub is on MQTT
     yield hub, base
     hub.stop()
 
