@@ -8,8 +8,10 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 # mosquitto: the broker; espeak-ng + alsa-utils: the display's voice; libgl1/libegl1/mesa: Kivy's
-# windows (also offscreen in tests); libusb: USB ticket printers; faketime: the clock tests.
-wanted=(mosquitto mosquitto-clients python3-venv espeak-ng alsa-utils libgl1 libegl1 libgl1-mesa-dri libusb-1.0-0 faketime)
+# windows (also offscreen in tests); libusb: USB ticket printers; faketime: the clock tests;
+# poppler-utils: the report tests read the PDF back (pdftotext) and render its pages (pdftoppm).
+wanted=(mosquitto mosquitto-clients python3-venv espeak-ng alsa-utils libgl1 libegl1 libgl1-mesa-dri libusb-1.0-0 faketime
+        poppler-utils)
 missing=()
 for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

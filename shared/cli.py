@@ -14,6 +14,7 @@ from shared.config import ConfigError, Settings, load_settings
 from shared.feedback_cli import add_parsers as add_feedback_parsers
 from shared.maintenance_cli import add_parsers as add_maintenance_parsers  # backup, restore, purge, forget
 from shared.online_cli import add_parsers as add_clock_parsers  # argparse only until a command runs
+from shared.report.cli import add_parsers as add_report_parsers  # report
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     online_actions = add_clock_parsers(sub)  # online add/reply/message/close/list/autoclose, sla
     add_feedback_parsers(sub, online_actions)  # complaints ..., online rate
     add_maintenance_parsers(sub)
+    add_report_parsers(sub)  # report --month YYYY-MM: XLSX and PDF
     add_deploy_parsers(sub)
     return parser
 
