@@ -31,6 +31,7 @@ class MqttHubClient:
         *,
         attempt_timeout: float = 2.0,
         total_timeout: float = 8.0,
+        report_status: bool = True,
     ) -> None:
         self.settings = settings
         self.kiosk_id = kiosk_id
@@ -41,7 +42,8 @@ class MqttHubClient:
         self.bus = MqttBus(settings.mqtt, settings.site, f"antre-kiosk-{kiosk_id}")
         self.bus.on("kiosk_response", self._on_response, kiosk_id=kiosk_id)
         self._printer_state: tuple[str, str | None] = ("unknown", None)
-        self.bus.on_connected(self._republish_status)
+        if report_status:  # a kiosk with a printer; a desk's rating screen has none
+            self.bus.on_connected(self._republish_status)
 
     def start(self) -> None:
         self.bus.start()
@@ -74,6 +76,11 @@ class MqttHubClient:
         if not answer.get("found"):
             return None
         return ReturningGuest(ref=answer["ref"], masked=dict(answer.get("masked", {})))
+
+    def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A ``rating_check``, ``rating`` or ``complaint`` request (``shared.feedback_requests``):
+        the hub's answer. Raises ``HubError``."""
+        return self._request(request_id, {**body, "request_id": request_id})
 
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
         self._printer_state = (problem or "ready", pending_reprint)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class HubError(Exception):
@@ -48,6 +48,11 @@ class HubPort(Protocol):
 
     def lookup(self, request_id: str, id_number: str = "", email: str = "") -> ReturningGuest | None:
         """A returning visitor by ID number or email; ``None`` when not found. Raises ``HubError``."""
+        ...
+
+    def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A rating or complaint request (``shared.feedback_requests``): the hub's answer. Blocking,
+        retried with the same ``request_id``. Raises ``HubError``."""
         ...
 
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:

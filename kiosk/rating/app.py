@@ -1,0 +1,265 @@
+"""The rating screen facing the visitor at a desk (``antre rate --desk N``): Kivy screens bound to
+``RatingViewModel``. It follows the desk's retained ``rate/{desk}/prompt`` and sends the scores
+and the complaint on its own ``kiosk/{client_id}/request`` topic (a kiosk on the contract).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from shared import kivy_app, logs
+
+kivy_app.prepare_environment()  # before the first kivy import
+
+import argparse  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from kivy.app import App  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # noqa: E402
+
+from kiosk import i18n  # noqa: E402
+from kiosk.rating import presenter, texts, ui  # noqa: E402
+from kiosk.rating.options import RatingOptions  # noqa: E402
+from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
+from shared import contract  # noqa: E402
+from shared.config import ConfigError, Settings, load_settings  # noqa: E402
+
+log = logging.getLogger(__name__)
+BACKGROUND = (0.96, 0.97, 0.98, 1)
+SCREENS = (RStep.IDLE, RStep.FACES, RStep.ELEMENT, RStep.COMPLAINT, RStep.DONE, RStep.THANKS, RStep.PROBLEM)
+
+
+def window_scale(width: float, height: float) -> float:
+    """As the kiosk's: 1.0 on a 1100x800 landscape or a 900x1400 portrait window."""
+    if width >= height:
+        return max(0.6, min(width / 1100, height / 800))
+    return max(0.6, min(width / 900, height / 1400))
+
+
+class RatingApp(App):
+    lang = StringProperty(i18n.DEFAULT_LANGUAGE)
+    rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
+    u = NumericProperty(1.0)
+    landscape = BooleanProperty(True)
+
+    def __init__(self, vm: RatingViewModel, *, screenshot: Path | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.vm = vm
+        self.screenshot = screenshot
+        self.title = "Antre - penilaian"
+        self._from_widget = False
+
+    # --- used by the .kv files -----------------------------------------------------------------
+
+    @property
+    def rvm(self) -> RatingViewModel:
+        return self.vm
+
+    def rt(self, key: str, _lang: str = "") -> str:
+        return texts.t(self.vm.language, key) if key and not key.endswith(".") else ""
+
+    def rui(self, name: str, _rev: float = 0) -> Any:
+        return presenter.ui_value(self.vm, name)
+
+    def tr(self, key: str, _lang: str = "") -> str:
+        return i18n.t(self.vm.language, key) if key and not key.endswith(".") else ""
+
+    def fit(self, text: str, width: float, base: float) -> float:
+        longest = max((len(word) for word in text.split()), default=1)
+        return max(8.0, min(base, width / (0.62 * longest)))
+
+    def other_language_name(self, _lang: str = "") -> str:
+        return i18n.LANGUAGE_NAMES[i18n.other_language(self.vm.language)]
+
+    def toggle_rating_language(self) -> None:
+        self.vm.toggle_language()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def build(self) -> Any:
+        from kivy.core.window import Window
+        from kivy.uix.boxlayout import BoxLayout
+        from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+        from kiosk.keyboard import OnScreenKeyboard
+
+        ui.load_screens()
+        Window.clearcolor = BACKGROUND
+        Window.bind(size=self._on_window_size, on_touch_down=self._activity, on_key_down=self._activity)
+        self._on_window_size(Window, Window.size)
+        self.sm = ScreenManager(transition=NoTransition())
+        ui.add_screens(self.sm, SCREENS)
+        self.keyboard = OnScreenKeyboard(u=self.u, language=self.vm.language)
+        self.bind(u=self.keyboard.setter("u"))
+        self.keyboard.on_next = self._next_field
+        self.keyboard.on_hide = self._hide_keyboard
+        root = BoxLayout(orientation="vertical")
+        root.add_widget(self.sm)
+        root.add_widget(self.keyboard)
+        self.vm.subscribe(self._on_vm_change)
+        Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
+        if self.screenshot is not None:
+            kivy_app.schedule_screenshot(self, self.screenshot)
+        self._on_vm_change()
+        return root
+
+    def _on_window_size(self, _window: Any, size: Sequence[float]) -> None:
+        self.u = window_scale(*size)
+        self.landscape = size[0] > size[1]
+
+    def _activity(self, *_args: Any) -> None:
+        self.vm.touch()
+
+    def _on_vm_change(self) -> None:
+        vm = self.vm
+        self.lang = vm.language
+        self.rev += 1
+        if self.sm.current != vm.step.value:
+            self.sm.current = vm.step.value
+        for screen in self.sm.screens:
+            for box in self.inputs(screen):
+                value = vm.values.get(box.field, "")
+                if box.text != value:
+                    box.text = value
+                if not self._from_widget:
+                    wanted = screen is self.sm.current_screen and vm.focused == box.field
+                    if box.focus != wanted:
+                        box.focus = wanted
+        self.keyboard.language = vm.language
+        self.keyboard.layout = vm.keyboard_layout or ""
+        if vm.keyboard_layout is None:
+            self.keyboard.target = None
+
+    def inputs(self, screen: Any) -> list[Any]:
+        from kiosk.widgets import KioskInput
+
+        return [w for w in screen.walk(restrict=True) if isinstance(w, KioskInput)]
+
+    # --- widgets -> view-model (called by KioskInput) ------------------------------------------
+
+    def input_focus(self, box: Any, focused: bool) -> None:
+        if focused:
+            self.keyboard.target = box
+            self._from_widget = True
+            try:
+                self.vm.focus(box.field)
+            finally:
+                self._from_widget = False
+            Clock.schedule_once(lambda _dt: self._scroll_to(box), 0.1)
+        else:
+            Clock.schedule_once(lambda _dt: self._blurred(box), 0)
+
+    def _blurred(self, box: Any) -> None:
+        if not box.focus and self.vm.focused == box.field:
+            self.vm.blur(box.field)
+
+    def input_text(self, box: Any, text: str) -> None:
+        if self.sm.current_screen is None or box not in self.inputs(self.sm.current_screen):
+            return
+        self._from_widget = True
+        try:
+            self.vm.set_field(box.field, text)
+        finally:
+            self._from_widget = False
+
+    def input_enter(self, box: Any) -> None:
+        self.keyboard.target = box
+        self._next_field()
+
+    def _next_field(self) -> None:
+        target = self.keyboard.target
+        if target is not None:
+            self.vm.enter(target.field)
+
+    def _hide_keyboard(self) -> None:
+        if self.keyboard.target is not None:
+            self.keyboard.target.focus = False
+        self.vm.focus(None)
+
+    def _scroll_to(self, box: Any) -> None:
+        scroll = self.sm.current_screen.ids.get("scroll") if self.sm.current_screen else None
+        if scroll is not None and box.focus and box in self.inputs(self.sm.current_screen):
+            scroll.scroll_to(box.parent, padding=self.u * 20, animate=False)
+
+
+def listen_for_prompts(
+    client: Any, desk: str, vm: RatingViewModel, post: Callable[[Callable[[], None]], Any]
+) -> None:
+    """Route the desk's retained prompt to ``vm.on_prompt`` on the UI thread (before ``start``)."""
+
+    def on_prompt(_params: dict[str, str], payload: bytes) -> None:
+        try:
+            prompt = contract.decode(payload)
+        except contract.PayloadError as exc:
+            log.warning("rating screen %s: unreadable prompt: %s", desk, exc.code)
+            return
+        post(lambda: vm.on_prompt(prompt))
+
+    client.bus.on("rate_prompt", on_prompt, desk=desk)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="antre rate", description="The rating screen facing the visitor at a desk."
+    )
+    parser.add_argument("--config", help="TOML config file (default: $ANTRE_CONFIG or the user config dir)")
+    parser.add_argument(
+        "--desk", help="the desk whose visitors rate here (default: [counter] desk, or the first)"
+    )
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="default language (default: [rate] language)")
+    parser.add_argument("--client-id", help="this screen's id in the topics (default: rate-{desk})")
+    parser.add_argument(
+        "--idle-timeout", type=float, metavar="S", help="seconds without a touch (default 60)"
+    )
+    kivy_app.add_window_arguments(parser)
+    return parser
+
+
+def resolve_desk(settings: Settings, wanted: str | None) -> tuple[str, str]:
+    """(desk id, desk name): ``--desk``, else ``[counter] desk``, else the first desk."""
+    desk = wanted or str(settings.section("counter").get("desk", "")) or settings.desks[0].id
+    names = {d.id: d.name for d in settings.desks}
+    if desk not in names:
+        raise ConfigError(f"--desk {desk}: the office has desks {', '.join(names)}")
+    return desk, names[desk]
+
+
+def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logs.configure(logging.INFO)
+    try:
+        settings = settings or load_settings(args.config)
+        desk, desk_name = resolve_desk(settings, args.desk)
+        options = RatingOptions.from_settings(
+            settings, via="desk", desk=desk, desk_name=desk_name, language=args.lang,
+            idle_timeout_s=args.idle_timeout,
+        )  # fmt: skip
+        from kiosk.hub_client import MqttHubClient
+
+        client = MqttHubClient(settings, args.client_id or f"rate-{desk}", report_status=False)
+    except ConfigError as exc:
+        print(f"antre rate: {exc}", file=sys.stderr)
+        return 2
+    window = kivy_app.window_args(args)
+    kivy_app.configure_window(window.size, window.fullscreen)
+    vm = RatingViewModel(options, client, run_background=run_in_thread, post=kivy_app.post_to_main)
+    listen_for_prompts(client, desk, vm, kivy_app.post_to_main)
+    client.start()
+    try:
+        RatingApp(vm, screenshot=window.screenshot).run()
+    finally:
+        client.stop()
+    return 0
+
+
+def run_in_thread(job: Callable[[], None]) -> None:
+    threading.Thread(target=job, name="rating-io", daemon=True).start()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,416 @@
+"""Step 6 of the standard as plain Python: the visitor rates the service, then may complain.
+
+faces (one tap, 1-5) -> the nine SKM elements, one per page (1-4) -> complaint or suggestion ->
+its number -> "Terima kasih". Every step can be skipped; each score is sent as it is given (the
+first begins the rating, the rest carry its ``rating_ref``, ``kiosk.rating.sender``); a minute
+without a touch ends the survey and keeps what was given. A desk's rating screen starts from the
+retained prompt (``on_prompt``); the kiosk starts from a typed or scanned ticket (``begin_code``)
+or a complaint without a ticket. No Kivy here: the apps bind widgets to this object.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from kiosk import i18n
+from kiosk.rating.options import RatingOptions
+from kiosk.rating.sender import Body, Job, Sender
+from shared import skm
+from shared.feedback_requests import TEXT_LIMIT, contact_problems, parse_ticket_text
+
+log = logging.getLogger(__name__)
+RETRYABLE = frozenset({"timeout", "offline", "storage_error", "kiosk.error"})
+
+
+class RStep(StrEnum):
+    IDLE = "rating_idle"
+    CODE = "rating_code"
+    FACES = "rating_faces"
+    ELEMENT = "rating_element"
+    COMPLAINT = "rating_complaint"
+    DONE = "rating_done"  # the complaint's number
+    THANKS = "rating_thanks"
+    PROBLEM = "rating_problem"
+
+
+FIELDS = ("r_code", "r_text", "r_name", "r_email", "r_phone")
+CONTACT = {"r_name": "name", "r_email": "email", "r_phone": "phone"}
+KEYBOARDS = {"r_email": "email", "r_phone": "phone"}  # the rest: letters
+
+
+class FeedbackPort(Protocol):
+    def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]: ...
+
+
+@dataclass
+class Survey:
+    """The visit being rated (``code`` None: a complaint without a ticket)."""
+
+    code: str | None
+    day: str | None = None
+    desk_name: str = ""
+    ref: str | None = None  # the hub's rating_ref, once the first score is stored
+    begun: bool = False  # the first score has been sent
+    refused: bool = False  # the first score was refused: nothing more is sent for it
+
+
+class RatingViewModel:
+    def __init__(
+        self,
+        options: RatingOptions,
+        hub: FeedbackPort,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        run_background: Callable[[Job], Any] | None = None,
+        post: Callable[[Job], Any] | None = None,
+        new_id: Callable[[], str] | None = None,
+        on_end: Callable[[], None] | None = None,
+    ) -> None:
+        self.options = options
+        self._clock, self._now = clock, now
+        self._on_end = on_end
+        self.sender = Sender(hub.feedback, run_background or (lambda j: j()), post or (lambda j: j()), new_id)
+        self._listeners: list[Callable[[], None]] = []
+        self._seen_prompts: set[str] = set()
+        self._asked: set[tuple[str, str | None]] = set()  # tickets this device asked about
+        self._pending: dict[str, Any] | None = None  # a prompt that came while a survey ran
+        self.language = options.language
+        self._last_activity = clock()
+        self._reset()
+
+    # --- observing ---------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def _reset(self) -> None:
+        self.step = RStep.IDLE
+        self.survey: Survey | None = None
+        self.element_index = 0
+        self.given: dict[str, int] = {}  # what this visitor gave: overall, u1..u9
+        self.values = dict.fromkeys(FIELDS, "")
+        self.kind = "complaint"
+        self.errors: dict[str, str] = {}  # field (or "form") -> a code
+        self.focused: str | None = None
+        self.busy = False  # a ticket check or a complaint on its way
+        self.complaint_number: str | None = None
+        self.problem: str | None = None  # the hub's code on the problem screen
+
+    # --- starting ----------------------------------------------------------------------------
+
+    def on_prompt(self, payload: dict[str, Any]) -> bool:
+        """A retained ``rate/{desk}/prompt``: start the survey if it is new, fresh and has a ticket."""
+        code, day, prompt_id = payload.get("ticket"), payload.get("day"), payload.get("prompt_id")
+        if not code:
+            self._pending = None  # the desk's last visitor was rated (or no longer asked)
+            return False
+        if prompt_id in self._seen_prompts or (code, day) in self._asked or self._too_old(payload.get("at")):
+            return False
+        self._seen_prompts.add(str(prompt_id))
+        if self.step in (RStep.IDLE, RStep.THANKS):
+            self._start(Survey(str(code), day, str(payload.get("desk_name") or "")))
+        else:
+            self._pending = payload
+        return True
+
+    def _too_old(self, at: Any) -> bool:
+        try:
+            moment = datetime.fromisoformat(str(at))
+        except ValueError:
+            return True
+        if moment.tzinfo is None:
+            return True
+        return (self._now() - moment).total_seconds() > self.options.prompt_max_age_s
+
+    def _start(self, survey: Survey) -> None:
+        self._reset()
+        self.survey, self.step = survey, RStep.FACES
+        if survey.code:
+            self._asked.add((survey.code, survey.day))
+        self.touch()
+        self._changed()
+
+    def begin_code(self, language: str | None = None) -> None:
+        """The kiosk's "give a rating / make a complaint": the ticket code field, focused."""
+        self._reset()
+        self.language = language or self.language
+        self.step, self.focused = RStep.CODE, "r_code"
+        self.touch()
+        self._changed()
+
+    def submit_code(self) -> None:
+        if self.step != RStep.CODE or self.busy:
+            return
+        ticket = parse_ticket_text(self.values["r_code"])
+        if ticket is None:
+            self.errors = {"r_code": "not_a_code"}
+            self._changed()
+            return
+        body: Body = {"ticket": ticket.code}
+        if ticket.day is not None:
+            body["day"] = ticket.day.isoformat()
+        self.busy, self.errors, self.focused = True, {}, None
+        self.sender.send(lambda: {"rating_check": body}, self._checked, self._check_refused)
+        self._changed()
+
+    def _checked(self, answer: Body) -> None:
+        self.busy = False
+        if self.step == RStep.CODE:
+            self._start(Survey(answer["ticket"], answer.get("day"), str(answer.get("desk_name") or "")))
+
+    def _check_refused(self, code: str) -> None:
+        self.busy = False
+        if self.step == RStep.CODE:
+            self.errors, self.focused = {"r_code": f"hub.{code}"}, "r_code"
+            self._changed()
+
+    def complain_without_ticket(self) -> None:
+        if self.step == RStep.CODE and not self.busy:
+            self._reset()
+            self.survey, self.step = Survey(None), RStep.COMPLAINT
+            self._changed()
+
+    # --- the faces and the nine elements -------------------------------------------------------
+
+    @property
+    def element(self) -> skm.Element:
+        return skm.ELEMENTS[self.element_index]
+
+    def rate_overall(self, score: int) -> None:
+        if self.step != RStep.FACES or score not in skm.OVERALL_SCALE:
+            return
+        self.step, self.element_index = RStep.ELEMENT, 0  # before sending: a refusal may move on
+        self._give("overall", score)
+        self._changed()
+
+    def answer(self, score: int) -> None:
+        if self.step != RStep.ELEMENT or score not in skm.SCALE:
+            return
+        key = self.element.key
+        self._next_element()
+        self._give(key, score)
+        self._changed()
+
+    def _next_element(self) -> None:
+        if self.element_index + 1 < len(skm.ELEMENTS):
+            self.element_index += 1
+        else:
+            self.step = RStep.COMPLAINT
+
+    def _give(self, key: str, score: int) -> None:
+        """Send one score now: the first begins the rating, the others add to it."""
+        survey = self.survey
+        assert survey is not None and survey.code is not None
+        self.given[key] = score
+        first, survey.begun = not survey.begun, True
+        scores: Body = {"overall": score} if key == "overall" else {"elements": {key: score}}
+
+        def build() -> Body | None:
+            if first:
+                begin: Body = {"ticket": survey.code, "via": self.options.via, **scores}
+                return {"rating": begin | ({"day": survey.day} if survey.day else {})}
+            if survey.refused or survey.ref is None:
+                return None  # the first score was refused: the hub would refuse these too
+            return {"rating": {"ref": survey.ref, **scores}}
+
+        def done(answer: Body) -> None:
+            if first:
+                survey.ref = answer.get("rating_ref")
+
+        self.sender.send(build, done, lambda code: self._rating_refused(survey, first, code))
+
+    def _rating_refused(self, survey: Survey, first: bool, code: str) -> None:
+        log.info("rating: the hub refused a score: %s", code)
+        if first:
+            survey.refused = True
+        if survey is self.survey and self.step in (RStep.FACES, RStep.ELEMENT, RStep.COMPLAINT):
+            if self.step == RStep.COMPLAINT and self.busy:
+                return  # the complaint is on its way: it says how it went
+            self.problem, self.step, self.focused = code, RStep.PROBLEM, None
+            self._changed()
+
+    def skip(self) -> None:
+        """ "Lewati": on to the next step, nothing sent for this one."""
+        if self.busy:
+            return
+        if self.step == RStep.FACES:
+            self.step, self.element_index = RStep.ELEMENT, 0
+            self._changed()
+        elif self.step == RStep.ELEMENT:
+            self._next_element()
+            self._changed()
+        elif self.step in (RStep.COMPLAINT, RStep.DONE):
+            self.step, self.focused = RStep.THANKS, None
+            self._changed()
+        else:
+            self.end()
+
+    # --- the complaint -----------------------------------------------------------------------
+
+    def set_kind(self, kind: str) -> None:
+        if kind in ("complaint", "suggestion") and kind != self.kind:
+            self.kind = kind
+            self._changed()
+
+    def _contact(self) -> dict[str, str]:
+        return {
+            "name": self.values["r_name"].strip(),
+            "email": self.values["r_email"].strip().lower(),
+            "phone": re.sub(r"[ ().-]", "", self.values["r_phone"]),  # as the guestbook tidies it
+        }
+
+    def _complaint_errors(self) -> dict[str, str]:
+        text = self.values["r_text"].strip()
+        errors = {"r_text": "empty"} if not text else {"r_text": "too_long"} if len(text) > TEXT_LIMIT else {}
+        by_field = {v: k for k, v in CONTACT.items()}
+        errors.update({by_field[f]: code for f, code in contact_problems(**self._contact()).items()})
+        return errors
+
+    def submit_complaint(self) -> None:
+        if self.step != RStep.COMPLAINT or self.busy:
+            return
+        self.errors = self._complaint_errors()
+        if self.errors:
+            self.focused = next(f for f in FIELDS if f in self.errors)
+            self._changed()
+            return
+        survey = self.survey or Survey(None)
+        body: Body = {"text": self.values["r_text"].strip(), "kind": self.kind, "via": self.options.via}
+        contact = {k: v for k, v in self._contact().items() if v}
+        if contact:
+            body["contact"] = contact
+
+        def build() -> Body:
+            if survey.ref:
+                return {"complaint": body | {"rating_ref": survey.ref}}
+            if survey.code:
+                return {
+                    "complaint": body | {"ticket": survey.code} | ({"day": survey.day} if survey.day else {})
+                }
+            return {"complaint": body}
+
+        self.busy, self.focused = True, None
+        self.sender.send(build, self._complained, self._complaint_refused)
+        self._changed()
+
+    def _complained(self, answer: Body) -> None:
+        self.busy = False
+        if self.step == RStep.COMPLAINT:
+            self.complaint_number, self.step = str(answer.get("complaint", "")), RStep.DONE
+            self.values = dict.fromkeys(FIELDS, "")  # personal data: forgotten once sent
+            self.touch()
+            self._changed()
+
+    def _complaint_refused(self, code: str) -> None:
+        self.busy = False
+        if self.step != RStep.COMPLAINT:
+            return
+        if code in RETRYABLE:
+            self.errors = {"form": f"hub.{code}"}  # what was typed stays: "Kirim" again
+        else:
+            self.problem, self.step = code, RStep.PROBLEM
+        self._changed()
+
+    def complain_after_problem(self) -> None:
+        """From the problem screen (say, already rated): the complaint form for the same ticket."""
+        if self.step == RStep.PROBLEM and self.problem_allows_complaint:
+            self.step, self.errors = RStep.COMPLAINT, {}
+            self._changed()
+
+    @property
+    def problem_allows_complaint(self) -> bool:
+        return self.problem in ("already_rated", "rating_closed", "unknown_rating")
+
+    # --- typing ------------------------------------------------------------------------------
+
+    def set_field(self, name: str, value: str) -> None:
+        if name not in self.values:
+            raise ValueError(f"unknown field {name!r}")
+        if self.values[name] == value:
+            return
+        self.values[name] = value
+        self.errors.pop(name, None)
+        self.errors.pop("form", None)
+        self._changed()
+
+    def focus(self, name: str | None) -> None:
+        if name != self.focused:
+            self.focused = name
+            self._changed()
+
+    def blur(self, name: str) -> None:
+        if self.focused == name:
+            self.focus(None)
+
+    def enter(self, name: str) -> None:
+        """Enter (a USB scanner ends with it) or the keyboard's "next" on the last field."""
+        if name == "r_code":
+            self.submit_code()
+        elif name in FIELDS:
+            later = FIELDS[FIELDS.index(name) + 1 :]
+            self.focus(later[0] if later else None)
+
+    @property
+    def keyboard_layout(self) -> str | None:
+        if self.focused is None:
+            return None
+        return KEYBOARDS.get(self.focused, "text")
+
+    # --- language, ending, idle ----------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        if language in i18n.LANGUAGES and language != self.language:
+            self.language = language
+            self._changed()
+
+    def toggle_language(self) -> None:
+        self.set_language(i18n.other_language(self.language))
+
+    def to_thanks(self) -> None:
+        if self.step in (RStep.DONE, RStep.COMPLAINT) and not self.busy:
+            self.step, self.focused = RStep.THANKS, None
+            self._changed()
+
+    def end(self) -> None:
+        """The survey is over (what was given stays given): the idle screen, or back to the kiosk."""
+        self._reset()
+        if self.options.via == "kiosk":
+            if self._on_end is not None:
+                self._on_end()
+            return
+        pending, self._pending = self._pending, None
+        if pending is not None and not self._too_old(pending.get("at")):
+            self._start(
+                Survey(str(pending["ticket"]), pending.get("day"), str(pending.get("desk_name") or ""))
+            )
+            return
+        self._changed()
+
+    def touch(self) -> None:
+        self._last_activity = self._clock()
+
+    def tick(self) -> None:
+        """About once a second: a minute without a touch ends the survey; "Terima kasih" goes sooner."""
+        if self.busy:
+            return
+        idle = self._clock() - self._last_activity
+        if self.step == RStep.IDLE:
+            if self.language != self.options.language and idle >= self.options.idle_timeout_s:
+                self.language = self.options.language
+                self._changed()
+            return
+        limit = self.options.thanks_s if self.step == RStep.THANKS else self.options.idle_timeout_s
+        if idle >= limit:
+            self.end()
