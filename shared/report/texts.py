@@ -67,9 +67,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "officer_id": ("ID petugas", "Officer id"),
     "not_signed_in": ("(tanpa petugas masuk)", "(nobody signed in)"),
     "standard_note": ("Memenuhi: dipanggil sebelum 10 menit sejak pengunjung sebelumnya selesai. Persen = "
-                      "memenuhi / (memenuhi + melewati).",
+                      "memenuhi / (memenuhi + melewati). Per meja dan per petugas: yang dipanggil saja; yang "
+                      "melewati 10 menit tanpa pernah dipanggil hanya masuk total.",
                       "Met: called within 10 minutes of the previous visitor's end. Share = met / (met + "
-                      "breached)."),
+                      "breached). Per desk and per officer: called passes only; a pass that breached and was "
+                      "never called counts in the total alone."),
     "online": ("Permintaan online (standar 3 hari kerja)", "Online requests (3-working-day standard)"),
     "online_received": ("Diterima dalam periode", "Received in the period"),
     "online_due": ("Jatuh tempo dalam periode", "Due in the period"),
