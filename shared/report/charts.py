@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from shared.report.figures import HISTOGRAM_MINUTES, Figures
-from shared.report.texts import number, period_text, t
+from shared.report.texts import is_month, number, period_text, t
 from shared.skm import BY_KEY, band_name
 
 BAND_COLOURS = {"A": "#2e7d32", "B": "#7cb342", "C": "#f9a825", "D": "#c62828"}
@@ -63,7 +63,9 @@ def visitors_per_day(plt: Any, figures: Figures, language: str) -> bytes:
             ax.annotate(number(total, 0, language), (xi, total), ha="center", va="bottom", fontsize=6,
                         xytext=(0, 1), textcoords="offset points", rotation=90 if upright else 0)  # fmt: skip
     ax.margins(y=0.12)
-    labels = [str(row.day.day) for row in figures.days]
+    ax.set_ylim(0, max(1, ax.get_ylim()[1]))  # no negative axis for an empty month
+    whole_month = is_month(figures.period)
+    labels = [str(row.day.day) if whole_month else f"{row.day.day}/{row.day.month}" for row in figures.days]
     ax.set_xticks(x, labels, fontsize=7)
     for tick, row in zip(ax.get_xticklabels(), figures.days, strict=True):
         if row.day.weekday() >= 5:
@@ -93,6 +95,7 @@ def waits(plt: Any, figures: Figures, language: str) -> bytes:
     ticks = list(range(0, HISTOGRAM_MINUTES + 1, 5))
     ax.set_xticks(ticks, [f"{m}" if m < HISTOGRAM_MINUTES else f"{m}+" for m in ticks])
     ax.set_xlim(0, HISTOGRAM_MINUTES + 1)
+    ax.set_ylim(0, max(1, ax.get_ylim()[1]))
     ax.set_xlabel(t("minutes", language))
     ax.set_ylabel(t("calls", language))
     ax.set_title(t("histogram", language), loc="left")

@@ -139,7 +139,8 @@ def _summary(doc: _Doc, f: Figures) -> None:
         [t("visits", lg), number(f.visits, 0, lg)],
         [t("unique_guests", lg), number(f.unique_guests, 0, lg)],
         [f"{t('raw_wait', lg)}: {t('median', lg)} / {t('p90', lg)}",
-         f"{mmss(f.raw_wait.median)} / {mmss(f.raw_wait.p90)} {t('minutes', lg)}"],
+         f"{mmss(f.raw_wait.median)} / {mmss(f.raw_wait.p90)} {t('minutes', lg)}" if f.raw_wait.count
+         else "-"],
         [f"{t('standard', lg)}: {t('met', lg).lower()}",
          f"{percent(c.share, lg)} ({number(c.met, 0, lg)} / {number(c.decided, 0, lg)})"],
         [f"{t('online', lg)}: {t('online_met', lg).lower()}",

@@ -179,3 +179,23 @@ def _render(pdf: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / "page")], check=True, timeout=60)
     return sorted(out.glob("page*.png"))
+
+
+def test_an_empty_month_and_a_database_without_the_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("ANTRE_DB_URL", "ANTRE_CONFIG", "ANTRE_SITE"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "antre.toml"
+    config.write_text(f'[db]\nurl = "sqlite:///{tmp_path / "antre.db"}"\n', encoding="utf-8")
+    args = ["--config", str(config), "report", "--month", "2025-01", "--out", str(tmp_path)]
+    assert main(args) == 1
+    assert "antre db upgrade" in capsys.readouterr().err
+    assert main(["--config", str(config), "db", "upgrade"]) == 0
+    assert main(args) == 0
+    book = _sheets(tmp_path / "laporan-pst-2025-01.xlsx")
+    assert _row(book["Ringkasan"], "Kunjungan (tiket)")[1] == 0
+    assert _row(book["Ringkasan"], "Mutu pelayanan")[1] == "-"
+    assert "Belum ada penilaian SKM dalam periode ini." in [r[0] for r in book["SKM"]]
+    assert "Januari 2025" in _pdf_text(tmp_path / "laporan-pst-2025-01.pdf")
+    assert main(["--config", str(config), "report", "--from", "2025-01-02"]) == 2
