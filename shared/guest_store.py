@@ -15,6 +15,7 @@ from shared import guestbook
 from shared.domain import Ticket
 from shared.kiosk_requests import Guest, GuestRef, LookupRequest
 from shared.models import GuestLookupRow, GuestRow, TicketRow
+from shared.visit_categories import institution_category, purpose_category
 
 REF_LIFETIME = timedelta(minutes=15)
 
@@ -44,6 +45,8 @@ class GuestStore:
                 consent=guest.consent,
                 created_at=at,
             )
+        row.institution_type = institution_category(row.institution)
+        row.purpose_category = purpose_category(row.purpose)
         self.session.add(row)
         self.session.flush()
         ticket_row = self.session.get(TicketRow, ticket.id)

@@ -68,6 +68,10 @@ class GuestRow(Base):
     purpose: Mapped[str] = mapped_column(String(500))
     consent: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Anonymous categories of the free text (shared.visit_categories), set when the entry is
+    # stored: the retention purge blanks the text and keeps these, so reports stay the same.
+    institution_type: Mapped[str | None] = mapped_column(String(16))
+    purpose_category: Mapped[str | None] = mapped_column(String(16))
 
 
 class TicketRow(Base):

@@ -28,6 +28,7 @@ from shared import online
 from shared.guest_store import REF_LIFETIME
 from shared.guestbook import compact_number
 from shared.models import GuestLookupRow, GuestRow, OnlineMessageRow, OnlineRequestRow, UTCDateTime
+from shared.visit_categories import institution_category, purpose_category
 
 ERASED = "[erased]"
 DEFAULT_GUEST_DAYS = 365
@@ -142,8 +143,24 @@ def _blank_online(session: Session, request_ids: list[int]) -> None:
 
 def _blank_guests(session: Session, guest_ids: list[int]) -> int:
     for chunk in _chunks(guest_ids):
+        _keep_categories(session, chunk)
         session.execute(update(GuestRow).where(GuestRow.id.in_(chunk)).values(**_GUEST_BLANK))
     return len(guest_ids)
+
+
+def _keep_categories(session: Session, guest_ids: list[int]) -> None:
+    """The anonymous categories the report counts, read from the text before it goes (entries
+    stored since migration 0007 have them already)."""
+    missing = select(GuestRow.id, GuestRow.institution, GuestRow.purpose).where(
+        GuestRow.id.in_(guest_ids),
+        or_(GuestRow.institution_type.is_(None), GuestRow.purpose_category.is_(None)),
+    )
+    for guest_id, institution, purpose in session.execute(missing).all():
+        values = {
+            "institution_type": institution_category(institution),
+            "purpose_category": purpose_category(purpose),
+        }
+        session.execute(update(GuestRow).where(GuestRow.id == guest_id).values(**values))
 
 
 def _delete_lookups(session: Session, guest_ids: list[int], expired_at: datetime | None = None) -> int:

@@ -29,9 +29,9 @@ from shared.models import (
     TicketRow,
 )
 from shared.online import served_at
-from shared.report.classify import institution_category, purpose_category
 from shared.skm import ELEMENT_KEYS
 from shared.timing_config import sla_limits
+from shared.visit_categories import institution_category, purpose_category
 
 
 @dataclass(frozen=True)
@@ -141,20 +141,23 @@ def _visits(session: Session, period: Period) -> list[tuple[date, str, int]]:
 def _guestbook(session: Session, period: Period) -> tuple[dict[str, int], dict[str, int]]:
     """Visits per institution category and per purpose category (each distinct text read once)."""
     result = []
-    for column, classify in (
-        (GuestRow.institution, institution_category),
-        (GuestRow.purpose, purpose_category),
+    for stored, column, classify in (
+        (GuestRow.institution_type, GuestRow.institution, institution_category),
+        (GuestRow.purpose_category, GuestRow.purpose, purpose_category),
     ):
+        # The category stored with the entry (it outlives the purged text); the text is read only
+        # for an entry that has none.
+        text = case((stored.is_(None), column), else_=None)
         query = (
-            select(column, func.count())
+            select(stored, text, func.count())
             .select_from(TicketRow)
             .join(GuestRow, GuestRow.id == TicketRow.guest_id)
             .where(_in(TicketRow.business_day, period))
-            .group_by(column)
+            .group_by(stored, text)
         )
         counts: Counter[str] = Counter()
-        for text, n in session.execute(query):
-            counts[classify(text)] += int(n)
+        for category, raw, n in session.execute(query):
+            counts[category or classify(raw)] += int(n)
         result.append(dict(counts))
     return result[0], result[1]
 

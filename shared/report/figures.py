@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.config import Settings
-from shared.report.classify import INSTITUTION_CATEGORIES, PURPOSE_CATEGORIES
 from shared.report.data import PassCounts, Period, ReportData
 from shared.skm import OVERALL_SCALE, IkmResult, compute_ikm
 from shared.sla_report import Stats
+from shared.visit_categories import INSTITUTION_CATEGORIES, PURPOSE_CATEGORIES
 
 HISTOGRAM_MINUTES = 30  # one bar per minute of wait; the last bar holds everything longer
 STATUSES = ("open", "answered", "closed")

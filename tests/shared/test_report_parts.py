@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from shared.report.classify import institution_category, purpose_category
 from shared.report.cli import PeriodError, file_stem, parse_period
 from shared.report.data import Period
 from shared.report.figures import histogram, online
 from shared.report.texts import mmss, number, percent, period_text
+from shared.visit_categories import institution_category, purpose_category
 
 
 @pytest.mark.parametrize(
