@@ -67,7 +67,8 @@ class Connection:
         if found is None:
             return None
         length = int.from_bytes(found.group(1), "little") - 3
-        return bytes(self.data[found.end() : found.end() + length]).decode("ascii", "replace")
+        text = bytes(self.data[found.end() : found.end() + length]).decode("ascii", "replace")
+        return text.partition("/")[0]  # the QR holds code/business day
 
 
 class PrinterSink:

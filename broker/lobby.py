@@ -42,6 +42,7 @@ APPS = {
     "kiosk": ["kiosk"],
     "display": ["display"],
     "counter": ["counter", "--desk", "{desk}"],
+    "rate": ["rate", "--desk", "{desk}"],  # optional: antre up --apps kiosk,display,counter,rate
 }
 
 

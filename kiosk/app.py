@@ -61,6 +61,10 @@ from kiosk import i18n, presenter  # noqa: E402
 from kiosk.flow import Step  # noqa: E402
 from kiosk.options import KioskOptions  # noqa: E402
 from kiosk.ports import HubPort, PrinterPort  # noqa: E402
+from kiosk.rating import presenter as rating_presenter  # noqa: E402
+from kiosk.rating import texts as rating_texts  # noqa: E402
+from kiosk.rating import ui as rating_ui  # noqa: E402
+from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
 from kiosk.viewmodel import KioskViewModel  # noqa: E402
 from shared.config import ConfigError, Settings, load_settings  # noqa: E402
 
@@ -145,6 +149,21 @@ class KioskApp(App):
     def other_language_name(self, _lang: str = "") -> str:
         return i18n.LANGUAGE_NAMES[i18n.other_language(self.vm.language)]
 
+    # The rating screens (kiosk.rating.ui) ask for these.
+    @property
+    def rvm(self) -> RatingViewModel:
+        return self.vm.rating
+
+    def rt(self, key: str, _lang: str = "") -> str:
+        return rating_texts.t(self.vm.rating.language, key) if key and not key.endswith(".") else ""
+
+    def rui(self, name: str, _rev: float = 0) -> Any:
+        return rating_presenter.ui_value(self.vm.rating, name)
+
+    def toggle_rating_language(self) -> None:
+        self.vm.rating.toggle_language()
+        self.vm.set_language(self.vm.rating.language)
+
     # --- building ------------------------------------------------------------------------------
 
     def build(self) -> Any:
@@ -166,6 +185,8 @@ class KioskApp(App):
         self.sm = ScreenManager(transition=NoTransition())
         for step, class_name in SCREENS.items():
             self.sm.add_widget(Factory.get(class_name)(name=step.value))
+        rating_ui.load_screens()
+        rating_ui.add_screens(self.sm, tuple(s for s in RStep if s != RStep.IDLE))
         services = self.sm.get_screen(Step.WELCOME.value).ids.services
         for service in self.vm.options.services:
             services.add_widget(Factory.ServiceButton(service=service.prefix, service_name=service.name))
@@ -196,16 +217,17 @@ class KioskApp(App):
         vm = self.vm
         self.lang = vm.language
         self.rev += 1
-        if self.sm.current != vm.step.value:
-            self.sm.current = vm.step.value
-        current = self.sm.get_screen(vm.step.value)
+        shown = vm.rating.step.value if vm.step == Step.RATING else vm.step.value
+        if self.sm.current != shown:
+            self.sm.current = shown
+        current = self.sm.get_screen(shown)
         for screen in self.sm.screens:
             for box in self.inputs(screen):
                 value = str(presenter.ui_value(vm, f"value.{box.field}"))
                 if box.text != value:
                     box.text = value
                 if not self._from_widget:
-                    wanted = screen is current and vm.focused == box.field
+                    wanted = screen is current and vm.active_focus == box.field
                     if box.focus != wanted:
                         box.focus = wanted
         self.keyboard.language = vm.language
@@ -233,7 +255,7 @@ class KioskApp(App):
             Clock.schedule_once(lambda _dt: self._blurred(box), 0)
 
     def _blurred(self, box: Any) -> None:
-        if not box.focus and self.vm.focused == box.field:
+        if not box.focus and self.vm.active_focus == box.field:
             self.vm.blur(box.field)
 
     def input_text(self, box: Any, text: str) -> None:
@@ -252,6 +274,10 @@ class KioskApp(App):
     def _next_field(self) -> None:
         boxes = self.inputs(self.sm.current_screen)
         target = self.keyboard.target
+        if self.vm.step == Step.RATING:
+            if target is not None:
+                self.vm.rating.enter(target.field)  # the next field, or the code checked (a scanner's Enter)
+            return
         later = boxes[boxes.index(target) + 1 :] if target in boxes else []
         if later:
             later[0].focus = True

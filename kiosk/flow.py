@@ -15,6 +15,7 @@ class Step(StrEnum):
     ISSUING = "issuing"
     TICKET = "ticket"
     PROBLEM = "problem"
+    RATING = "rating"  # "give a rating / make a complaint": the screens of kiosk.rating
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk import i18n
+from kiosk.rating.options import FeedbackChannels
 from shared.config import DEFAULT_SERVICES, ConfigError, Settings
 from shared.domain import Service
 
@@ -36,6 +37,7 @@ class KioskOptions:
     ticket_screen_s: float = 20.0
     language: str = i18n.DEFAULT_LANGUAGE
     complaint_channels: tuple[str, ...] = ()  # empty: the service standard's (kiosk.ticket_text)
+    feedback: FeedbackChannels = field(default_factory=FeedbackChannels)  # [feedback]: on the complaint form
 
     def __post_init__(self) -> None:
         if not self.services:
@@ -59,6 +61,7 @@ class KioskOptions:
             "idle_timeout_s": _number(section, "idle_timeout_s", 60.0, float),
             "ticket_screen_s": _number(section, "ticket_screen_s", 20.0, float),
             "language": str(section.get("language", i18n.DEFAULT_LANGUAGE)),
+            "feedback": FeedbackChannels.from_settings(settings),
         }
         channels = section.get("complaint_channels")
         if channels is not None:

@@ -90,10 +90,6 @@ def welcome_banner(vm: KioskViewModel) -> str:
     return ""
 
 
-
-
-
-
 def ui_value(vm: KioskViewModel, name: str) -> str | bool:
     """One value a screen shows, by a dotted name (what the ``.kv`` files ask for)."""
     group, _, key = name.partition(".")
@@ -103,6 +99,8 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
         return field_error(vm, key)
     if group == "hint":
         return hint(vm, key)
+    if group == "value" and key.startswith("r_"):
+        return vm.rating.values.get(key, "")
     if group == "value":
         return vm.lookup_value if key == LOOKUP else vm.fields.get(key, "")
     if group == "ticket":

@@ -159,10 +159,11 @@ def _layout(p: Escpos, w: TicketWording, config: PrinterConfig) -> None:
     _lines(p, w.ahead, cols)
     if w.wait is not None:
         _lines(p, w.wait, cols)
-    # The QR holds exactly the ticket code (the rating screen scans it). A blank line each side is
+    # The QR holds the ticket code and its business day (A-001/2026-11-24): scanned at the kiosk to
+    # rate the visit. A blank line each side is
     # its quiet zone; python-escpos does not centre a native QR, ESC a (set above) does.
     p.ln()
-    p.qr(w.code, ec=QR_ECLEVEL_M, size=QR_MODULE_DOTS, native=config.native_qr, center=not config.native_qr)
+    p.qr(w.qr, ec=QR_ECLEVEL_M, size=QR_MODULE_DOTS, native=config.native_qr, center=not config.native_qr)
     p.ln()
     p.set(bold=True)
     _lines(p, w.free, cols)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from kiosk.ports import TicketText
 from shared.calendar_words import indonesian_zone, long_date
@@ -77,12 +77,19 @@ class TicketWording:
     title: str
     service: str
     code: str
+    qr: str  # what the QR code holds: the code and its business day (``A-012/2026-11-25``)
     issued: str
     ahead: str
     wait: str | None
     free: str
     complaints_heading: str
     complaints: tuple[str, ...]
+
+
+def qr_payload(code: str, day: date) -> str:
+    """The ticket's QR text: ``A-012/2026-11-25`` (``shared.feedback_requests.parse_ticket_text``
+    reads it back at the kiosk's "give a rating" field; a USB scanner types it there)."""
+    return f"{code}/{day.isoformat()}"
 
 
 def language_of(ticket: TicketText) -> str:
@@ -126,6 +133,7 @@ def wording(ticket: TicketText) -> TicketWording:
         title=phrases["title"],
         service=ticket.service_name,
         code=ticket.code,
+        qr=qr_payload(ticket.code, ticket.issued_at.date()),
         issued=format_issued(ticket.issued_at, lang),
         ahead=ahead,
         wait=wait,

@@ -21,6 +21,8 @@ from kiosk import i18n, issuing
 from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
 from kiosk.options import KioskOptions
 from kiosk.ports import HubPort, PrinterPort, ReturningGuest, TicketText
+from kiosk.rating.options import RatingOptions
+from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.vm_returning import ReturningVisitorSteps
 from shared import guestbook
 
@@ -53,6 +55,15 @@ class KioskViewModel(ReturningVisitorSteps):
         self.printer_problem: str | None = None  # last known, as staff were told
         self.reprinting = False
         self._last_activity = clock()
+        self.rating = RatingViewModel(
+            RatingOptions(
+                via="kiosk", language=options.language, idle_timeout_s=options.idle_timeout_s,
+                office_name=options.office_name, channels=options.feedback, tz=options.tz,
+            ),
+            hub, clock=clock, run_background=self._run_background, post=self._post, new_id=self._new_id,
+            on_end=self.finish,
+        )  # fmt: skip
+        self.rating.subscribe(self._changed)
         self._reset()
 
     # --- observing -------------------------------------------------------------------------
@@ -106,6 +117,11 @@ class KioskViewModel(ReturningVisitorSteps):
         self.service, self.step, self.path, self.focused = prefix, Step.FORM, "new", "name"
         self._changed()
 
+    def start_rating(self) -> None:
+        """ "Beri penilaian / Sampaikan pengaduan": the ticket code field (typed or scanned)."""
+        self.step, self.focused = Step.RATING, None
+        self.rating.begin_code(self.language)  # tells the listeners
+
     def finish(self) -> None:
         """Done (or start over): back to the welcome screen, everything typed forgotten."""
         self._reset()
@@ -114,6 +130,9 @@ class KioskViewModel(ReturningVisitorSteps):
     # --- typing ----------------------------------------------------------------------------
 
     def set_field(self, name: str, value: str) -> None:
+        if name.startswith("r_"):
+            self.rating.set_field(name, value)
+            return
         if name == LOOKUP:
             if value == self.lookup_value:
                 return
@@ -129,17 +148,27 @@ class KioskViewModel(ReturningVisitorSteps):
         self._changed()
 
     def focus(self, name: str | None) -> None:
+        if self.step == Step.RATING:
+            self.rating.focus(name)
+            return
         if name != self.focused:
             self.focused = name
             self._changed()
 
     def blur(self, name: str) -> None:
-        if self.focused == name:
+        if self.active_focus == name:
             self.focus(None)
+
+    @property
+    def active_focus(self) -> str | None:
+        """The field being typed in, on the kiosk's screens or on the rating screens."""
+        return self.rating.focused if self.step == Step.RATING else self.focused
 
     @property
     def keyboard_layout(self) -> str | None:
         """``numeric``, ``phone``, ``email``, ``text``, or ``None`` when nothing is being typed."""
+        if self.step == Step.RATING:
+            return self.rating.keyboard_layout
         name = self.focused
         if name is None:
             return None
@@ -298,9 +327,13 @@ class KioskViewModel(ReturningVisitorSteps):
     def touch(self) -> None:
         """Any touch or key press: the visitor is still there."""
         self._last_activity = self._clock()
+        self.rating.touch()
 
     def tick(self) -> None:
         """Called about once a second: after the idle timeout, back to the welcome screen."""
+        if self.step == Step.RATING:
+            self.rating.tick()  # its own minute; it ends in finish()
+            return
         if self.busy or self.reprinting:
             return
         idle = self._clock() - self._last_activity

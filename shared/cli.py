@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("kiosk", "kiosk.app", "run the touch kiosk (guestbook and tickets)"),
         ("display", "display.app", "run the wall display (calls, voice)"),
         ("counter", "counter.app", "run an officer's desk app (or --keypad for a USB keypad)"),
+        ("rate", "kiosk.rating.app", "run a desk's rating screen facing the visitor (--desk N)"),
     ):
         # The app parses its own options (``antre kiosk --help``): main() hands over the rest.
         app = sub.add_parser(name, help=text, add_help=False)
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
-    if rest and args.command not in ("kiosk", "display", "counter"):
+    if rest and args.command not in ("kiosk", "display", "counter", "rate"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.app_args = rest
     try:

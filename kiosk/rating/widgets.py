@@ -26,6 +26,8 @@ class FaceButton(ButtonBehavior, BoxLayout):
     score = NumericProperty(3)
     tint = ColorProperty(FACE_TINTS[3])
     mouth = NumericProperty(0.0)
+    natural_height = NumericProperty(0)  # the face and its words
+    row_height = NumericProperty(0)  # the tallest of the row, so the faces line up at the top
 
     def on_score(self, _instance: object, score: float) -> None:
         self.tint = FACE_TINTS.get(int(score), FACE_TINTS[3])

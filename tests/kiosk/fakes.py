@@ -26,6 +26,7 @@ class FakeHub:
     gate: threading.Event = field(default_factory=threading.Event)  # cleared: answers wait for it
     issue_calls: list[tuple[str, str, dict[str, object]]] = field(default_factory=list)
     lookup_calls: list[tuple[str, str, str]] = field(default_factory=list)
+    feedback_calls: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     reports: list[str | None] = field(default_factory=list)
     issued: dict[str, IssuedTicket] = field(default_factory=dict)
     threads: list[str] = field(default_factory=list)
@@ -63,6 +64,19 @@ class FakeHub:
         answer = self.lookup_script.pop(0) if self.lookup_script else None
         if isinstance(answer, HubError):
             raise answer
+        return answer
+
+    def feedback(self, request_id: str, body: dict[str, object]) -> dict[str, object]:
+        """Every ticket may be rated (the real hub's answers are tested against the real hub)."""
+        self.feedback_calls.append((request_id, dict(body)))
+        self._wait()
+        inner = body.get("rating_check") or body.get("rating") or {}
+        if "complaint" in body:
+            return {"complaint": "ADU-20261124-001", "kind": "complaint"}
+        code = inner.get("ticket", "A-001") if isinstance(inner, dict) else "A-001"
+        answer: dict[str, object] = {"ticket": code, "day": "2026-11-24", "desk_name": "Meja 1"}
+        if "rating" in body and isinstance(inner, dict) and "ticket" in inner:
+            answer["rating_ref"] = "ref-0123456789"
         return answer
 
     def report_printer(self, problem: str | None) -> None:

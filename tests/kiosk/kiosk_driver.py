@@ -287,6 +287,7 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
         hub={
             "issue_calls": hub.issue_calls,
             "lookup_calls": hub.lookup_calls,
+            "feedback_calls": hub.feedback_calls,
             "reports": hub.reports,
             "threads": hub.threads,
         },

@@ -51,6 +51,7 @@ class RecordingHub:
         self.reports: list[str | None] = []
         self.threads: list[str] = []
         self.answers: list[str] = []  # the ticket code, or "error:<code>", of each issue call
+        self.feedback_calls: list[dict[str, Any]] = []  # each rating/complaint body and its answer
 
     @property
     def connected(self) -> bool:
@@ -76,6 +77,15 @@ class RecordingHub:
     def lookup(self, request_id: str, id_number: str = "", email: str = "") -> ReturningGuest | None:
         self.lookup_calls.append((request_id, id_number, email))
         return self.client.lookup(request_id, id_number=id_number, email=email)
+
+    def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            answer = self.client.feedback(request_id, body)
+        except Exception as exc:
+            self.feedback_calls.append({"body": body, "error": getattr(exc, "code", type(exc).__name__)})
+            raise
+        self.feedback_calls.append({"body": body, "answer": answer})
+        return answer
 
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
         self.reports.append(problem)

@@ -97,6 +97,12 @@ def real_hub_down(d: Driver) -> Steps:
     note_ports(d)
 
 
+def _rating_scenarios() -> dict[str, tuple[Callable[[Driver], Steps], Setup]]:
+    from tests.kiosk.real_rating_scenarios import RATING_SCENARIOS  # it imports this module
+
+    return RATING_SCENARIOS
+
+
 def bench(d: Driver) -> Steps:
     """``params["tickets"]`` whole visits; the wall time of each final tap goes to ``taps.json``.
     After the visits counted in ``params["pauses"]`` the bench reads the app's memory (``after_N``)."""
@@ -121,6 +127,7 @@ def bench(d: Driver) -> Steps:
 
 
 REAL_SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
+    **_rating_scenarios(),
     "real_flow": (real_flow, Setup()),
     "real_paper_out": (real_paper_out, Setup()),
     "real_returning": (real_returning, Setup()),

@@ -124,6 +124,7 @@ def test_whole_visit_by_touch_gives_a_stored_announced_and_printed_ticket(
     assert stored["guest_id"] == guest_row.pop("id")
     assert guest_row == GUEST_ROW
     assert rows(hub, "SELECT request_id FROM processed_requests") == [{"request_id": request_id}]
+    day = rows(hub, "SELECT business_day FROM tickets")[0]["business_day"]  # the QR: code/business day
     state = fresh_retained(broker.port, ["queue/A/state"])["queue/A/state"]
     assert (state["waiting"], state["count"]) == (["A-001"], 1)
     if emupos is None:
@@ -132,14 +133,14 @@ def test_whole_visit_by_touch_gives_a_stored_announced_and_printed_ticket(
         assert b"A-001\n" in ticket and b"Konsultasi Statistik\n" in ticket
         (qr,) = raster_images(ticket)
         qr.save(ARTIFACTS / "flow" / "ticket-qr-from-bytes.png")
-        assert decode_qr(qr) == ["A-001"]
+        assert decode_qr(qr) == [f"A-001/{day}"]
     else:
         assert result["records"]["real"]["statuses"] == ["ready"]
         png, text, meta = emupos.wait_for_receipt()
         (ARTIFACTS / "flow" / "receipt-emupos.png").write_bytes(png)
         assert meta["boundary"] == "cut"
-        assert "A-001" in text and "[qr A-001]" in text and "Konsultasi Statistik" in text
-        assert decode_qr(Image.open(io.BytesIO(png))) == ["A-001"]
+        assert "A-001" in text and f"[qr A-001/{day}]" in text and "Konsultasi Statistik" in text
+        assert decode_qr(Image.open(io.BytesIO(png))) == [f"A-001/{day}"]
 
 
 # --- (b) out of paper ------------------------------------------------------------------------
@@ -196,7 +197,8 @@ def test_returning_visitor_found_by_nik_through_the_hub(
     assert stored == [("A-001", first_row["id"]), ("A-002", second_id)]
     printed = tickets_in(Path(printer["path"]).read_bytes())
     assert [b"A-001\n" in printed[0], b"A-002\n" in printed[1]] == [True, True]
-    assert decode_qr(raster_images(printed[1])[0]) == ["A-002"]
+    (day,) = {row["business_day"] for row in rows(hub, "SELECT business_day FROM tickets")}
+    assert decode_qr(raster_images(printed[1])[0]) == [f"A-002/{day}"]  # code/business day
 
 
 # --- (d) the hub stopped ---------------------------------------------------------------------

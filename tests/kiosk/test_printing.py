@@ -82,17 +82,17 @@ def test_long_code_on_narrow_paper_falls_back_to_double_size() -> None:
     assert size(2, 2) + TXT_STYLE["bold"][True] + b"ABC-0042\n" in out
 
 
-def test_native_qr_commands_carry_exactly_the_ticket_code() -> None:
+def test_native_qr_commands_carry_the_ticket_code_and_its_day() -> None:
     out = render_ticket(ticket(), DUMMY)
     qr = (
         gs_k_qr(65, bytes([48 + QR_MODEL_2, 0]))  # fn 65: model 2
         + gs_k_qr(67, bytes([QR_MODULE_DOTS]))  # fn 67: module size in dots
         + gs_k_qr(69, bytes([48 + QR_ECLEVEL_M]))  # fn 69: error correction M
-        + gs_k_qr(80, b"A-001", m=b"0")  # fn 80: store the data
+        + gs_k_qr(80, b"A-001/2026-11-24", m=b"0")  # fn 80: store the data: code/business day
         + gs_k_qr(81, b"", m=b"0")  # fn 81: print the symbol
     )
     assert qr in out
-    assert b"\x1d(k\x08\x001P0A-001" in out  # the same store command, spelled out
+    assert b"\x1d(k\x13\x001P0A-001/2026-11-24" in out  # the same store command, spelled out
     assert TXT_STYLE["align"]["center"] in out.split(qr)[0]  # centres the native QR on the printer
 
 
@@ -340,8 +340,8 @@ def test_emulator_prints_the_ticket_and_the_qr_reads_back(emupos: Emulator, lang
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"ticket-{language}.png").write_bytes(png)
     assert meta["boundary"] == "cut"
-    assert decode_qr(png) == ["B-017"]
-    assert "B-017" in text and "[qr B-017]" in text
+    assert decode_qr(png) == ["B-017/2026-11-24"]
+    assert "B-017" in text and "[qr B-017/2026-11-24]" in text
     title = "Nomor Antrian" if language == "id" else "Queue number"
     assert title in text
 
