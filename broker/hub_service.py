@@ -128,15 +128,23 @@ def upgrade_in_child(db_url: str) -> None:
     """Migrate the schema in a short-lived child process: Alembic would otherwise stay loaded in the
     hub for good (about 14 MB of its memory) for a job done once at start."""
     env = {**os.environ, "ANTRE_DB_URL": db_url}
-    done = subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-m", "shared.cli", "db", "upgrade"],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=120,
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"the database could not be migrated: {done.stderr.strip()[-500:]}")
+    # A timer kills a stuck migration; communicate() itself waits without a timeout, because its
+    # timeout loop sleeps on the wall clock, which may jump (NTP, or libfaketime in the tests).
+    killer = threading.Timer(120, child.kill)
+    killer.start()
+    try:
+        _out, err = child.communicate()
+    finally:
+        killer.cancel()
+    if child.returncode != 0:
+        raise RuntimeError(f"the database could not be migrated: {err.strip()[-500:]}")
 
 
 def serve(settings: Settings) -> int:
