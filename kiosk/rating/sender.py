@@ -27,6 +27,7 @@ class Outgoing:
     build: Callable[[], Body | None]  # None: nothing to send any more
     done: Callable[[Body], None]
     failed: Callable[[str], None]
+    request_id: str | None = None  # given: the same request again (the hub answers it once)
 
 
 class Sender:
@@ -49,9 +50,13 @@ class Sender:
         return not self.sending and not self._queue
 
     def send(
-        self, build: Callable[[], Body | None], done: Callable[[Body], None], failed: Callable[[str], None]
+        self,
+        build: Callable[[], Body | None],
+        done: Callable[[Body], None],
+        failed: Callable[[str], None],
+        request_id: str | None = None,
     ) -> None:
-        self._queue.append(Outgoing(build, done, failed))
+        self._queue.append(Outgoing(build, done, failed, request_id))
         self._pump()
 
     def _pump(self) -> None:
@@ -61,7 +66,7 @@ class Sender:
             if body is None:
                 continue
             self.sending = True
-            request_id = self._new_id()
+            request_id = item.request_id or self._new_id()
             self._run_background(functools.partial(self._call, request_id, body, item))
 
     def _call(self, request_id: str, body: Body, item: Outgoing) -> None:

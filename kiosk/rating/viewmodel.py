@@ -10,9 +10,11 @@ or a complaint without a ticket. No Kivy here: the apps bind widgets to this obj
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,6 +108,7 @@ class RatingViewModel:
         self.focused: str | None = None
         self.busy = False  # a ticket check or a complaint on its way
         self.complaint_number: str | None = None
+        self._complaint_attempt: tuple[str, str] | None = None  # (what was sent, its request_id)
         self.problem: str | None = None  # the hub's code on the problem screen
 
     # --- starting ----------------------------------------------------------------------------
@@ -301,14 +304,20 @@ class RatingViewModel:
                 }
             return {"complaint": body}
 
+        # "Kirim" again after a timeout resends the same complaint under the same request_id, so
+        # the hub stores it once however many times the answer was lost.
+        key = json.dumps(build(), sort_keys=True)
+        if self._complaint_attempt is None or self._complaint_attempt[0] != key:
+            self._complaint_attempt = (key, uuid.uuid4().hex)
         self.busy, self.focused = True, None
-        self.sender.send(build, self._complained, self._complaint_refused)
+        self.sender.send(build, self._complained, self._complaint_refused, self._complaint_attempt[1])
         self._changed()
 
     def _complained(self, answer: Body) -> None:
         self.busy = False
         if self.step == RStep.COMPLAINT:
             self.complaint_number, self.step = str(answer.get("complaint", "")), RStep.DONE
+            self._complaint_attempt = None
             self.values = dict.fromkeys(FIELDS, "")  # personal data: forgotten once sent
             self.touch()
             self._changed()

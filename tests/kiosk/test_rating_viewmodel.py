@@ -173,3 +173,23 @@ def test_the_kiosk_shows_a_refused_check_on_the_field() -> None:
     assert vm.step == RStep.CODE and "sudah diberikan" in presenter.ui_value(vm, "error.r_code")
     vm.complain_without_ticket()
     assert vm.step == RStep.COMPLAINT and not presenter.ui_value(vm, "flag.has_ticket")
+
+
+def test_a_complaint_sent_again_after_a_timeout_keeps_its_request_id() -> None:
+    ids: list[str] = []
+
+    class LosingHub(FakeFeedbackHub):
+        def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+            ids.append(request_id)
+            return super().feedback(request_id, body)
+
+    vm, _hub, _ = make(hub=LosingHub(refuse={"complaint": "timeout"}))
+    vm.on_prompt(prompt())
+    for _ in range(10):
+        vm.skip()
+    vm.set_field("r_text", "Antrean lama")
+    vm.submit_complaint()
+    assert vm.errors == {"form": "hub.timeout"}  # what was typed stays; "Kirim" again
+    vm.submit_complaint()
+    assert vm.complaint_number == "ADU-20261125-001"
+    assert len(ids) == 2 and ids[0] == ids[1]  # the hub stores it once
