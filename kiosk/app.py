@@ -59,6 +59,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # 
 
 from kiosk import i18n, presenter  # noqa: E402
 from kiosk.flow import Step  # noqa: E402
+from kiosk.form_binding import FormBinding  # noqa: E402
 from kiosk.options import KioskOptions  # noqa: E402
 from kiosk.ports import HubPort, PrinterPort  # noqa: E402
 from kiosk.rating import presenter as rating_presenter  # noqa: E402
@@ -118,7 +119,7 @@ def window_scale(width: float, height: float) -> float:
     return max(0.6, min(width / 900, height / 1400))
 
 
-class KioskApp(App):
+class KioskApp(FormBinding, App):
     lang = StringProperty(i18n.DEFAULT_LANGUAGE)
     rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
     u = NumericProperty(1.0)  # the size scale of every font and margin
@@ -220,56 +221,10 @@ class KioskApp(App):
         shown = vm.rating.step.value if vm.step == Step.RATING else vm.step.value
         if self.sm.current != shown:
             self.sm.current = shown
-        current = self.sm.get_screen(shown)
-        for screen in self.sm.screens:
-            for box in self.inputs(screen):
-                value = str(presenter.ui_value(vm, f"value.{box.field}"))
-                if box.text != value:
-                    box.text = value
-                if not self._from_widget:
-                    wanted = screen is current and vm.active_focus == box.field
-                    if box.focus != wanted:
-                        box.focus = wanted
-        self.keyboard.language = vm.language
-        self.keyboard.layout = vm.keyboard_layout or ""
-        if vm.keyboard_layout is None:
-            self.keyboard.target = None
+        self.sync_inputs(self.sm.get_screen(shown), lambda name: str(presenter.ui_value(vm, f"value.{name}")))
 
-    def inputs(self, screen: Any) -> list[Any]:
-        from kiosk.widgets import KioskInput
-
-        return [w for w in screen.walk(restrict=True) if isinstance(w, KioskInput)]
-
-    # --- widgets -> view-model (called by KioskInput) ------------------------------------------
-
-    def input_focus(self, box: Any, focused: bool) -> None:
-        if focused:
-            self.keyboard.target = box
-            self._from_widget = True
-            try:
-                self.vm.focus(box.field)
-            finally:
-                self._from_widget = False
-            Clock.schedule_once(lambda _dt: self._scroll_to(box), 0.1)
-        else:
-            Clock.schedule_once(lambda _dt: self._blurred(box), 0)
-
-    def _blurred(self, box: Any) -> None:
-        if not box.focus and self.vm.active_focus == box.field:
-            self.vm.blur(box.field)
-
-    def input_text(self, box: Any, text: str) -> None:
-        if self.sm.current_screen is None or box not in self.inputs(self.sm.current_screen):
-            return  # a screen in the background being cleared
-        self._from_widget = True
-        try:
-            self.vm.set_field(box.field, text)
-        finally:
-            self._from_widget = False
-
-    def input_enter(self, box: Any) -> None:
-        self.keyboard.target = box
-        self._next_field()
+    def focused_field(self) -> str | None:
+        return self.vm.active_focus
 
     def _next_field(self) -> None:
         boxes = self.inputs(self.sm.current_screen)
@@ -285,17 +240,6 @@ class KioskApp(App):
         action = _LAST_FIELD_ACTION.get(self.vm.step)
         if action:
             getattr(self.vm, action)()
-
-    def _hide_keyboard(self) -> None:
-        target = self.keyboard.target
-        if target is not None:
-            target.focus = False
-        self.vm.focus(None)
-
-    def _scroll_to(self, box: Any) -> None:
-        scroll = self.sm.current_screen.ids.get("scroll") if self.sm.current_screen else None
-        if scroll is not None and box.focus and box in self.inputs(self.sm.current_screen):
-            scroll.scroll_to(box.parent, padding=self.u * 20, animate=False)
 
 
 def build_parser() -> argparse.ArgumentParser:

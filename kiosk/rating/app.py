@@ -23,6 +23,7 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # noqa: E402
 
 from kiosk import i18n  # noqa: E402
+from kiosk.form_binding import FormBinding  # noqa: E402
 from kiosk.rating import presenter, texts, ui  # noqa: E402
 from kiosk.rating.options import RatingOptions  # noqa: E402
 from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
@@ -41,7 +42,7 @@ def window_scale(width: float, height: float) -> float:
     return max(0.6, min(width / 900, height / 1400))
 
 
-class RatingApp(App):
+class RatingApp(FormBinding, App):
     lang = StringProperty(i18n.DEFAULT_LANGUAGE)
     rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
     u = NumericProperty(1.0)
@@ -121,70 +122,15 @@ class RatingApp(App):
         self.rev += 1
         if self.sm.current != vm.step.value:
             self.sm.current = vm.step.value
-        for screen in self.sm.screens:
-            for box in self.inputs(screen):
-                value = vm.values.get(box.field, "")
-                if box.text != value:
-                    box.text = value
-                if not self._from_widget:
-                    wanted = screen is self.sm.current_screen and vm.focused == box.field
-                    if box.focus != wanted:
-                        box.focus = wanted
-        self.keyboard.language = vm.language
-        self.keyboard.layout = vm.keyboard_layout or ""
-        if vm.keyboard_layout is None:
-            self.keyboard.target = None
+        self.sync_inputs(self.sm.current_screen, lambda field: vm.values.get(field, ""))
 
-    def inputs(self, screen: Any) -> list[Any]:
-        from kiosk.widgets import KioskInput
-
-        return [w for w in screen.walk(restrict=True) if isinstance(w, KioskInput)]
-
-    # --- widgets -> view-model (called by KioskInput) ------------------------------------------
-
-    def input_focus(self, box: Any, focused: bool) -> None:
-        if focused:
-            self.keyboard.target = box
-            self._from_widget = True
-            try:
-                self.vm.focus(box.field)
-            finally:
-                self._from_widget = False
-            Clock.schedule_once(lambda _dt: self._scroll_to(box), 0.1)
-        else:
-            Clock.schedule_once(lambda _dt: self._blurred(box), 0)
-
-    def _blurred(self, box: Any) -> None:
-        if not box.focus and self.vm.focused == box.field:
-            self.vm.blur(box.field)
-
-    def input_text(self, box: Any, text: str) -> None:
-        if self.sm.current_screen is None or box not in self.inputs(self.sm.current_screen):
-            return
-        self._from_widget = True
-        try:
-            self.vm.set_field(box.field, text)
-        finally:
-            self._from_widget = False
-
-    def input_enter(self, box: Any) -> None:
-        self.keyboard.target = box
-        self._next_field()
+    def focused_field(self) -> str | None:
+        return self.vm.focused
 
     def _next_field(self) -> None:
         target = self.keyboard.target
         if target is not None:
             self.vm.enter(target.field)
-
-    def _hide_keyboard(self) -> None:
-        if self.keyboard.target is not None:
-            self.keyboard.target.focus = False
-        self.vm.focus(None)
-
-    def _scroll_to(self, box: Any) -> None:
-        scroll = self.sm.current_screen.ids.get("scroll") if self.sm.current_screen else None
-        if scroll is not None and box.focus and box in self.inputs(self.sm.current_screen):
-            scroll.scroll_to(box.parent, padding=self.u * 20, animate=False)
 
 
 def listen_for_prompts(
