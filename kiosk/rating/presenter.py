@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from kiosk import i18n
 from kiosk.rating import texts
-from kiosk.rating.viewmodel import CONTACT, RatingViewModel
+from kiosk.rating.steps import CONTACT
+from kiosk.rating.viewmodel import RatingViewModel
 from shared import skm
 from shared.feedback_requests import TEXT_LIMIT
 
