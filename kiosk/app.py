@@ -66,6 +66,7 @@ from kiosk.rating import presenter as rating_presenter  # noqa: E402
 from kiosk.rating import texts as rating_texts  # noqa: E402
 from kiosk.rating import ui as rating_ui  # noqa: E402
 from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
+from kiosk.scanner import ScanBuffer  # noqa: E402
 from kiosk.viewmodel import KioskViewModel  # noqa: E402
 from shared.config import ConfigError, Settings, load_settings  # noqa: E402
 
@@ -181,6 +182,10 @@ class KioskApp(FormBinding, App):
                 Builder.load_file(str(path))
         Window.clearcolor = BACKGROUND
         Window.bind(size=self._on_window_size, on_touch_down=self._activity, on_key_down=self._activity)
+        # A ticket's QR scanned at the welcome screen opens its rating without a tap first.
+        # Kept on the app: Kivy binds methods weakly.
+        self._scans = ScanBuffer(self.vm.scanned, lambda: self.vm.step == Step.WELCOME)
+        Window.bind(on_textinput=self._scans.on_textinput, on_key_down=self._scans.on_key_down)
         self._on_window_size(Window, Window.size)
         self.lang = self.vm.language
         self.sm = ScreenManager(transition=NoTransition())

@@ -25,6 +25,7 @@ from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.vm_returning import ReturningVisitorSteps
 from shared import guestbook
+from shared.feedback_requests import parse_ticket_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,6 +122,16 @@ class KioskViewModel(ReturningVisitorSteps):
         """ "Beri penilaian / Sampaikan pengaduan": the ticket code field (typed or scanned)."""
         self.step, self.focused = Step.RATING, None
         self.rating.begin_code(self.language)  # tells the listeners
+
+    def scanned(self, text: str) -> bool:
+        """A ticket's QR read by a USB scanner while the welcome screen shows (no field to type in):
+        straight to rating that ticket. False when ``text`` is not a ticket's code."""
+        if self.step != Step.WELCOME or parse_ticket_text(text) is None:
+            return False
+        self.start_rating()
+        self.rating.set_field("r_code", text.strip())
+        self.rating.submit_code()
+        return True
 
     def finish(self) -> None:
         """Done (or start over): back to the welcome screen, everything typed forgotten."""

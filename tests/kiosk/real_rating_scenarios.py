@@ -93,8 +93,7 @@ def real_rate_scanned(d: Driver) -> Steps:
     """The QR of a ticket already rated (told so on the field), then a fresh one: a one-tap rating,
     the rest skipped; then a complaint without a ticket."""
     yield from connected(d)
-    yield from open_rating(d)
-    yield from scan(d, d.params["rated"])
+    yield from scan(d, d.params["rated"])  # at the welcome screen: no tap first
     yield from d.wait_for(lambda: "r_code" in d.vm.rating.errors, "the already-rated error")
     yield from d.shot("01_code_already_rated")
     yield from erase(d, physical=True)
