@@ -105,11 +105,12 @@ class Timings:
             if not self._cond.wait_for(lambda: ticket in self.frame, timeout):
                 raise BenchError(f"the display drew no frame with {ticket} in {timeout:.0f} s")
 
-    def fps_between(self, start: float, end: float) -> float:
+    def fps_between(self, start: float, end: float, key: str = "frames") -> float:
+        """Frames (or ``key="renders"``: re-draws of the display's cached still layer) per second."""
         with self._cond:
             inside = [r for r in self.fps if start <= r["t"] - r["span"] and r["t"] <= end]
         span = sum(r["span"] for r in inside)
-        return sum(r["frames"] for r in inside) / span if span else float("nan")
+        return sum(r.get(key, 0) for r in inside) / span if span else float("nan")
 
     def close(self) -> None:
         self._stop.set()
@@ -232,6 +233,8 @@ def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
         memory = proc_stats(display.pid)
         idle_fps = timings.fps_between(idle_start, idle_end)
         busy_fps = timings.fps_between(calls.started, calls.ended)
+        idle_renders = timings.fps_between(idle_start, idle_end, "renders")
+        busy_renders = timings.fps_between(calls.started, calls.ended, "renders")
 
     report.add(
         f"Antre display bench: loopback, private mosquitto + hub, display {args.size} offscreen "
@@ -258,6 +261,10 @@ def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
     report.add()
     report.add(f"display RSS          peak {memory.hwm_mb:6.1f} MB  now {memory.rss_mb:6.1f} MB")
     report.add(f"frames per second    idle {idle_fps:5.1f}   while calls arrive {busy_fps:5.1f}")
+    report.add(
+        f"  of which re-drawn  idle {idle_renders:5.1f}   while calls arrive {busy_renders:5.1f}"
+        " (the still part of the wall; the other frames copy its cached texture)"
+    )
     report.add(
         f"display CPU          idle {idle_cpu * 100:4.0f}%   while calls arrive {busy_cpu * 100:4.0f}%"
         " (of one core)"

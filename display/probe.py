@@ -4,7 +4,8 @@ With it the display writes into ``DIR``:
 - ``timings.jsonl``: ``{"k": "label", "ticket", "desk", "t"}`` when a desk's tile shows a new
   code, ``{"k": "frame", "submitted", "t", "tickets"}`` at the next frame (``submitted``: Kivy
   has drawn it, ``Window.on_flip``; ``t``: its pixels are done, after ``glFinish``, before the
-  swap), and ``{"k": "fps", "frames", "span", "t"}`` every second. ``t`` is
+  swap), and ``{"k": "fps", "frames", "renders", "span", "t"}`` every second (``renders``: re-draws
+  of the cached still part of the wall, the rest of the frames only copy it). ``t`` is
   ``time.monotonic()``: CLOCK_MONOTONIC, the same clock in every process of the machine, so the
   bench can subtract the moment it published a command;
 - ``NAME.png`` and ``NAME.json`` (what the widget tree shows) for each file ``requests/NAME``
@@ -103,6 +104,7 @@ class Probe:
         self._log: TextIO = (directory / "timings.jsonl").open("a", encoding="utf-8", buffering=1)
         self._pending: list[str] = []
         self._frames = 0
+        self._renders = 0
         self._fps_since = time.monotonic()
         self._due: list[str] = []
 
@@ -140,8 +142,18 @@ class Probe:
         Also writes the frame count every second, from the clock: a still screen draws no frames."""
         now = time.monotonic()
         if now - self._fps_since >= 1.0:
-            self._write({"k": "fps", "frames": self._frames, "span": now - self._fps_since, "t": now})
-            self._frames, self._fps_since = 0, now
+            # "renders": how often the cached still part of the wall was re-drawn (display.widgets.StillLayer)
+            renders = getattr(self.root.ids.get("still"), "renders", 0)
+            self._write(
+                {
+                    "k": "fps",
+                    "frames": self._frames,
+                    "renders": renders - self._renders,
+                    "span": now - self._fps_since,
+                    "t": now,
+                }
+            )
+            self._frames, self._renders, self._fps_since = 0, renders, now
         for entry in os.scandir(self.requests):
             if entry.is_file() and not entry.name.startswith(".") and entry.name not in self._due:
                 self._due.append(entry.name)

@@ -133,6 +133,8 @@ class DisplayApp(App):
     def on_start(self) -> None:
         Window.clearcolor = THEME["ground"]
         self.probe = Probe.from_env(self.root)
+        # The wall's frames: a cached copy of the still part when only the running text moved.
+        Window.bind(on_draw=self.root.ids.still.draw_window)
         Window.bind(on_flip=self._on_flip, size=self._on_resize)
         self._on_resize(Window, Window.size)
         Clock.schedule_interval(self._tick, TICK_S)
@@ -245,6 +247,7 @@ class DisplayApp(App):
         size = (int(window.width), int(window.height))
         if self.probe is not None:
             self.probe.on_flip(size, submitted)
+        self.root.ids.still.after_frame()  # after the probe's stamp: the copy is not the call's frame
         if self._shot_due and self.screenshot_path is not None:
             if self.probe is not None:
                 self.probe.snapshot(self.screenshot_path, size)
