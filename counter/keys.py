@@ -99,7 +99,9 @@ def _cbreak(fd: int) -> Iterator[None]:
 
     saved = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)  # one key at a time, no echo; Ctrl-C still stops the process
+        # One key at a time, no echo; Ctrl-C still stops the process. TCSANOW, not the default
+        # TCSAFLUSH: a key pressed while the keypad was starting is kept, not thrown away.
+        tty.setcbreak(fd, termios.TCSANOW)
         yield
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
