@@ -1,6 +1,7 @@
 """Antre wall display benchmark: from a counter's ``next`` to the code on the wall.
 
-    python bench/display_bench.py [--calls 500] [--size 1920x1080] [--idle 10] [--voice] [--keep]
+    python bench/display_bench.py [--calls 500] [--size 1920x1080] [--idle 10] [--voice] [--clock KIND]
+                                   [--keep]
 
 Starts its own Mosquitto and hub (helpers from ``hub_bench.py``) and the real display app offscreen
 in a subprocess (``SDL_VIDEODRIVER=offscreen``, Mesa) with its probe on (``ANTRE_DISPLAY_PROBE``):
@@ -141,6 +142,8 @@ def start_display(workdir: Path, port: int, args: argparse.Namespace, stack: con
         KIVY_NO_ARGS="1",
         KIVY_HOME=str(workdir / "kivy"),
     )
+    if args.clock:
+        env["KIVY_CLOCK"] = args.clock  # else the app's own choice (display.app)
     config = write_display_config(workdir, args.voice, not args.no_running_text)
     command = [sys.executable, "-m", "display.app", "--config", str(config), "--size", args.size]
     command += [] if args.voice else ["--no-voice"]
@@ -239,7 +242,7 @@ def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
     report.add(
         f"Antre display bench: loopback, private mosquitto + hub, display {args.size} offscreen "
         f"(Mesa llvmpipe), voice {'on' if args.voice else 'off'}, "
-        f"running text {'off' if args.no_running_text else 'on'}, "
+        f"running text {'off' if args.no_running_text else 'on'}, clock {args.clock or 'default'}, "
         f"{args.calls} calls (+{args.warmup} warm-up)"
     )
     report.add()
@@ -289,6 +292,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--voice", action="store_true", help="render each call's voice too (no sound card)")
     parser.add_argument("--no-running-text", action="store_true", help="no marquee: frames only on change")
+    parser.add_argument("--clock", default="", help="KIVY_CLOCK for the display (default: the app's own)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (logs, timings)")
     args = parser.parse_args(argv)
     if args.calls < 1 or args.warmup < 0 or args.idle <= 0 or args.gap_ms < 0:

@@ -2,9 +2,8 @@
 
 Threads: paho's network thread only appends ``(method, args)`` to an inbox and pulls a Clock
 trigger; the main thread drains the inbox into the view-model and refreshes the widgets once per
-batch. With Kivy's ``free_only`` clock (set by ``display.app``) that trigger is a *free* event:
-it wakes the main loop at once instead of at the next 60 Hz tick, so a call reaches the screen
-within the frame it arrives in.
+batch. With Kivy's ``interrupt`` clock (set by ``display.app``) that trigger ends the main loop's
+sleep at once and the frame is drawn right after it, not at the next 60 Hz tick.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from kivy.properties import NumericProperty
 
 from display import texts
 from display.config import DisplayConfig
+from display.flash import FlashLayer
 from display.layout import Frame
 from display.probe import Probe
 from display.screenshot import capture
@@ -87,8 +87,7 @@ class DisplayApp(App):
         self.vm.on_change = self._mark_dirty
         self.title = self.vm.text("window_title")
         self.recent_slots = display.recent_calls
-        free_trigger = getattr(Clock, "create_trigger_free", None)
-        self._wake = (free_trigger or Clock.create_trigger)(self._drain, 0)
+        self._wake = Clock.create_trigger(self._drain, 0)  # wakes the "interrupt" clock at once
         self.bus = self._make_bus()
 
     def _make_bus(self) -> MqttBus:
@@ -218,8 +217,12 @@ class DisplayApp(App):
         latest = vm.latest
         since = vm.clock() - latest.at if latest and latest.at is not None else 0.0
         blink = flashing and int(since / BLINK_S) % 2 == 0
-        root.ids.board.set_flash(flashing, blink)
-        root.ids.call_card.flashing, root.ids.call_card.blink = flashing, blink
+        board, card = root.ids.board, root.ids.call_card
+        board.set_flash(flashing, blink)
+        card.flashing, card.blink = flashing, blink
+        # The tile and the card keep their steady look; the "on" phase is drawn over the still wall.
+        flash: FlashLayer = root.ids.flash
+        flash.show(board.blinking() + ([card] if blink else []))
         broker_lost = vm.connection is Connection.BROKER_LOST
         root.overlay.detail = vm.text("overlay_broker" if broker_lost else "overlay_hub")
         root.show_overlay(vm.overlay_visible())

@@ -24,6 +24,7 @@ from kivy.properties import (
     BooleanProperty,
     ListProperty,
     NumericProperty,
+    ObjectProperty,
     StringProperty,
 )
 from kivy.uix.boxlayout import BoxLayout
@@ -48,7 +49,7 @@ class DeskTile(BoxLayout):
     idle = BooleanProperty(True)
     highlighted = BooleanProperty(False)  # the latest call: a steady amber frame
     flashing = BooleanProperty(False)  # within the flash time of the latest call
-    blink = BooleanProperty(False)  # the phase of the flash: amber ground when True
+    blink = BooleanProperty(False)  # the flash's "on" phase: amber ground (drawn by display.flash)
     code_font = NumericProperty(10)
     name_font = NumericProperty(10)
 
@@ -85,6 +86,10 @@ class Board(BoxLayout):
         for tile in self.tiles:
             tile.flashing = tile.highlighted and flashing
             tile.blink = tile.flashing and blink
+
+    def blinking(self) -> list[DeskTile]:
+        """The shown tiles in the "on" phase of the flash (drawn by display.flash.FlashLayer)."""
+        return [tile for tile in self.tiles if tile.blink and tile.parent is not None]
 
 
 class CallCard(BoxLayout):
@@ -220,14 +225,21 @@ class StillLayer(FloatLayout):
     the one not wanted in a frame is clipped away with an empty scissor box, which the renderer
     rejects before rasterizing. ``use_cache`` off (the overlay is shown over the wall: the copy
     would hold the veil) means direct frames only. ``renders`` counts direct frames.
+
+    The latest call's blink is drawn over this by ``flash`` (display.flash.FlashLayer), so a toggle
+    is a cached frame. The copy is taken of the whole window: if the blink was on in that frame,
+    the copy holds it, and a frame that draws less of the blink than the copy holds is direct.
     """
 
     use_cache = BooleanProperty(True)
+    flash = ObjectProperty(None, allownone=True)  # the FlashLayer drawn over this (display.flash)
 
     def __init__(self, **kwargs: object) -> None:
         self.renders = 0
         self._direct = True
         self._cache_valid = False
+        self._frame_flash: tuple[Any, ...] = ()  # what the flash layer drew in this frame ...
+        self._copy_flash: tuple[Any, ...] = ()  # ... and in the frame the copy was taken of
         self.content = Canvas()  # the children's canvases (see add_widget)
         super().__init__(**kwargs)
         self._cache = Texture.create(size=(1, 1), colorfmt="rgba")
@@ -258,7 +270,12 @@ class StillLayer(FloatLayout):
 
     def draw_window(self, window: Any) -> bool:
         """Bound to ``Window.on_draw`` (replaces its clear + draw): decide this frame's kind."""
-        self._direct = not (self.use_cache and self._cache_valid) or self.content.needs_redraw
+        # The copy is of the whole window, so it holds the blink's "on" look if a direct frame
+        # drew it: fine while the flash layer draws the same over it, not once it draws less.
+        flash = self.flash.key if self.flash is not None else ()
+        clean = self._copy_flash in ((), flash)
+        self._direct = not (self.use_cache and self._cache_valid and clean) or self.content.needs_redraw
+        self._frame_flash = flash
         if self._direct:
             window.clear()
             self.renders += 1
@@ -275,6 +292,7 @@ class StillLayer(FloatLayout):
         self._cache.bind()
         glCopyTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, int(self.x), int(self.y), width, height)
         self._cache_valid = True
+        self._copy_flash = self._frame_flash
 
     def _begin_cached(self, _instruction: Callback) -> bool:
         if self._direct:
