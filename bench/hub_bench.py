@@ -203,6 +203,17 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+SERVICE_NICE = -5  # as deploy/systemd/antre-hub.service and antre-broker.service give them
+
+
+def _service_child() -> None:
+    """The hub's and Mosquitto's child setup: die with the bench, and the niceness their systemd
+    units give them (only root may raise a priority; otherwise they run at the bench's own)."""
+    _die_with_parent()
+    with contextlib.suppress(PermissionError):
+        os.nice(SERVICE_NICE)
+
+
 def free_port() -> int:
     for _ in range(20):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -235,7 +246,7 @@ def start_mosquitto(workdir: Path, stack: contextlib.ExitStack) -> int:
             [mosquitto_binary(), "-c", str(path)],
             stdout=out,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_service_child,
         )
     stack.callback(stop_process, proc, "mosquitto")
     deadline = time.monotonic() + REPLY_TIMEOUT_S
@@ -271,10 +282,12 @@ def start_hub(workdir: Path, port: int, stack: contextlib.ExitStack) -> subproce
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_service_child,
         )
     stack.callback(stop_process, proc, "hub")
     wait_online(proc, port, f"antre-hub-{SITE}", "hub", workdir / "hub.log")
+    nice = os.getpriority(os.PRIO_PROCESS, proc.pid)
+    print(f"hub and mosquitto at nice {nice} ({SERVICE_NICE} in their systemd units; root only)", flush=True)
     return proc
 
 
