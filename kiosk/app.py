@@ -53,7 +53,6 @@ from collections.abc import Callable, Sequence  # noqa: E402
 from typing import Any  # noqa: E402
 
 from kivy.app import App  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
 from kivy.lang import Builder  # noqa: E402
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # noqa: E402
 
@@ -112,14 +111,6 @@ def default_ports(settings: Settings, kiosk_id: str) -> tuple[HubPort, PrinterPo
     return MqttHubClient(settings, kiosk_id), TicketPrinter(printer_config)
 
 
-def window_scale(width: float, height: float) -> float:
-    """The size of everything: 1.0 on a 1100x800 landscape or a 900x1400 portrait window (1.16 on
-    1280x800, 1.2 on 1080x1920, 1.35 on 1920x1080): large type however the screen stands."""
-    if width >= height:
-        return max(0.6, min(width / 1100, height / 800))
-    return max(0.6, min(width / 900, height / 1400))
-
-
 class KioskApp(FormBinding, App):
     lang = StringProperty(i18n.DEFAULT_LANGUAGE)
     rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
@@ -171,22 +162,18 @@ class KioskApp(FormBinding, App):
     def build(self) -> Any:
         from kivy.core.window import Window
         from kivy.factory import Factory
-        from kivy.uix.boxlayout import BoxLayout
         from kivy.uix.screenmanager import NoTransition, ScreenManager
 
         from kiosk import widgets  # noqa: F401  (registers KioskInput and FieldBox for the .kv files)
-        from kiosk.keyboard import OnScreenKeyboard
 
         for path in [SCREENS_DIR / "common.kv", *sorted(SCREENS_DIR.glob("*.kv"))]:
             if str(path) not in Builder.files:
                 Builder.load_file(str(path))
-        Window.clearcolor = BACKGROUND
-        Window.bind(size=self._on_window_size, on_touch_down=self._activity, on_key_down=self._activity)
+        self.watch_window(BACKGROUND)
         # A ticket's QR scanned at the welcome screen opens its rating without a tap first.
         # Kept on the app: Kivy binds methods weakly.
         self._scans = ScanBuffer(self.vm.scanned, lambda: self.vm.step == Step.WELCOME)
         Window.bind(on_textinput=self._scans.on_textinput, on_key_down=self._scans.on_key_down)
-        self._on_window_size(Window, Window.size)
         self.lang = self.vm.language
         self.sm = ScreenManager(transition=NoTransition())
         for step, class_name in SCREENS.items():
@@ -196,26 +183,9 @@ class KioskApp(FormBinding, App):
         services = self.sm.get_screen(Step.WELCOME.value).ids.services
         for service in self.vm.options.services:
             services.add_widget(Factory.ServiceButton(service=service.prefix, service_name=service.name))
-        self.keyboard = OnScreenKeyboard(u=self.u, language=self.vm.language)
-        self.bind(u=self.keyboard.setter("u"))
-        self.keyboard.on_next = self._next_field
-        self.keyboard.on_hide = self._hide_keyboard
-        root = BoxLayout(orientation="vertical")
-        root.add_widget(self.sm)
-        root.add_widget(self.keyboard)
-        self.vm.subscribe(self._on_vm_change)
-        Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
-        if self.screenshot is not None:
-            kivy_app.schedule_screenshot(self, self.screenshot)
-        self._on_vm_change()
+        root = self.dock_keyboard()
+        self.start_view_model()
         return root
-
-    def _on_window_size(self, _window: Any, size: Sequence[float]) -> None:
-        self.u = window_scale(*size)
-        self.landscape = size[0] > size[1]
-
-    def _activity(self, *_args: Any) -> None:
-        self.vm.touch()
 
     # --- view-model -> widgets -------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
-"""The text boxes of the kiosk and of the rating screen, bound to their view-model: what the
-view-model holds is shown, what is typed goes back, Enter moves on, the docked keyboard follows.
+"""What the kiosk and the rating screen share as touch apps: the size of everything, the screens
+over a docked on-screen keyboard, the view-model's loop, and the text boxes bound to the
+view-model (what it holds is shown, what is typed goes back, Enter moves on).
 
 A mixin for the two Kivy apps. The app provides ``vm`` (``set_field``, ``focus``, ``blur``,
-``language``, ``keyboard_layout``), ``sm`` (the screen manager), ``keyboard``, ``u`` (the layout
-unit), ``focused_field()`` and ``_next_field()``.
+``touch``, ``tick``, ``subscribe``, ``language``, ``keyboard_layout``), ``sm`` (the screen
+manager), ``screenshot``, ``focused_field()``, ``_next_field()`` and ``_on_vm_change()``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,24 @@ from typing import Any
 
 from kivy.clock import Clock
 
+from shared import kivy_app
+
+
+def window_scale(width: float, height: float) -> float:
+    """The size of everything: 1.0 on a 1100x800 landscape or a 900x1400 portrait window (1.16 on
+    1280x800, 1.2 on 1080x1920, 1.35 on 1920x1080): large type however the screen stands."""
+    if width >= height:
+        return max(0.6, min(width / 1100, height / 800))
+    return max(0.6, min(width / 900, height / 1400))
+
 
 class FormBinding:
     vm: Any
     sm: Any
     keyboard: Any
     u: float
+    landscape: bool
+    screenshot: Any
     # True while a change comes from a widget: the view-model's echo must not move the focus back.
     _from_widget: bool = False
 
@@ -27,6 +40,49 @@ class FormBinding:
 
     def _next_field(self) -> None:
         raise NotImplementedError
+
+    def _on_vm_change(self) -> None:
+        raise NotImplementedError
+
+    # --- the window, the keyboard, the loop ----------------------------------------------------
+
+    def watch_window(self, background: tuple[float, ...]) -> None:
+        """Follow the window's size; any touch or key counts as activity (the idle minute)."""
+        from kivy.core.window import Window
+
+        Window.clearcolor = background
+        Window.bind(size=self._on_window_size, on_touch_down=self._activity, on_key_down=self._activity)
+        self._on_window_size(Window, Window.size)
+
+    def _on_window_size(self, _window: Any, size: Any) -> None:
+        self.u = window_scale(*size)
+        self.landscape = size[0] > size[1]
+
+    def _activity(self, *_args: Any) -> None:
+        self.vm.touch()
+
+    def dock_keyboard(self) -> Any:
+        """The screens over the on-screen keyboard (shown only while a field wants it)."""
+        from kivy.uix.boxlayout import BoxLayout
+
+        from kiosk.keyboard import OnScreenKeyboard
+
+        self.keyboard = OnScreenKeyboard(u=self.u, language=self.vm.language)
+        self.bind(u=self.keyboard.setter("u"))  # type: ignore[attr-defined]  # the Kivy App's
+        self.keyboard.on_next = self._next_field
+        self.keyboard.on_hide = self._hide_keyboard
+        root = BoxLayout(orientation="vertical")
+        root.add_widget(self.sm)
+        root.add_widget(self.keyboard)
+        return root
+
+    def start_view_model(self) -> None:
+        """Widgets follow the view-model; its clock ticks twice a second; the screenshot option."""
+        self.vm.subscribe(self._on_vm_change)
+        Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
+        if self.screenshot is not None:
+            kivy_app.schedule_screenshot(self, self.screenshot)
+        self._on_vm_change()
 
     def inputs(self, screen: Any) -> list[Any]:
         from kiosk.widgets import KioskInput

@@ -19,7 +19,6 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from kivy.app import App  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # noqa: E402
 
 from kiosk import i18n  # noqa: E402
@@ -33,13 +32,6 @@ from shared.config import ConfigError, Settings, load_settings  # noqa: E402
 log = logging.getLogger(__name__)
 BACKGROUND = (0.96, 0.97, 0.98, 1)
 SCREENS = (RStep.IDLE, RStep.FACES, RStep.ELEMENT, RStep.COMPLAINT, RStep.DONE, RStep.THANKS, RStep.PROBLEM)
-
-
-def window_scale(width: float, height: float) -> float:
-    """As the kiosk's: 1.0 on a 1100x800 landscape or a 900x1400 portrait window."""
-    if width >= height:
-        return max(0.6, min(width / 1100, height / 800))
-    return max(0.6, min(width / 900, height / 1400))
 
 
 class RatingApp(FormBinding, App):
@@ -83,38 +75,15 @@ class RatingApp(FormBinding, App):
     # --- building ------------------------------------------------------------------------------
 
     def build(self) -> Any:
-        from kivy.core.window import Window
-        from kivy.uix.boxlayout import BoxLayout
         from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-        from kiosk.keyboard import OnScreenKeyboard
-
         ui.load_screens()
-        Window.clearcolor = BACKGROUND
-        Window.bind(size=self._on_window_size, on_touch_down=self._activity, on_key_down=self._activity)
-        self._on_window_size(Window, Window.size)
+        self.watch_window(BACKGROUND)
         self.sm = ScreenManager(transition=NoTransition())
         ui.add_screens(self.sm, SCREENS)
-        self.keyboard = OnScreenKeyboard(u=self.u, language=self.vm.language)
-        self.bind(u=self.keyboard.setter("u"))
-        self.keyboard.on_next = self._next_field
-        self.keyboard.on_hide = self._hide_keyboard
-        root = BoxLayout(orientation="vertical")
-        root.add_widget(self.sm)
-        root.add_widget(self.keyboard)
-        self.vm.subscribe(self._on_vm_change)
-        Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
-        if self.screenshot is not None:
-            kivy_app.schedule_screenshot(self, self.screenshot)
-        self._on_vm_change()
+        root = self.dock_keyboard()
+        self.start_view_model()
         return root
-
-    def _on_window_size(self, _window: Any, size: Sequence[float]) -> None:
-        self.u = window_scale(*size)
-        self.landscape = size[0] > size[1]
-
-    def _activity(self, *_args: Any) -> None:
-        self.vm.touch()
 
     def _on_vm_change(self) -> None:
         vm = self.vm
