@@ -52,13 +52,11 @@ import threading  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from typing import Any  # noqa: E402
 
-from kivy.app import App  # noqa: E402
 from kivy.lang import Builder  # noqa: E402
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # noqa: E402
 
 from kiosk import i18n, presenter  # noqa: E402
 from kiosk.flow import Step  # noqa: E402
-from kiosk.form_binding import FormBinding  # noqa: E402
+from kiosk.form_binding import TouchApp  # noqa: E402
 from kiosk.options import KioskOptions  # noqa: E402
 from kiosk.ports import HubPort, PrinterPort  # noqa: E402
 from kiosk.rating import presenter as rating_presenter  # noqa: E402
@@ -111,18 +109,9 @@ def default_ports(settings: Settings, kiosk_id: str) -> tuple[HubPort, PrinterPo
     return MqttHubClient(settings, kiosk_id), TicketPrinter(printer_config)
 
 
-class KioskApp(FormBinding, App):
-    lang = StringProperty(i18n.DEFAULT_LANGUAGE)
-    rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
-    u = NumericProperty(1.0)  # the size scale of every font and margin
-    landscape = BooleanProperty(True)
-
+class KioskApp(TouchApp):
     def __init__(self, vm: KioskViewModel, *, screenshot: Path | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.vm = vm
-        self.screenshot = screenshot
-        self.title = "Antre"
-        self._from_widget = False
+        super().__init__(vm, title="Antre", screenshot=screenshot, **kwargs)
 
     # --- used by the .kv files -----------------------------------------------------------------
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kivy.app import App
 from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk import i18n
 from shared import kivy_app
 
 
@@ -146,3 +149,18 @@ class FormBinding:
         scroll = self.sm.current_screen.ids.get("scroll") if self.sm.current_screen else None
         if scroll is not None and box.focus and box in self.inputs(self.sm.current_screen):
             scroll.scroll_to(box.parent, padding=self.u * 20, animate=False)
+
+
+class TouchApp(FormBinding, App):
+    """The Kivy app of a visitor-facing touch screen (the kiosk, a desk's rating screen)."""
+
+    lang = StringProperty(i18n.DEFAULT_LANGUAGE)
+    rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
+    u = NumericProperty(1.0)  # the size scale of every font and margin
+    landscape = BooleanProperty(True)
+
+    def __init__(self, vm: Any, *, title: str, screenshot: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.vm = vm
+        self.screenshot = screenshot
+        self.title = title

@@ -84,8 +84,8 @@ def give(
 ) -> tuple[RatingRow, str | None]:
     """Begin a rating (answered with a new ``ref``) or add to one begun by ``client``."""
     if request.ref is not None:
-        row = session.scalars(select(RatingRow).where(RatingRow.ref_hash == ref_hash(request.ref))).first()
-        if row is None or row.client != client:
+        row = rating_by_ref(session, request.ref, client)
+        if row is None:
             raise QueueError("unknown_rating", "no rating was begun with this ref at this device")
         if now - row.created_at > timedelta(minutes=RATING_REF_MINUTES):
             raise QueueError("rating_closed", f"a rating can be added to for {RATING_REF_MINUTES} minutes")
@@ -135,5 +135,6 @@ def rate_online(
 
 
 def rating_by_ref(session: Session, ref: str, client: str) -> RatingRow | None:
+    """The rating begun with ``ref`` at device ``client`` (a ref from another device is no key)."""
     row = session.scalars(select(RatingRow).where(RatingRow.ref_hash == ref_hash(ref))).first()
     return row if row is not None and row.client == client else None

@@ -18,11 +18,8 @@ from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from kivy.app import App  # noqa: E402
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty  # noqa: E402
-
 from kiosk import i18n  # noqa: E402
-from kiosk.form_binding import FormBinding  # noqa: E402
+from kiosk.form_binding import TouchApp  # noqa: E402
 from kiosk.rating import presenter, texts, ui  # noqa: E402
 from kiosk.rating.options import RatingOptions  # noqa: E402
 from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
@@ -34,18 +31,9 @@ BACKGROUND = (0.96, 0.97, 0.98, 1)
 SCREENS = (RStep.IDLE, RStep.FACES, RStep.ELEMENT, RStep.COMPLAINT, RStep.DONE, RStep.THANKS, RStep.PROBLEM)
 
 
-class RatingApp(FormBinding, App):
-    lang = StringProperty(i18n.DEFAULT_LANGUAGE)
-    rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
-    u = NumericProperty(1.0)
-    landscape = BooleanProperty(True)
-
+class RatingApp(TouchApp):
     def __init__(self, vm: RatingViewModel, *, screenshot: Path | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.vm = vm
-        self.screenshot = screenshot
-        self.title = "Antre - penilaian"
-        self._from_widget = False
+        super().__init__(vm, title="Antre - penilaian", screenshot=screenshot, **kwargs)
 
     # --- used by the .kv files -----------------------------------------------------------------
 
