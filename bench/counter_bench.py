@@ -3,7 +3,7 @@ screen, against a private Mosquitto and a fresh SQLite hub (see bench/README.md)
 
     python bench/counter_bench.py [--presses 300] [--warmup 20] [--keep]
 
-The app runs offscreen (SDL) under ``counter.harness``; each press is a real touch on "call next"
+The app runs offscreen (SDL) under ``tests.counter.harness``; each press is a real touch on "call next"
 (the visitor at the desk is finished and the next one called, so the desk's ticket changes every
 time). Times are taken inside the app: the touch, the desk state arriving from the broker, the
 widgets given the new state, and the frame that shows it drawn. The raw Mosquitto hop is measured
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import hub_bench  # noqa: E402
 from hub_bench import BenchError, Latency, Report  # noqa: E402
 
-from shared.pins import hash_pin  # noqa: E402
+from shared.domain.pins import hash_pin  # noqa: E402
 from tests.counter.driver import AppDriver, AppError  # noqa: E402
 
 HOST, SITE, SERVICE = hub_bench.HOST, hub_bench.SITE, hub_bench.SERVICE
@@ -59,7 +59,7 @@ def start_hub(workdir: Path, port: int, config: Path, stack: contextlib.ExitStac
     )
     with (workdir / "hub.log").open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "hub"],
+            [sys.executable, "-m", "deploy.cli.main", "hub"],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -53,7 +53,7 @@ from hub_bench import (  # after the path above
     write_hub_config,
 )
 
-from shared import contract
+from shared.contract import topics as contract
 
 GOAL_FRAME_P99_MS = 35.0
 DISPLAY_START_S = 60.0

@@ -33,8 +33,8 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 
-from broker.mosquitto import BrokerConfig, is_listening, mosquitto_binary
-from shared import contract
+from broker.mosquitto.server import BrokerConfig, is_listening, mosquitto_binary
+from shared.contract import topics as contract
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -277,7 +277,7 @@ def start_hub(workdir: Path, port: int, stack: contextlib.ExitStack) -> subproce
     )
     with (workdir / "hub.log").open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "hub"],
+            [sys.executable, "-m", "deploy.cli.main", "hub"],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import hub_bench  # noqa: E402
 from hub_bench import BenchError, Latency, Received, Report  # noqa: E402
 
-from shared import contract  # noqa: E402
+from shared.contract import topics as contract  # noqa: E402
 from tests.kiosk.real_app import RealKiosk  # noqa: E402
 from tests.kiosk.real_ports import RealConfig  # noqa: E402
 

@@ -36,8 +36,8 @@ from kiosk.hub_client import MqttHubClient  # noqa: E402
 from kiosk.rating.app import listen_for_prompts  # noqa: E402
 from kiosk.rating.options import RatingOptions  # noqa: E402
 from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
-from shared import contract  # noqa: E402
 from shared.config import Settings  # noqa: E402
+from shared.contract import topics as contract  # noqa: E402
 
 HOST, SITE, SERVICE = hub_bench.HOST, hub_bench.SITE, hub_bench.SERVICE
 DESK, KIOSK_ID, TIMEOUT_S = "1", "bench", hub_bench.REPLY_TIMEOUT_S

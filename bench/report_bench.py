@@ -25,9 +25,11 @@ from hub_bench import Latency, Report
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from broker.reports.data import Period
+from deploy.cli.report import build, write_files
 from shared.config import settings_from_mapping
-from shared.db import make_engine, upgrade
-from shared.models import (
+from shared.store.db import make_engine, upgrade
+from shared.store.models import (
     ComplaintRow,
     GuestRow,
     OfficerRow,
@@ -37,8 +39,6 @@ from shared.models import (
     TicketEventRow,
     TicketRow,
 )
-from shared.report.cli import build, write_files
-from shared.report.data import Period
 
 GOAL_BUILD_S = 5.0
 MONTH = Period(date(2026, 11, 1), date(2026, 11, 30))

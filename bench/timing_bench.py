@@ -3,7 +3,7 @@ breach takes to reach a subscriber through a real hub and Mosquitto.
 
     python bench/timing_bench.py [--waiting 10000] [--commands 400] [--ticks 1000] [--rounds 30] [--keep]
 
-Part 1 runs the hub in-process (``broker.hub.Hub``, injected wall and monotonic clocks) on an SQLite
+Part 1 runs the hub in-process (``broker.hub.commands.Hub``, injected wall and monotonic clocks) on an SQLite
 file filled directly with waiting tickets, and times ``TimingService.resync`` inside real
 commands, ``TimingService.load_day`` and ``Hub.timing_tick``. Part 2 starts a private Mosquitto and
 ``antre hub`` with tiny limits and 24 h opening hours, and measures breach moment -> ``alert/sla``
@@ -45,11 +45,11 @@ from hub_bench import (
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from broker.hub import Hub
-from shared import contract
+from broker.hub.commands import Hub
 from shared.config import settings_from_mapping
-from shared.db import make_engine, upgrade, write_transaction
-from shared.models import DailySequenceRow, QueuePassRow, TicketRow
+from shared.contract import topics as contract
+from shared.store.db import make_engine, upgrade, write_transaction
+from shared.store.models import DailySequenceRow, QueuePassRow, TicketRow
 
 GOAL_PASS_MS = 20.0
 GOAL_ALERT_S = 1.0
@@ -245,7 +245,7 @@ def start_hub(workdir: Path, port: int, config: Path, stack: contextlib.ExitStac
     env.update(ANTRE_MQTT_URL=f"mqtt://{HOST}:{port}", ANTRE_DB_URL=f"sqlite:///{workdir / 'antre.db'}",
                ANTRE_CONFIG=str(config), ANTRE_DATA_DIR=str(workdir / "data"), ANTRE_SITE=SITE)  # fmt: skip
     with (workdir / "hub.log").open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "hub"], cwd=ROOT, env=env, stdout=log,
+        proc = subprocess.Popen([sys.executable, "-m", "deploy.cli.main", "hub"], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)  # fmt: skip
     stack.callback(stop_process, proc, "hub")
     hub_bench.wait_online(proc, port, f"antre-hub-{SITE}", "hub", workdir / "hub.log")

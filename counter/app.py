@@ -19,7 +19,7 @@ from counter import texts
 from counter.options import CounterOptions, counter_options
 from shared import logs
 from shared.config import ConfigError, Settings, load_settings
-from shared.kivy_app import (
+from shared.kivy_base.window import (
     add_window_arguments,
     configure_window,
     prepare_environment,
@@ -70,7 +70,7 @@ def build_app(args: argparse.Namespace) -> CounterApp:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--keypad" in argv:
-        from counter import keypad
+        from counter.keypad import bridge as keypad
 
         return keypad.main([a for a in argv if a != "--keypad"])
     args = build_parser().parse_args(argv)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shared import contract
+from shared.contract import topics as contract
 
 log = logging.getLogger(__name__)
 

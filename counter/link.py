@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from counter.options import CounterOptions
 from counter.viewmodel import CounterViewModel, Job
-from shared import contract
 from shared.config import MqttEndpoint
+from shared.contract import topics as contract
 from shared.mqtt import MqttBus
 
 PUBACK_WAIT_S = 0.05  # loopback or LAN: a PUBACK takes well under 1 ms; never freeze the UI long

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shared import contract
+from shared.contract import topics as contract
 
 
 class Malformed(ValueError):

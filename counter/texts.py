@@ -1,8 +1,8 @@
 """Every word the counter app and the keypad show, in Bahasa Indonesia (default) and English.
 
 Nothing else in ``counter/`` holds user-facing text (the online panel's words are kept in
-``counter.texts_online`` and merged here). The hub's refusal codes (``shared.contract``,
-``shared.domain``), the staff API's codes and the kiosk printer's states are translated here too.
+``counter.texts_online`` and merged here). The hub's refusal codes (``shared.contract.topics``,
+``shared.domain.queue``), the staff API's codes and the kiosk printer's states are translated here too.
 Only ASCII punctuation and the em dash: the app's font has every glyph used here.
 """
 

@@ -1,7 +1,7 @@
 """The counter's Kivy app: two screens bound to ``CounterView`` records, keyboard shortcuts, and the
 wiring of the view-model to the broker (``CounterLink``) and the staff API (``StaffClient``).
 
-Imported only after ``shared.kivy_app.prepare_environment`` and ``configure_window`` (see
+Imported only after ``shared.kivy_base.window.prepare_environment`` and ``configure_window`` (see
 ``counter.app``). MQTT and HTTP results reach the view-model through ``post_to_main``, so widgets
 change on Kivy's main thread only.
 """
@@ -35,7 +35,7 @@ __all__ = [
     "CounterApp", "OnlineFormPane", "OnlineList", "OnlineListPane", "SidePanel", "WaitingList", "create_app",
 ]  # fmt: skip
 from shared.config import Settings
-from shared.kivy_app import post_to_main
+from shared.kivy_base.window import post_to_main
 
 log = logging.getLogger(__name__)
 

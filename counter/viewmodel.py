@@ -48,8 +48,8 @@ from counter.vm_types import (
     WaitingSection,
     WaitingTicket,
 )
-from shared import contract
-from shared.domain import utc_now
+from shared.contract import topics as contract
+from shared.domain.queue import utc_now
 
 __all__ = [
     "CounterViewModel",

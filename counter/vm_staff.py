@@ -15,7 +15,7 @@ from counter.options import CounterOptions
 from counter.staff_client import SignedIn, StaffError
 from counter.vm_online import OnlineDesk
 from counter.vm_types import Job, LastAnswer, StaffPort
-from shared import pins
+from shared.domain import pins
 
 log = logging.getLogger(__name__)
 

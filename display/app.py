@@ -16,10 +16,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from display.config import display_config
+from display.options import display_config
 from shared import logs
 from shared.config import ConfigError, load_settings
-from shared.kivy_app import add_window_arguments, configure_window, prepare_environment
+from shared.kivy_base.window import add_window_arguments, configure_window, prepare_environment
 
 log = logging.getLogger(__name__)
 

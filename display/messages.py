@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared import contract
+from shared.contract import topics as contract
 
 DESK_STATUSES = ("closed", "idle", "called", "serving")
 # Contract v1 codes are "A-001"; up to 6 digits leaves room for a busy day without a new rule.

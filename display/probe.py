@@ -25,8 +25,8 @@ from typing import Any, TextIO
 from kivy.core.window import Window
 from kivy.uix.widget import Widget
 
-from display.screenshot import capture
 from display.widgets import CallCard, DeskTile, Overlay, Text
+from shared.kivy_base.screenshot import capture
 
 ENV = "ANTRE_DISPLAY_PROBE"
 

@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from display.config import DisplayConfig
+from display.options import DisplayConfig
 from display.voice import INSTALL_HINT, Announcer, VoiceRenderer, VoiceUnavailable, default_player
 
 log = logging.getLogger(__name__)

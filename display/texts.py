@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.calendar_words import indonesian_zone, long_date
+from shared.domain.calendar_words import indonesian_zone, long_date
 
 LANGUAGES = ("id", "en")
 

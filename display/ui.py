@@ -26,16 +26,16 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty
 
 from display import texts
-from display.config import DisplayConfig
 from display.flash import FlashLayer
 from display.layout import Frame
+from display.options import DisplayConfig
 from display.probe import Probe
-from display.screenshot import capture
 from display.sound import make_announcer
 from display.theme import THEME
 from display.viewmodel import Connection, DisplayViewModel
 from display.widgets import DisplayRoot
 from shared.config import Settings
+from shared.kivy_base.screenshot import capture
 from shared.mqtt import MqttBus
 
 log = logging.getLogger(__name__)

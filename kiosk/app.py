@@ -15,8 +15,9 @@ from pathlib import Path
 
 import platformdirs
 
-from shared import kivy_app, logs
+from shared import logs
 from shared.config import APP_NAME
+from shared.kivy_base import window as kivy_app
 
 ESCPOS_PICKLE_ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 
@@ -54,14 +55,15 @@ from typing import Any  # noqa: E402
 
 from kivy.lang import Builder  # noqa: E402
 
-from kiosk import i18n, presenter  # noqa: E402
+from kiosk import texts as i18n  # noqa: E402
+from kiosk import view as presenter  # noqa: E402
 from kiosk.flow import Step  # noqa: E402
 from kiosk.form_binding import TouchApp  # noqa: E402
 from kiosk.options import KioskOptions  # noqa: E402
 from kiosk.ports import HubPort, PrinterPort  # noqa: E402
-from kiosk.rating import presenter as rating_presenter  # noqa: E402
 from kiosk.rating import texts as rating_texts  # noqa: E402
 from kiosk.rating import ui as rating_ui  # noqa: E402
+from kiosk.rating import view as rating_presenter  # noqa: E402
 from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
 from kiosk.scanner import ScanBuffer  # noqa: E402
 from kiosk.viewmodel import KioskViewModel  # noqa: E402

@@ -16,8 +16,8 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk import i18n
-from shared import kivy_app
+from kiosk import texts as i18n
+from shared.kivy_base import window as kivy_app
 
 
 def window_scale(width: float, height: float) -> float:

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.ports import HubError, IssuedTicket, ReturningGuest
-from shared import contract
 from shared.config import Settings
-from shared.domain import utc_now
+from shared.contract import topics as contract
+from shared.domain.queue import utc_now
 from shared.mqtt import MqttBus
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class MqttHubClient:
         return ReturningGuest(ref=answer["ref"], masked=dict(answer.get("masked", {})))
 
     def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """A ``rating_check``, ``rating`` or ``complaint`` request (``shared.feedback_requests``):
+        """A ``rating_check``, ``rating`` or ``complaint`` request (``shared.contract.feedback_requests``):
         the hub's answer. Raises ``HubError``."""
         return self._request(request_id, {**body, "request_id": request_id})
 

@@ -15,7 +15,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.widget import Widget
 
-from kiosk import i18n
+from kiosk import texts as i18n
 
 # Special keys; every other key types its own text.
 SHIFT, BACKSPACE, SPACE, HIDE, NEXT = "<shift>", "<backspace>", "<space>", "<hide>", "<next>"

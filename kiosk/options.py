@@ -20,10 +20,10 @@ from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk import i18n
+from kiosk import texts as i18n
 from kiosk.rating.options import FeedbackChannels
 from shared.config import DEFAULT_SERVICES, ConfigError, Settings
-from shared.domain import Service
+from shared.domain.queue import Service
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class HubPort(Protocol):
         ...
 
     def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """A rating or complaint request (``shared.feedback_requests``): the hub's answer. Blocking,
+        """A rating or complaint request (``shared.contract.feedback_requests``): the hub's answer. Blocking,
         retried with the same ``request_id``. Raises ``HubError``."""
         ...
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kiosk.ports import TicketText
-from shared.calendar_words import indonesian_zone, long_date
+from shared.domain.calendar_words import indonesian_zone, long_date
 
 # The channels of the service standard (SK 030 Tahun 2024), used when the config names none.
 DEFAULT_COMPLAINT_CHANNELS = {
@@ -87,7 +87,7 @@ class TicketWording:
 
 
 def qr_payload(code: str, day: date) -> str:
-    """The ticket's QR text: ``A-012/2026-11-25`` (``shared.feedback_requests.parse_ticket_text``
+    """The ticket's QR text: ``A-012/2026-11-25`` (``shared.contract.feedback_requests.parse_ticket_text``
     reads it back at the kiosk's "give a rating" field; a USB scanner types it there)."""
     return f"{code}/{day.isoformat()}"
 

@@ -17,15 +17,16 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kiosk import i18n, issuing
+from kiosk import issuing
+from kiosk import texts as i18n
 from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
 from kiosk.options import KioskOptions
 from kiosk.ports import HubPort, PrinterPort, ReturningGuest, TicketText
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.vm_returning import ReturningVisitorSteps
-from shared import guestbook
-from shared.feedback_requests import parse_ticket_text
+from shared.contract.feedback_requests import parse_ticket_text
+from shared.domain import guestbook
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from typing import Any
 from kiosk import issuing
 from kiosk.flow import LOOKUP, Step
 from kiosk.ports import HubPort, ReturningGuest
-from shared import guestbook
+from shared.domain import guestbook
 
 
 class ReturningVisitorSteps:

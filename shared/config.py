@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from shared.domain import Desk, Service
+from shared.domain.queue import Desk, Service
 
 APP_NAME = "antre"
 DEFAULT_MQTT_URL = "mqtt://127.0.0.1:1883"

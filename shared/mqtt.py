@@ -19,8 +19,8 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from shared import contract
 from shared.config import MqttEndpoint
+from shared.contract import topics as contract
 
 log = logging.getLogger(__name__)
 

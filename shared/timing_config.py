@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.config import ConfigError, Settings
-from shared.timing import OpeningHours, SlaLimits
+from shared.domain.timing import OpeningHours, SlaLimits
 
 
 def sla_limits(settings: Settings) -> SlaLimits:

@@ -22,7 +22,7 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from broker.mosquitto import BrokerConfig, is_listening, mosquitto_binary
+from broker.mosquitto.server import BrokerConfig, is_listening, mosquitto_binary
 
 SITE = "pst"
 
@@ -93,7 +93,7 @@ class HubProcess(ChildProcess):
     def start(self) -> None:
         log = (self.workdir / "hub.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "hub"], env=self.env, stdout=log, stderr=log
+            [sys.executable, "-m", "deploy.cli.main", "hub"], env=self.env, stdout=log, stderr=log
         )
 
     def alive(self) -> bool:
@@ -279,7 +279,7 @@ OFFICERS = (("budi", "Budi Santoso", "2468"), ("rina", "Rina", "1357"))
 
 
 def officers_toml() -> str:
-    from shared.pins import hash_pin
+    from shared.domain.pins import hash_pin
 
     return "".join(
         f'[[officers]]\nid = "{oid}"\nname = "{name}"\npin_hash = "{hash_pin(pin, iterations=1000)}"\n'

@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from shared import kivy_app, logs
+from shared import logs
+from shared.kivy_base import window as kivy_app
 
 kivy_app.prepare_environment()  # before the first kivy import
 
@@ -18,13 +19,14 @@ from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from kiosk import i18n  # noqa: E402
+from kiosk import texts as i18n  # noqa: E402
 from kiosk.form_binding import TouchApp  # noqa: E402
-from kiosk.rating import presenter, texts, ui  # noqa: E402
+from kiosk.rating import texts, ui  # noqa: E402
+from kiosk.rating import view as presenter  # noqa: E402
 from kiosk.rating.options import RatingOptions  # noqa: E402
 from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
-from shared import contract  # noqa: E402
 from shared.config import ConfigError, Settings, load_settings  # noqa: E402
+from shared.contract import topics as contract  # noqa: E402
 
 log = logging.getLogger(__name__)
 BACKGROUND = (0.96, 0.97, 0.98, 1)

@@ -10,7 +10,7 @@ from typing import Any
 
 from kiosk.rating.sender import Body
 from kiosk.rating.steps import CONTACT, FIELDS, KEYBOARDS, RETRYABLE, RStep, Survey
-from shared.feedback_requests import TEXT_LIMIT, contact_problems
+from shared.contract.feedback_requests import TEXT_LIMIT, contact_problems
 
 
 class ComplaintForm:

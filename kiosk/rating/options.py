@@ -21,9 +21,9 @@ from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk import i18n
+from kiosk import texts as i18n
 from shared.config import ConfigError, Settings
-from shared.feedback_requests import VIA
+from shared.contract.feedback_requests import VIA
 
 PROMPT_MAX_AGE_S = 600.0  # a prompt older than 10 minutes is not asked any more (docs/mqtt.md)
 

@@ -1,13 +1,13 @@
 """Every text of the rating and complaint screens, in Bahasa Indonesia (the default) and English.
 
-The SKM questions and answers themselves come from ``shared.skm`` (the regulation's wording); the
+The SKM questions and answers themselves come from ``shared.domain.skm`` (the regulation's wording); the
 hub's refusal codes are translated here in plain words. Only ASCII punctuation: the bundled font
 has every glyph used here.
 """
 
 from __future__ import annotations
 
-from kiosk import i18n
+from kiosk import texts as i18n
 
 _ID: dict[str, str] = {
     "idle.thanks": "Terima kasih telah berkunjung",

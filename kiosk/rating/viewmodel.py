@@ -16,13 +16,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk import i18n
+from kiosk import texts as i18n
 from kiosk.rating.complaint_form import ComplaintForm
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.sender import Body, Job, Sender
 from kiosk.rating.steps import FIELDS, FeedbackPort, RStep, Survey
-from shared import skm
-from shared.feedback_requests import parse_ticket_text
+from shared.contract.feedback_requests import parse_ticket_text
+from shared.domain import skm
 
 __all__ = ["RStep", "RatingViewModel", "Survey"]
 

@@ -1,5 +1,5 @@
 """A site for counter tests: a real Mosquitto, the hub as a subprocess with officers and its staff
-API, and the real counter app (``counter.harness``) in its own process."""
+API, and the real counter app (``tests.counter.harness``) in its own process."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from shared.pins import hash_pin
+from shared.domain.pins import hash_pin
 from tests.conftest import wait_for_hub_online
 from tests.counter.driver import AppDriver
 from tests.support import Broker, HubProcess, free_port, fresh_retained, hub_env, site_config, wait_until

@@ -1,4 +1,4 @@
-"""The test side of ``counter.harness``: start the real app in a subprocess (offscreen SDL, its
+"""The test side of ``tests.counter.harness``: start the real app in a subprocess (offscreen SDL, its
 own Kivy home) and talk to it one JSON line at a time."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class AppDriver:
         env.update(self.extra_env)
         self.stderr = (self.workdir / "app.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "counter.harness", *self.args],
+            [sys.executable, "-m", "tests.counter.harness", *self.args],
             cwd=ROOT,
             env=env,
             stdin=subprocess.PIPE,

@@ -1,5 +1,5 @@
 """Fakes for the counter view-model's ports: the staff API and the MQTT link, plus contract
-messages built the way the hub builds them (``shared.contract``)."""
+messages built the way the hub builds them (``shared.contract.topics``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from counter.messages import Visitor
 from counter.online_records import OnlineItem, OnlineList
 from counter.options import CounterOptions, ServiceInfo
 from counter.staff_client import SignedIn, StaffError
-from shared import contract
+from shared.contract import topics as contract
 
 T0 = datetime(2026, 11, 24, 2, 15, 0, tzinfo=UTC)  # 09:15 in Jakarta
 

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
-from shared.models import TicketEventRow
-from tests.broker.test_hub_commands import GUEST
+from shared.store.db import make_engine
+from shared.store.models import TicketEventRow
+from tests.broker.hub.test_hub_commands import GUEST
 from tests.counter.conftest import CounterSite, shot_path, wait_retained, without_clocks
 from tests.counter.driver import AppDriver
 from tests.support import Probe

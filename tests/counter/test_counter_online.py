@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
-from shared.models import OnlineMessageRow, OnlineRequestRow
-from tests.broker.test_hub_commands import GUEST
-from tests.broker.test_staff_online import complete_for_due_today, insert_request
+from shared.store.db import make_engine
+from shared.store.models import OnlineMessageRow, OnlineRequestRow
+from tests.broker.hub.test_hub_commands import GUEST
+from tests.broker.hub.test_staff_online import complete_for_due_today, insert_request
 from tests.counter.conftest import CounterSite, shot_path
 from tests.counter.driver import AppDriver
 from tests.counter.test_counter_app import sign_in
@@ -36,7 +36,7 @@ def row(data: dict, number: str) -> dict:
 
 
 def seed(site: CounterSite) -> tuple[str, str]:
-    """An overdue request (complete 20 days ago) and one due today, straight through shared.online."""
+    """An overdue request (complete 20 days ago) and one due today, straight through shared.store.online."""
     db = site.hub.env["ANTRE_DB_URL"]
     overdue = insert_request(
         db, datetime.now(TZ) - timedelta(days=20), channel="email", contact="rahmat@example.id",

@@ -9,7 +9,7 @@ import pytest
 from counter.staff_client import StaffError
 from counter.view import CounterView, build_view
 from counter.viewmodel import CounterViewModel, TicketClock
-from shared import contract
+from shared.contract import topics as contract
 from tests.counter.fakes import (
     T0,
     FakeClock,

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from broker.doctor import Check, run_checks
+from deploy.ops.doctor import Check, run_checks
 from tests.support import Broker, HubProcess, Probe
 
 
@@ -19,7 +19,7 @@ def _by_name(checks: list[Check]) -> dict[str, Check]:
 def _antre_doctor(env: dict[str, str], *roles: str) -> subprocess.CompletedProcess[str]:
     args = [a for role in roles for a in ("--role", role)]
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", "doctor", *args],
+        [sys.executable, "-m", "deploy.cli.main", "doctor", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from broker.setup import DEPLOY_DIR, ROLES, setup
+from deploy.ops.setup import DEPLOY_DIR, ROLES, setup
 from shared.config import ConfigError
 
 ANTRE_BIN = str(Path(sys.executable).parent / "antre")

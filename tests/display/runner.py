@@ -225,7 +225,7 @@ def summary(tree: Tree) -> str:
 
 def pixel(png: Path, x: float, y: float) -> tuple[int, int, int]:
     """The colour at window point (x, y) (origin bottom left) of a PNG the display wrote (8-bit
-    RGB, filter 0 on every row, as ``display.screenshot.encode_png`` makes them)."""
+    RGB, filter 0 on every row, as ``shared.kivy_base.screenshot.encode_png`` makes them)."""
     data = png.read_bytes()
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     start = data.index(b"IDAT")

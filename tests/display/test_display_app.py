@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from display.screenshot import encode_png
 from display.speech import call_sentence
 from display.theme import THEME
 from display.voice import RATE, VoiceRenderer
+from shared.kivy_base.screenshot import encode_png
 from tests.conftest import wait_for_hub_online
 from tests.display.runner import ARTIFACTS, DisplayProcess, Tree, desks, pixel, texts, tile
 from tests.support import Broker, HubProcess, Probe, free_port, wait_until

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from display import texts
-from display.config import display_config
 from display.layout import CODE_LINE, NAME_LINE, NAME_RATIO, Frame, grid_for
-from display.screenshot import encode_png
+from display.options import display_config
 from shared.config import ConfigError, settings_from_mapping
+from shared.kivy_base.screenshot import encode_png
 
 SIZES = [(1366, 768), (1920, 1080), (3840, 2160)]
 BOLD_CODE_EM = 2.77  # Roboto Bold "A-012" is 2.77 em wide

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from display.viewmodel import DisplayViewModel
-from shared import contract
+from shared.contract import topics as contract
 
 AT = datetime(2026, 11, 24, 2, 15, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from display.config import display_config
+from display.options import display_config
 from display.sound import make_announcer
 from shared.config import settings_from_mapping
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from display.viewmodel import Connection, DisplayViewModel
-from shared import contract
+from shared.contract import topics as contract
 
 WIB = timezone(timedelta(hours=7))
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=WIB)

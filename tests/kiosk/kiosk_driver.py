@@ -33,8 +33,8 @@ from kiosk import app as kiosk_app  # prepares Kivy's environment before kivy is
 from kiosk.keyboard import SHIFT, SPACE
 from kiosk.options import KioskOptions
 from kiosk.viewmodel import KioskViewModel
-from shared import kivy_app
-from shared.domain import Service
+from shared.domain.queue import Service
+from shared.kivy_base import window as kivy_app
 from tests.kiosk import layout_check
 from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter
 from tests.kiosk.real_scenarios import REAL_SCENARIOS

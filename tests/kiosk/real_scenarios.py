@@ -98,7 +98,7 @@ def real_hub_down(d: Driver) -> Steps:
 
 
 def _rating_scenarios() -> dict[str, tuple[Callable[[Driver], Steps], Setup]]:
-    from tests.kiosk.real_rating_scenarios import RATING_SCENARIOS  # it imports this module
+    from tests.kiosk.rating.real_rating_scenarios import RATING_SCENARIOS  # it imports this module
 
     return RATING_SCENARIOS
 

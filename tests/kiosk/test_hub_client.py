@@ -7,7 +7,7 @@ import pytest
 from kiosk.hub_client import MqttHubClient
 from kiosk.ports import HubError
 from shared.config import Settings
-from tests.broker.test_hub_commands import GUEST
+from tests.broker.hub.test_hub_commands import GUEST
 from tests.support import Broker, Probe, wait_until
 
 

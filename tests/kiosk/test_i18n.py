@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import i18n
-from shared import guestbook
+from kiosk import texts as i18n
+from shared.domain import guestbook
 
 
 def test_both_languages_have_the_same_keys_and_placeholders() -> None:

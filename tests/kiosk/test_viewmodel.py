@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk import presenter
+from kiosk import view as presenter
 from kiosk.flow import LOOKUP, Step
 from kiosk.options import KioskOptions
 from kiosk.ports import HubError, PrinterStatus
 from kiosk.viewmodel import KioskViewModel
 from shared.config import ConfigError, settings_from_mapping
-from shared.domain import Service
+from shared.domain.queue import Service
 from tests.kiosk.fakes import RETURNING, FakeClock, FakeHub, FakePrinter
 
 VALID = {

@@ -1,0 +1,166 @@
+"""``antre hub``: the one writer. Wires ``Hub`` to the MQTT bus.
+
+paho's network thread only queues work; one worker thread applies it, in arrival order, so the
+database sees one command at a time and the network never waits on a disk flush. On every
+(re)connect the worker republishes every retained state from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from broker.hub.commands import Hub, Publication
+from broker.hub.staff import StaffDesk, StaffResult
+from broker.hub.staff_api import StaffApi
+from shared import logs
+from shared.config import ConfigError, Settings
+from shared.mqtt import MqttBus
+from shared.store.db import make_engine
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], list[Publication]]
+TICK_S = 0.25
+_STOP: Job = lambda: []  # noqa: E731 - a sentinel the worker recognises by identity
+
+
+class HubService:
+    def __init__(self, settings: Settings, hub: Hub | None = None) -> None:
+        self.settings = settings
+        self.hub = hub or Hub(settings, make_engine(settings.db_url))
+        self.jobs: queue.Queue[Job] = queue.Queue()
+        # A fixed id and a persistent session: commands sent while the hub was down are kept by
+        # the broker (QoS 1) and delivered when it returns.
+        self.bus = MqttBus(
+            settings.mqtt, settings.site, f"antre-hub-{settings.site}", persistent_session=True
+        )
+        self.bus.on("kiosk_request", self._queue_kiosk)
+        self.bus.on("counter_cmd", self._queue_counter)
+        self.bus.on_connected(lambda: self.jobs.put(self.hub.snapshot))
+        self.staff = StaffDesk(self.hub)
+        host, port = staff_api_address(settings)
+        try:
+            self.staff_api = StaffApi(self.staff, self.submit, host, port)
+        except OSError as exc:
+            raise RuntimeError(
+                f"the staff API cannot listen on {host}:{port} ({exc.strerror}); is another hub running? "
+                'Choose another address with [hub] staff_api = "host:port"'
+            ) from exc
+
+    def submit(self, call: Callable[[], StaffResult]) -> Future[StaffResult]:
+        """Run ``call`` on the worker thread (the one writer); its publications are sent after."""
+        future: Future[StaffResult] = Future()
+
+        def job() -> list[Publication]:
+            try:
+                result = call()
+            except Exception as exc:
+                future.set_exception(exc)
+                raise
+            future.set_result(result)
+            return result.publications
+
+        self.jobs.put(job)
+        return future
+
+    def _queue_kiosk(self, params: dict[str, str], payload: bytes) -> None:
+        self.jobs.put(lambda: self.hub.kiosk_request(params["kiosk_id"], payload))
+
+    def _queue_counter(self, params: dict[str, str], payload: bytes) -> None:
+        self.jobs.put(lambda: self.hub.counter_command(params["desk"], payload))
+
+    def run(self, stop: threading.Event) -> None:
+        """Serve until ``stop`` is set."""
+        self.staff.sync_officers(list(self.settings.raw.get("officers", [])))
+        self.bus.start()
+        self.staff_api.start()
+        log.info("staff API on http://%s:%d", *self.staff_api.server.server_address[:2])
+        watcher = threading.Thread(target=lambda: (stop.wait(), self.jobs.put(_STOP)), daemon=True)
+        watcher.start()
+        threading.Thread(target=self._tick_timing, args=(stop,), name="timing", daemon=True).start()
+        try:
+            while True:
+                job = self.jobs.get()
+                if job is _STOP:
+                    break
+                self._apply(job)
+        finally:
+            self.staff_api.stop()
+            self.bus.stop()
+            self.hub.engine.dispose()
+
+    def _tick_timing(self, stop: threading.Event) -> None:
+        # A few times a second: an alert follows its moment within TICK_S plus the queue's delay.
+        while not stop.wait(TICK_S):
+            if self.jobs.qsize() < 100:  # under a burst, commands first; the clocks keep counting
+                self.jobs.put(self.hub.timing_tick)
+
+    def _apply(self, job: Job) -> None:
+        try:
+            publications = job()
+        except Exception:
+            # A database or programming error must not take the hub down: the command is lost to
+            # this attempt only (a client retries with the same request_id), the rest go on.
+            log.exception("a command failed inside the hub")
+            return
+        for item in publications:
+            self.bus.publish(item.topic, item.payload, retain=item.retain)
+
+
+def staff_api_address(settings: Settings) -> tuple[str, int]:
+    """``[hub] staff_api = "host:port"`` (default loopback, port 8742)."""
+    value = str(settings.section("hub").get("staff_api", "127.0.0.1:8742"))
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f'[hub] staff_api must be "host:port", got {value!r}')
+    return host, int(port)
+
+
+def upgrade_in_child(db_url: str) -> None:
+    """Migrate the schema in a short-lived child process: Alembic would otherwise stay loaded in the
+    hub for good (about 14 MB of its memory) for a job done once at start."""
+    env = {**os.environ, "ANTRE_DB_URL": db_url}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "deploy.cli.main", "db", "upgrade"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # A timer kills a stuck migration; communicate() itself waits without a timeout, because its
+    # timeout loop sleeps on the wall clock, which may jump (NTP, or libfaketime in the tests).
+    killer = threading.Timer(120, child.kill)
+    killer.start()
+    try:
+        _out, err = child.communicate()
+    finally:
+        killer.cancel()
+    if child.returncode != 0:
+        raise RuntimeError(f"the database could not be migrated: {err.strip()[-500:]}")
+
+
+def serve(settings: Settings) -> int:
+    logs.configure(logging.INFO)  # journald-aware: no doubled timestamp under systemd
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    upgrade_in_child(settings.db_url)
+    service = HubService(settings)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    log.info(
+        "hub for site %s on %s, desks %s, services %s",
+        settings.site,
+        settings.mqtt.url(),
+        ",".join(d.id for d in settings.desks),
+        ",".join(s.prefix for s in settings.services),
+    )
+    service.run(stop)
+    return 0

@@ -1,0 +1,301 @@
+"""Officers at desks: sign in with a PIN, sign out or take a break, see the visitor at the desk,
+and keep the online requests (``shared.store.online``): list, record, reply, visitor message, close.
+
+This is the staff side of the hub, reached over its small HTTP API (``broker.hub.staff_api``), not
+over MQTT: the PIN, the visitor's guestbook details and the online contacts must never travel on a
+topic. Each call runs on the hub's worker thread like every other command, so the one-writer rule
+holds. Online answers carry the contact masked and never a message text; log lines carry numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from broker.hub.commands import Hub, Publication
+from deploy.cli.online import mask_contact
+from shared.domain import guestbook, pins
+from shared.domain.queue import Action, QueueError
+from shared.store import online
+from shared.store.db import write_transaction
+from shared.store.models import DeskRow, GuestRow, OfficerRow, OnlineRequestRow, StaffSessionRow, TicketRow
+from shared.store.repository import SqlQueueRepository
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 60
+ONLINE_LISTS = ("due", "overdue", "open")
+ONLINE_LIST_MAX = 200  # rows in one answer; "count" says how many there are
+ONLINE_ACTIONS = ("reply", "message", "close")
+MAX_TEXT = 4000  # characters of a reply or a visitor message
+_ONLINE_STATUS = {"unknown": 404, "closed": 409}  # any other refusal of shared.store.online: 400
+OnlineApply = Callable[[Session, str, datetime], OnlineRequestRow]
+
+
+@dataclass
+class StaffResult:
+    status: int  # the HTTP status to answer with
+    body: dict[str, Any]
+    publications: list[Publication] = field(default_factory=list)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _error(status: int, code: str, message: str) -> StaffResult:
+    return StaffResult(status, {"error": {"code": code, "message": message}})
+
+
+class StaffDesk:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.policy = online.OnlinePolicy.from_settings(hub.settings)
+        self._failures: dict[str, tuple[int, float]] = {}  # officer -> (count, locked until)
+
+    def sync_officers(self, officers: list[dict[str, Any]]) -> None:
+        """Officers from the config's ``[[officers]]`` (id, name, pin_hash) into the database."""
+        with write_transaction(self.hub.engine) as session:
+            for item in officers:
+                row = session.get(OfficerRow, str(item["id"])) or OfficerRow(id=str(item["id"]))
+                row.name = str(item.get("name", item["id"]))
+                row.pin_hash = str(item["pin_hash"])
+                row.active = bool(item.get("active", True))
+                session.add(row)
+
+    def signin(self, desk: str, officer_id: str, pin: str) -> StaffResult:
+        if desk not in self.hub.desk_names:
+            return _error(404, "unknown_desk", f"unknown desk {desk!r}")
+        count, locked_until = self._failures.get(officer_id, (0, 0.0))
+        if time.monotonic() < locked_until:
+            return _error(423, "locked", "too many wrong PINs; wait a minute")
+        with write_transaction(self.hub.engine) as session:
+            officer = session.get(OfficerRow, officer_id)
+            if officer is None or not officer.active or not pins.verify_pin(pin, officer.pin_hash):
+                self._note_failure(officer_id, count)
+                return _error(401, "bad_pin", "unknown officer or wrong PIN")
+            self._failures.pop(officer_id, None)
+            repo = SqlQueueRepository(session)
+            outcome = self.hub.rules(repo).command(desk, Action.OPEN)
+            now = self.hub.clock()
+            session.execute(
+                update(StaffSessionRow)
+                .where(StaffSessionRow.desk == desk, StaffSessionRow.ended_at.is_(None))
+                .values(ended_at=now)
+            )
+            token = secrets.token_urlsafe(24)
+            session.add(
+                StaffSessionRow(
+                    token_hash=_token_hash(token), officer_id=officer.id, desk=desk, started_at=now
+                )
+            )
+            desk_row = session.get(DeskRow, desk)
+            assert desk_row is not None  # OPEN saved it
+            desk_row.officer_id = officer.id
+            pubs = self.hub.state_publications(repo, outcome)
+        log.info("desk %s: officer %s signed in", desk, officer_id)
+        body = {
+            "token": token,
+            "desk": desk,
+            "desk_name": self.hub.desk_names[desk],
+            "officer_name": officer.name,
+        }
+        return StaffResult(200, body, pubs)
+
+    def _note_failure(self, officer_id: str, count: int) -> None:
+        count += 1
+        until = time.monotonic() + LOCKOUT_SECONDS if count >= MAX_FAILURES else 0.0
+        self._failures[officer_id] = (0 if until else count, until)
+        log.warning("a wrong PIN for officer %s (%d)", officer_id, count)
+
+    def signout(self, token: str) -> StaffResult:
+        """Close the desk (sign-out or a break: the desk takes no one until someone signs in)."""
+        with write_transaction(self.hub.engine) as session:
+            staff = self._session_of(session, token)
+            if staff is None:
+                return _error(401, "signed_out", "this sign-in is no longer valid")
+            repo = SqlQueueRepository(session)
+            try:
+                outcome = self.hub.rules(repo).command(staff.desk, Action.CLOSE)
+            except QueueError as exc:
+                return _error(409, exc.code, exc.message)
+            staff.ended_at = self.hub.clock()
+            desk_row = session.get(DeskRow, staff.desk)
+            if desk_row is not None:
+                desk_row.officer_id = None
+            pubs = self.hub.state_publications(repo, outcome)
+        log.info("desk %s: officer %s signed out", staff.desk, staff.officer_id)
+        return StaffResult(200, {"desk": staff.desk, "status": "closed"}, pubs)
+
+    def visitor(self, token: str) -> StaffResult:
+        """The guestbook details of the visitor at the officer's desk, while they are there."""
+        with write_transaction(self.hub.engine) as session:
+            staff = self._session_of(session, token)
+            if staff is None:
+                return _error(401, "signed_out", "this sign-in is no longer valid")
+            desk_row = session.get(DeskRow, staff.desk)
+            ticket = session.get(TicketRow, desk_row.ticket_id) if desk_row and desk_row.ticket_id else None
+            if ticket is None:
+                return StaffResult(200, {"desk": staff.desk, "visitor": None})
+            guest = session.get(GuestRow, ticket.guest_id) if ticket.guest_id else None
+            visitor: dict[str, Any] = {
+                "ticket": ticket.code,
+                "service": ticket.service,
+                "issued_at": ticket.issued_at.isoformat(),
+                "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
+                "status": ticket.status,
+                "recalls": ticket.recall_count,
+            }
+            if guest is not None:
+                visitor |= {
+                    "name": guest.name,
+                    "institution": guest.institution,
+                    "purpose": guest.purpose,
+                    "id_type": guest.id_type,
+                    "id_number": guestbook.mask_id(guest.id_number),
+                }
+        return StaffResult(200, {"desk": staff.desk, "visitor": visitor})
+
+    def _session_of(self, session: Session, token: str) -> StaffSessionRow | None:
+        query = select(StaffSessionRow).where(
+            StaffSessionRow.token_hash == _token_hash(token), StaffSessionRow.ended_at.is_(None)
+        )
+        return session.scalars(query).first()
+
+    # --- online requests -------------------------------------------------------------------
+
+    def online_list(self, token: str, which: str) -> StaffResult:
+        """``due`` (not answered, due today), ``overdue`` or ``open`` (not closed, earliest due first)."""
+        if which not in ONLINE_LISTS:
+            return _error(400, "bad_list", f"list must be one of {', '.join(ONLINE_LISTS)}")
+        try:
+            with write_transaction(self.hub.engine) as session:
+                if self._session_of(session, token) is None:
+                    return _error(401, "signed_out", "this sign-in is no longer valid")
+                today = self.hub.clock().astimezone(self.hub.settings.tz).date()
+                if which == "open":
+                    rows = online.open_requests(session)
+                else:
+                    rows = (online.due_today if which == "due" else online.overdue)(session, today)
+                items = [self._online_item(row, today) for row in rows[:ONLINE_LIST_MAX]]
+        except SQLAlchemyError as exc:
+            return _storage_error(f"list {which}", exc)
+        body = {"list": which, "today": today.isoformat(), "count": len(rows), "requests": items}
+        return StaffResult(200, body)
+
+    def online_add(self, token: str, fields: dict[str, Any]) -> StaffResult:
+        """Record a request: ``channel``, ``contact``, ``subject``, ``complete_at`` (optional ISO
+        8601; office time without an offset). 201 with the request, its number and due date."""
+
+        def apply(session: Session, officer_id: str, now: datetime) -> OnlineRequestRow:
+            return online.add_request(
+                session, self.policy, channel=_field(fields, "channel"), contact=_field(fields, "contact"),
+                subject=_field(fields, "subject"), now=now,
+                complete_at=self._when(fields.get("complete_at"), "complete_at"), officer_id=officer_id,
+            )  # fmt: skip
+
+        return self._online_write(token, fields, "add", apply, created=True)
+
+    def online_act(self, token: str, number: str, action: str, fields: dict[str, Any]) -> StaffResult:
+        """``reply`` (the officer's, with their id), ``message`` (the visitor wrote) or ``close``;
+        ``text`` and ``at`` optional for the first two."""
+
+        def apply(session: Session, officer_id: str, now: datetime) -> OnlineRequestRow:
+            if action == "close":
+                return online.close(session, number, now)
+            text = _field(fields, "text")
+            if len(text) > MAX_TEXT:
+                raise online.OnlineError("bad_text", f"the text must have at most {MAX_TEXT} characters")
+            at = self._when(fields.get("at"), "at")
+            if action == "reply":
+                return online.reply(session, number, now, text=text, at=at, officer_id=officer_id)
+            return online.visitor_message(session, number, now, text=text, at=at)
+
+        return self._online_write(token, fields, action, apply)
+
+    def _online_write(
+        self, token: str, fields: dict[str, Any], op: str, apply: OnlineApply, created: bool = False
+    ) -> StaffResult:
+        """One change in one transaction. A ``request_id`` (optional, up to 64 characters) makes a
+        resend after a lost answer return the first result instead of recording twice."""
+        request_id = fields.get("request_id")
+        if request_id is not None and not (isinstance(request_id, str) and 0 < len(request_id) <= 64):
+            return _error(400, "bad_request_id", "request_id must be a string of 1 to 64 characters")
+        status = 201 if created else 200
+        try:
+            with write_transaction(self.hub.engine) as session:
+                staff = self._session_of(session, token)
+                if staff is None:
+                    return _error(401, "signed_out", "this sign-in is no longer valid")
+                repo, now = SqlQueueRepository(session), self.hub.clock()
+                source = f"online/{staff.officer_id}/{op}"
+                stored = repo.answer_for(source, request_id) if request_id else None
+                if stored is not None:
+                    row = online.find(session, str(stored["number"]))
+                else:
+                    row = apply(session, staff.officer_id, now)
+                    if request_id:
+                        repo.remember_answer(source, request_id, {"number": row.number}, now)
+                    log.info(
+                        "desk %s: officer %s: online %s %s", staff.desk, staff.officer_id, op, row.number
+                    )
+                item = self._online_item(row, now.astimezone(self.hub.settings.tz).date())
+        except online.OnlineError as exc:
+            return _error(_ONLINE_STATUS.get(exc.code, 400), exc.code, exc.message)
+        except SQLAlchemyError as exc:
+            return _storage_error(op, exc)
+        return StaffResult(status, {"request": item})
+
+    def _when(self, value: Any, name: str) -> datetime | None:
+        if value is None or value == "":
+            return None
+        try:
+            at = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            at = None
+        if at is None:
+            raise online.OnlineError("bad_time", f"{name} must be an ISO 8601 time like 2026-11-24T10:00")
+        return at if at.tzinfo else at.replace(tzinfo=self.hub.settings.tz)
+
+    def _online_item(self, row: OnlineRequestRow, today: date) -> dict[str, Any]:
+        """What a desk may see of a request: the contact masked, no message text."""
+        tz = self.hub.settings.tz
+        last = max((t for t in (row.last_officer_at, row.last_visitor_at) if t is not None), default=None)
+        flag = ""
+        if row.status == online.OPEN and row.answered_at is None:
+            flag = "overdue" if row.due_date < today else "due_today" if row.due_date == today else ""
+        return {
+            "number": row.number,
+            "channel": row.channel,
+            "contact": mask_contact(row.channel, row.contact),
+            "subject": row.subject,
+            "status": row.status,
+            "due_date": row.due_date.isoformat(),
+            "flag": flag,  # overdue | due_today: not answered and past / at its due date
+            "answered": row.answered_at is not None,
+            "last_message_at": last.astimezone(tz).isoformat(timespec="seconds") if last else None,
+        }
+
+
+def _storage_error(op: str, exc: SQLAlchemyError) -> StaffResult:
+    # The error's text would carry the statement's parameters (a contact, a message): not logged.
+    log.error("online %s failed in the database (%s); not recorded", op, type(exc).__name__)
+    return _error(503, "storage_error", "the database is unavailable; try again")
+
+
+def _field(fields: dict[str, Any], name: str) -> str:
+    value = fields.get(name, "")
+    if not isinstance(value, str):
+        raise online.OnlineError("bad_request", f"{name} must be a string")
+    return value

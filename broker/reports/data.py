@@ -1,0 +1,251 @@
+"""The report's query layer: what the database holds for a range of business days, aggregated.
+
+Counting is done in SQL (GROUP BY, CASE sums); only the samples a median needs (one number per
+called queue pass, per rating, per complaint) come back row by row, as plain numbers. The
+guestbook's free text is read grouped by its distinct values and folded into categories
+(``classify``) right here: no name, ID, email, phone, institution or purpose text leaves this
+module, only counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Double, and_, case, cast, distinct, func, or_, select
+from sqlalchemy.orm import Session, load_only
+
+from shared.config import Settings
+from shared.domain.skm import ELEMENT_KEYS
+from shared.domain.visit_categories import institution_category, purpose_category
+from shared.store.models import (
+    ComplaintRow,
+    GuestRow,
+    OfficerRow,
+    OnlineRequestRow,
+    QueuePassRow,
+    RatingRow,
+    TicketEventRow,
+    TicketRow,
+)
+from shared.store.online import served_at
+from shared.timing_config import sla_limits
+
+
+@dataclass(frozen=True)
+class Period:
+    """Business days ``start`` to ``end``, both included (office time zone)."""
+
+    start: date
+    end: date
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+@dataclass(frozen=True)
+class PassCounts:
+    """The 10-minute standard over a group of queue passes (a desk, an officer, a day)."""
+
+    key: str | None
+    passes: int
+    called: int
+    met: int
+    breached: int
+
+    @property
+    def not_called(self) -> int:
+        return self.passes - self.met - self.breached
+
+
+@dataclass(frozen=True)
+class OnlineFacts:
+    received: int  # recorded on a day of the period
+    due: list[tuple[date, date | None]]  # due in the period: (due date, office date served or None)
+
+
+@dataclass(frozen=True)
+class ComplaintFacts:
+    status: str
+    kind: str
+    answer_s: float | None  # created -> first follow-up
+
+
+@dataclass(frozen=True)
+class ReportData:
+    period: Period
+    breach_s: float
+    visits: list[tuple[date, str, int]]  # (business day, service chosen at the kiosk, tickets)
+    unique_guests: int
+    without_guestbook: int
+    institutions: dict[str, int]  # category -> visits
+    purposes: dict[str, int]
+    waits: list[tuple[float, float]]  # per called pass: (raw wait s, the standard's clock at the call s)
+    compliance_total: PassCounts
+    compliance_by_day: list[PassCounts]
+    compliance_by_desk: list[PassCounts]  # called passes, by the desk that called
+    compliance_by_officer: list[PassCounts]  # called passes, by the officer signed in at the call
+    officer_names: dict[str, str]
+    online: OnlineFacts
+    ratings: list[dict[str, int | None]]  # u1..u9 per rating
+    overall: dict[int, int]  # one-tap face (1-5) -> ratings
+    complaints: list[ComplaintFacts]
+
+
+def read(session: Session, settings: Settings, period: Period) -> ReportData:
+    """Everything the report needs for ``period``, in a handful of queries."""
+    breach_s = sla_limits(settings).breach_s
+    institutions, purposes = _guestbook(session, period)
+    guests = session.execute(
+        select(func.count(distinct(TicketRow.guest_id)), func.count() - func.count(TicketRow.guest_id)).where(
+            _in(TicketRow.business_day, period)
+        )
+    ).one()
+    return ReportData(
+        period=period, breach_s=breach_s, visits=_visits(session, period), unique_guests=int(guests[0]),
+        without_guestbook=int(guests[1]), institutions=institutions, purposes=purposes,
+        waits=_waits(session, period), compliance_total=_compliance(session, period, breach_s, None)[0],
+        compliance_by_day=_compliance(session, period, breach_s, QueuePassRow.business_day),
+        compliance_by_desk=_compliance(session, period, breach_s, QueuePassRow.desk, called_only=True),
+        compliance_by_officer=_compliance(session, period, breach_s, TicketEventRow.officer_id,
+                                          called_only=True),
+        officer_names={str(i): str(n) for i, n in session.execute(select(OfficerRow.id, OfficerRow.name))},
+        online=_online(session, settings, period), ratings=_ratings(session, period),
+        overall=_overall(session, period), complaints=_complaints(session, period),
+    )  # fmt: skip
+
+
+def _in(column: Any, period: Period) -> ColumnElement[bool]:
+    return and_(column >= period.start, column <= period.end)
+
+
+def _seconds(session: Session, later: Any, earlier: Any) -> ColumnElement[float]:
+    """``later - earlier`` in seconds, computed by the database."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return cast(func.extract("epoch", later - earlier), Double)
+
+
+def _visits(session: Session, period: Period) -> list[tuple[date, str, int]]:
+    query = (
+        select(TicketRow.business_day, TicketRow.origin_service, func.count())
+        .where(_in(TicketRow.business_day, period))
+        .group_by(TicketRow.business_day, TicketRow.origin_service)
+        .order_by(TicketRow.business_day, TicketRow.origin_service)
+    )
+    return [(day, service, int(n)) for day, service, n in session.execute(query)]
+
+
+def _guestbook(session: Session, period: Period) -> tuple[dict[str, int], dict[str, int]]:
+    """Visits per institution category and per purpose category (each distinct text read once)."""
+    result = []
+    for stored, column, classify in (
+        (GuestRow.institution_type, GuestRow.institution, institution_category),
+        (GuestRow.purpose_category, GuestRow.purpose, purpose_category),
+    ):
+        # The category stored with the entry (it outlives the purged text); the text is read only
+        # for an entry that has none.
+        text = case((stored.is_(None), column), else_=None)
+        query = (
+            select(stored, text, func.count())
+            .select_from(TicketRow)
+            .join(GuestRow, GuestRow.id == TicketRow.guest_id)
+            .where(_in(TicketRow.business_day, period))
+            .group_by(stored, text)
+        )
+        counts: Counter[str] = Counter()
+        for category, raw, n in session.execute(query):
+            counts[category or classify(raw)] += int(n)
+        result.append(dict(counts))
+    return result[0], result[1]
+
+
+def _waits(session: Session, period: Period) -> list[tuple[float, float]]:
+    query = select(
+        _seconds(session, QueuePassRow.called_at, QueuePassRow.entered_at),
+        func.coalesce(QueuePassRow.clock_s, 0.0),
+    ).where(_in(QueuePassRow.business_day, period), QueuePassRow.called_at.is_not(None))
+    return [(float(raw), float(clock)) for raw, clock in session.execute(query)]
+
+
+def _compliance(
+    session: Session, period: Period, breach_s: float, key: Any, called_only: bool = False
+) -> list[PassCounts]:
+    """Met / breached per ``key`` (``None``: one total), as ``antre sla`` decides them per pass."""
+    p = QueuePassRow
+    called = p.called_at.is_not(None)
+    breached = or_(and_(called, or_(func.coalesce(p.clock_s, 0.0) >= breach_s, p.breached_at.is_not(None))),
+                   and_(p.called_at.is_(None), p.breached_at.is_not(None)))  # fmt: skip
+    met = and_(called, func.coalesce(p.clock_s, 0.0) < breach_s, p.breached_at.is_(None))
+    columns = [
+        func.count(),
+        func.count(p.called_at),
+        func.coalesce(func.sum(case((met, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((breached, 1), else_=0)), 0),
+    ]
+    query = select(*([key] if key is not None else []), *columns).where(_in(p.business_day, period))
+    if called_only:
+        query = query.where(called)
+    if key is TicketEventRow.officer_id:
+        query = query.outerjoin(
+            TicketEventRow,
+            and_(TicketEventRow.ticket_id == p.ticket_id, TicketEventRow.action == "call",
+                 TicketEventRow.at == p.called_at),
+        )  # fmt: skip
+    if key is None:
+        row = session.execute(query).one()
+        return [PassCounts(None, *(int(v) for v in row))]
+    rows = session.execute(query.group_by(key)).all()
+    found = [PassCounts(_key(row[0]), *(int(v) for v in row[1:])) for row in rows]
+    return sorted(found, key=lambda c: (c.key is None, c.key or ""))
+
+
+def _key(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _online(session: Session, settings: Settings, period: Period) -> OnlineFacts:
+    received = session.scalar(select(func.count()).where(_in(OnlineRequestRow.day, period))) or 0
+    rows = session.scalars(
+        select(OnlineRequestRow)
+        .options(
+            load_only(OnlineRequestRow.due_date, OnlineRequestRow.answered_at, OnlineRequestRow.closed_at)
+        )
+        .where(_in(OnlineRequestRow.due_date, period))
+    ).all()
+    due = []
+    for row in rows:
+        served: datetime | None = served_at(row)
+        due.append((row.due_date, served.astimezone(settings.tz).date() if served else None))
+    return OnlineFacts(int(received), due)
+
+
+def _ratings(session: Session, period: Period) -> list[dict[str, int | None]]:
+    columns = [getattr(RatingRow, key) for key in ELEMENT_KEYS]
+    query = select(*columns).where(
+        _in(RatingRow.business_day, period), or_(*(c.is_not(None) for c in columns))
+    )
+    return [dict(zip(ELEMENT_KEYS, row, strict=True)) for row in session.execute(query)]
+
+
+def _overall(session: Session, period: Period) -> dict[int, int]:
+    query = (
+        select(RatingRow.overall, func.count())
+        .where(_in(RatingRow.business_day, period), RatingRow.overall.is_not(None))
+        .group_by(RatingRow.overall)
+    )
+    return {int(score): int(n) for score, n in session.execute(query)}
+
+
+def _complaints(session: Session, period: Period) -> list[ComplaintFacts]:
+    query = select(
+        ComplaintRow.status, ComplaintRow.kind, ComplaintRow.created_at, ComplaintRow.answered_at
+    ).where(_in(ComplaintRow.day, period))
+    return [
+        ComplaintFacts(status, kind, (answered - created).total_seconds() if answered else None)
+        for status, kind, created, answered in session.execute(query)
+    ]

@@ -1,0 +1,195 @@
+"""``antre sla``: one business day against the service standard, from what the database holds.
+
+Walk-in: tickets issued, waits, and the 10-minute standard per queue pass (a transfer opens a
+second pass in the new queue). Online: the requests due that day, met or late. Codes and numbers
+only: no name, contact or subject ever appears here. docs/clocks.md explains every figure.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.config import Settings
+from shared.store.models import OnlineRequestRow, QueuePassRow, TicketRow
+from shared.store.online import served_at
+from shared.timing_config import opening_hours, sla_limits
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Seconds: median, p90 (nearest rank) and max of ``count`` samples (``None`` when empty)."""
+
+    count: int
+    median: float | None
+    p90: float | None
+    max: float | None
+
+    @classmethod
+    def of(cls, samples: list[float]) -> Stats:
+        if not samples:
+            return cls(0, None, None, None)
+        ordered = sorted(samples)
+        p90 = ordered[max(1, math.ceil(0.9 * len(ordered))) - 1]
+        return cls(len(ordered), float(statistics.median(ordered)), p90, ordered[-1])
+
+
+@dataclass(frozen=True)
+class Breach:
+    ticket: str
+    service: str
+    desk: str | None  # the desk that called it; None: never called
+    minutes: float  # the standard's clock: at the call, or until it left / the day ended
+    called: bool
+
+
+@dataclass(frozen=True)
+class OnlineDue:
+    due: int
+    met: int
+    late: int
+    pending: int  # not answered yet, and the due day is not over
+    late_numbers: list[str]
+    pending_numbers: list[str]
+
+
+@dataclass(frozen=True)
+class SlaDay:
+    day: date
+    timezone: str
+    breach_s: float
+    tickets: int
+    tickets_by_service: dict[str, int]
+    passes: int
+    called: int
+    raw_wait: Stats  # entering the queue (issue, or transfer in) to the call
+    clock_at_call: Stats  # the standard's clock (open hours, from the previous visitor's end)
+    met: int
+    breached: int
+    not_called: int  # never called and never breached (left waiting, or still waiting)
+    noshows: int
+    transfers: int
+    breaches: list[Breach]
+    online: OnlineDue
+
+
+def build_report(session: Session, settings: Settings, day: date, now: datetime) -> SlaDay:
+    limits = sla_limits(settings)
+    hours = opening_hours(settings)
+    day_end = datetime.combine(day + timedelta(days=1), time(0), settings.tz)
+    tickets = Counter(
+        session.scalars(select(TicketRow.origin_service).where(TicketRow.business_day == day)).all()
+    )
+    rows = session.scalars(
+        select(QueuePassRow).where(QueuePassRow.business_day == day).order_by(QueuePassRow.id)
+    ).all()
+    raw: list[float] = []
+    clocks: list[float] = []
+    met = not_called = 0
+    breaches: list[Breach] = []
+    for row in rows:
+        if row.called_at is not None:
+            clock_s = row.clock_s or 0.0
+            raw.append((row.called_at - row.entered_at).total_seconds())
+            clocks.append(clock_s)
+            if clock_s >= limits.breach_s or row.breached_at is not None:
+                breaches.append(Breach(row.code, row.service, row.desk, round(clock_s / 60, 1), True))
+            else:
+                met += 1
+        elif row.breached_at is not None:
+            start = row.clock_started_at or row.entered_at
+            end = min(row.left_at or now, now, day_end)
+            minutes = round(hours.open_seconds(start, end) / 60, 1)
+            breaches.append(Breach(row.code, row.service, None, minutes, False))
+        else:
+            not_called += 1
+    how = Counter(row.left_how for row in rows)
+    return SlaDay(
+        day=day, timezone=settings.timezone, breach_s=limits.breach_s, tickets=sum(tickets.values()),
+        tickets_by_service=dict(sorted(tickets.items())), passes=len(rows), called=len(raw),
+        raw_wait=Stats.of(raw), clock_at_call=Stats.of(clocks), met=met, breached=len(breaches),
+        not_called=not_called, noshows=how["noshow"], transfers=how["transfer"], breaches=breaches,
+        online=_online_due(session, settings, day, now),
+    )  # fmt: skip
+
+
+def _online_due(session: Session, settings: Settings, day: date, now: datetime) -> OnlineDue:
+    rows = session.scalars(
+        select(OnlineRequestRow).where(OnlineRequestRow.due_date == day).order_by(OnlineRequestRow.number)
+    ).all()
+    today = now.astimezone(settings.tz).date()
+    met, late, pending = [], [], []
+    for row in rows:
+        served = served_at(row)
+        if served is not None:
+            (met if served.astimezone(settings.tz).date() <= row.due_date else late).append(row.number)
+        else:
+            (late if today > row.due_date else pending).append(row.number)
+    return OnlineDue(len(rows), len(met), len(late), len(pending), late, pending)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def as_json(report: SlaDay) -> dict[str, Any]:
+    data = asdict(report)
+    data["day"] = report.day.isoformat()
+    decided = report.met + report.breached
+    data["met_share"] = round(report.met / decided, 4) if decided else None
+    return data
+
+
+def _mmss(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def render_text(report: SlaDay, office: str = "") -> str:
+    decided = report.met + report.breached
+    share = f" ({100 * report.met / decided:.1f}%)" if decided else ""
+    by_service = ", ".join(f"{s} {n}" for s, n in report.tickets_by_service.items())
+    limit = f"{report.breach_s / 60:g}-minute"
+    lines = [
+        f"Service standard, {report.day:%A %Y-%m-%d} ({report.timezone}){'  ' + office if office else ''}",
+        "",
+        "Walk-in",
+        f"  {'tickets issued':<34}{report.tickets:>6}" + (f"   ({by_service})" if by_service else ""),
+        f"  {'queue passes (a transfer adds one)':<34}{report.passes:>6}",
+        f"  {'called':<34}{report.called:>6}",
+        f"  {'':<34}{'median':>8}{'p90':>8}{'max':>8}",
+    ]
+    for name, stats in (("raw wait (to the call)", report.raw_wait), ("standard's clock at the call",
+                                                                       report.clock_at_call)):  # fmt: skip
+        lines.append(f"  {name:<34}{_mmss(stats.median):>8}{_mmss(stats.p90):>8}{_mmss(stats.max):>8}")
+    lines += [
+        f"  {'met the ' + limit + ' standard':<34}{report.met:>6}   of {decided}{share}",
+        f"  {'breached':<34}{report.breached:>6}",
+        f"  {'never called (no breach)':<34}{report.not_called:>6}",
+        f"  {'no-shows':<34}{report.noshows:>6}",
+        f"  {'transfers':<34}{report.transfers:>6}",
+    ]
+    if report.breaches:
+        lines += ["", f"  Breaches{'':<6}{'service':<9}{'desk':<7}{'minutes':>8}"]
+        for b in report.breaches:
+            note = "" if b.called else "  never called"
+            lines.append(f"    {b.ticket:<12}{b.service:<9}{b.desk or '-':<7}{b.minutes:>8.1f}{note}")
+    online = report.online
+    lines += [
+        "",
+        "Online requests due this day",
+        f"  {'due':<34}{online.due:>6}",
+        f"  {'met (answered or closed in time)':<34}{online.met:>6}",
+        f"  {'late':<34}{online.late:>6}" + (f"   {', '.join(online.late_numbers)}" if online.late else ""),
+        f"  {'not answered yet, still in time':<34}{online.pending:>6}"
+        + (f"   {', '.join(online.pending_numbers)}" if online.pending else ""),
+    ]
+    return "\n".join(lines) + "\n"

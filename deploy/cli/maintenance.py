@@ -1,0 +1,255 @@
+"""``antre backup``, ``antre restore``, ``antre purge`` and ``antre forget``: the technician's
+maintenance commands (docs/backup.md). Only argparse at import time; the work loads when a command
+runs. Messages name counts, files and dates, never a visitor's data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+HUB_STOP_HINT = (
+    "stop it first (on an installed lobby: sudo systemctl stop antre-hub; "
+    "by hand: Ctrl-C in the window of `antre up` or `antre hub`), then run this again"
+)
+
+
+def add_parsers(sub: Any) -> None:
+    """Register ``backup``, ``restore``, ``purge`` and ``forget`` on ``antre``'s subparsers."""
+    backup = sub.add_parser(
+        "backup", help="copy the database now (safe while the hub runs), keep the newest N"
+    )
+    backup.add_argument("--to", metavar="DIR", help="backup folder (default: <data_dir>/backups)")
+    backup.add_argument("--keep", type=int, default=14, metavar="N", help="backups to keep (default 14)")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="put a backup in place of the database (the hub stopped)")
+    restore.add_argument("file", metavar="FILE", help="a backup made by antre backup")
+    restore.add_argument("--yes", action="store_true", help="do not ask before replacing the database")
+    restore.set_defaults(func=cmd_restore)
+
+    purge = sub.add_parser("purge", help="erase visitors' personal data older than the retention period")
+    purge.add_argument(
+        "--older-than-days", type=int, metavar="N", help="default: [retention] guest_days, or 365"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count what would be erased, change nothing")
+    purge.set_defaults(func=cmd_purge)
+
+    forget = sub.add_parser("forget", help="erase one visitor's data on their request")
+    who = forget.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id-number", metavar="NIK", help="the ID number (NIK, SIM, passport) they gave")
+    who.add_argument("--email", metavar="EMAIL", help="the email address they gave")
+    forget.set_defaults(func=cmd_forget)
+
+
+def _fail(command: str, message: str, status: int = 1) -> int:
+    print(f"antre {command}: {message}", file=sys.stderr)
+    return status
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.1f} kB"
+
+
+# --- backup and restore ----------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from deploy.ops.backup import BackupError, pg_dump_route, sqlite_path, take_backup
+    from shared.config import load_settings
+
+    settings = load_settings(args.config)
+    try:
+        db_path = sqlite_path(settings.db_url)
+        if db_path is None:
+            # Not a silent success: a timer running this on a PostgreSQL site must show a failure.
+            return _fail("backup", pg_dump_route(settings.db_url), status=2)
+        to_dir = Path(args.to).expanduser() if args.to else settings.data_dir / "backups"
+        result = take_backup(db_path, to_dir, args.keep)
+    except BackupError as exc:
+        return _fail("backup", str(exc))
+    print(
+        f"backup written: {result.path} ({_size(result.size)}, copied in {result.seconds * 1000:.0f} ms, "
+        f"integrity check ok)"
+    )
+    removed = f"removed {len(result.removed)} older, " if result.removed else ""
+    print(f"{removed}keeping the newest {args.keep} in {to_dir}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from deploy.ops.backup import BackupError, restore, sqlite_path
+    from shared.config import load_settings
+
+    settings = load_settings(args.config)
+    try:
+        db_path = sqlite_path(settings.db_url)
+    except BackupError as exc:
+        return _fail("restore", str(exc))
+    if db_path is None:
+        return _fail("restore", "the database is PostgreSQL: restore it with pg_restore (docs/backup.md)", 2)
+    running = hub_answers(settings)
+    if running:
+        return _fail("restore", f"the hub is running (its staff API answers on {running}); {HUB_STOP_HINT}")
+    backup = Path(args.file).expanduser()
+
+    def confirm(revision: str) -> bool:
+        if args.yes:
+            return True
+        if not sys.stdin.isatty():
+            print("antre restore: add --yes to replace the database without asking", file=sys.stderr)
+            return False
+        answer = input(f"Replace {db_path} with {backup.name} (schema {revision})? [y/N] ")
+        return answer.strip().lower() in ("y", "yes")
+
+    try:
+        result = restore(backup, db_path, confirm=confirm)
+    except BackupError as exc:
+        return _fail("restore", str(exc))
+    if result is None:
+        print("nothing changed")
+        return 1
+    print(
+        f"restored {backup} into {result.database} (it passed the integrity check; schema {result.revision})"
+    )
+    if result.aside:
+        kept = " (with its -wal file beside it)" if result.wal_aside else ""
+        print(
+            f"the database that was there before is kept as {result.aside}{kept}; delete it when all is well"
+        )
+    else:
+        print("there was no database there before")
+    print("start the hub again; it brings the schema up to date if the backup is older than this Antre")
+    return 0
+
+
+def hub_answers(settings: Any) -> str | None:
+    """``host:port`` when something answers on the hub's staff API address, else ``None``.
+
+    The hub opens that port for as long as it runs (``[hub] staff_api``), and only one process can
+    listen on it, so a connection that succeeds means a hub is up. SQLite itself cannot tell: a
+    running hub holds no lock between commands, and a file moved away under it would keep taking
+    its writes. (Something else on that port would be mistaken for the hub: the message says so.)
+    """
+    import socket
+
+    from broker.hub.process import staff_api_address
+
+    host, port = staff_api_address(settings)
+    host = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return f"{host}:{port}"
+    except OSError:
+        return None
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    """Carries a dry run's result out of its transaction, which is then rolled back."""
+
+    def __init__(self, result: object) -> None:
+        self.result = result
+
+
+def _transaction(command: str, settings: Any, work: Callable[[Any], T], keep: bool) -> tuple[T, Any] | int:
+    """``work(session)`` in one write transaction (rolled back unless ``keep``), then the space
+    given back when something was kept. An error becomes one line and a status."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from deploy.ops.retention import RetentionError, reclaim_space
+    from shared.store.db import make_engine, write_transaction
+
+    engine = make_engine(settings.db_url)
+    try:
+        try:
+            with write_transaction(engine) as session:
+                result = work(session)
+                if not keep:
+                    raise _Rollback(result)
+        except _Rollback as rolled_back:
+            return rolled_back.result, None  # type: ignore[return-value]
+        return result, reclaim_space(engine)
+    except RetentionError as exc:
+        return _fail(command, str(exc), 2)
+    except (OperationalError, ProgrammingError) as exc:
+        first = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        return _fail(command, f"the database is not ready ({first}); run `antre db upgrade`")
+    finally:
+        engine.dispose()
+
+
+def _reclaimed_line(reclaimed: Any) -> str:
+    if reclaimed.error:
+        return (
+            f"the erasure is saved, but the space could not be reclaimed now ({reclaimed.error}): "
+            "the old values stay in the file's free space until `antre purge` runs again"
+        )
+    if reclaimed.before is None:
+        return "tables rewritten (VACUUM FULL): the erased values are gone from the database files"
+    line = f"database compacted (VACUUM): {_size(reclaimed.before)} -> {_size(reclaimed.after)}"
+    if not reclaimed.complete:
+        line += "; another program was reading, so the WAL empties at its next checkpoint"
+    return line
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from deploy.ops.retention import guest_days, purge
+    from shared.config import load_settings
+
+    settings = load_settings(args.config)
+    days = args.older_than_days if args.older_than_days is not None else guest_days(settings)
+    if days < 1:
+        return _fail("purge", "--older-than-days must be at least 1", 2)
+    now = datetime.now(UTC)
+    cutoff = now - timedelta(days=days)
+    outcome = _transaction("purge", settings, lambda s: purge(s, cutoff, now), keep=not args.dry_run)
+    if isinstance(outcome, int):
+        return outcome
+    report, reclaimed = outcome
+    when = cutoff.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z")
+    verb = "would erase" if args.dry_run else "erased"
+    complaints = "" if report.complaints is None else f", {report.complaints} complaints"
+    print(
+        f"{verb} the personal data recorded before {when} ({days} days): {report.guests} guestbook entries"
+        f", {report.online_requests} online requests (closed before then){complaints}; "
+        f"{'would remove' if args.dry_run else 'removed'} {report.lookups} returning-visitor lookups"
+    )
+    if args.dry_run:
+        print("dry run: nothing changed")
+        return 0
+    print(_reclaimed_line(reclaimed))
+    return 1 if reclaimed.error else 0  # a timer shows the failure; the next run completes it
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from deploy.ops.retention import forget
+    from shared.config import load_settings
+
+    settings = load_settings(args.config)
+    which = "ID number" if args.id_number is not None else "email"
+    outcome = _transaction(
+        "forget", settings, lambda s: forget(s, id_number=args.id_number, email=args.email), keep=True
+    )
+    if isinstance(outcome, int):
+        return outcome
+    report, reclaimed = outcome
+    parts = [f"{report.guests} guestbook entries"]
+    if args.email is not None:
+        parts.append(f"{report.online_requests} online requests")
+        if report.complaints is not None:
+            parts.append(f"{report.complaints} complaints")
+    print(f"erased {', '.join(parts)} matching that {which}")
+    print(_reclaimed_line(reclaimed))
+    print(
+        "backups made before now still hold them until they are rotated out; "
+        "tell the visitor when that is (docs/backup.md)"
+    )
+    return 1 if reclaimed.error else 0

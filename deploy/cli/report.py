@@ -1,0 +1,133 @@
+"""``antre report``: the office's report for a month (or a range of business days) as XLSX and PDF.
+
+Only argparse at import time; the database and the writers (openpyxl, matplotlib, reportlab) load
+when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from broker.reports.data import Period
+    from broker.reports.figures import Figures
+    from shared.config import Settings
+
+
+def add_parsers(sub: Any) -> None:
+    """Register ``report`` on ``antre``'s subparsers."""
+    report = sub.add_parser("report", help="the monthly report (XLSX, PDF): visitors, waits, standard, SKM")
+    when = report.add_mutually_exclusive_group()
+    when.add_argument("--month", help="YYYY-MM (default: the last whole month, office time)")
+    when.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first business day (with --to)")
+    report.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last business day, included")
+    report.add_argument("--out", default=".", help="folder for the two files (default: the current one)")
+    report.add_argument("--lang", choices=["id", "en"], default="id", help="language (default id)")
+    report.set_defaults(func=_run)
+
+
+class PeriodError(ValueError):
+    """A ``--month`` / ``--from`` / ``--to`` that does not make a period."""
+
+
+def parse_period(month: str | None, start: str | None, end: str | None, today: date) -> Period:
+    """The business days asked for; without any option, the last whole month before ``today``."""
+    from broker.reports.data import Period
+
+    if (start is None) != (end is None):
+        raise PeriodError("--from and --to go together")
+    if start is not None and end is not None:
+        try:
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
+        except ValueError as exc:
+            raise PeriodError(f"--from/--to must look like 2026-11-01: {exc}") from exc
+        if last < first:
+            raise PeriodError("--to is before --from")
+        return Period(first, last)
+    if month is None:
+        last_month = today.replace(day=1) - timedelta(days=1)
+        month = f"{last_month:%Y-%m}"
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError as exc:
+        raise PeriodError(f"--month must look like 2026-11, got {month!r}") from exc
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return Period(first, following - timedelta(days=1))
+
+
+def build(session: Session, settings: Settings, period: Period, now: datetime) -> Figures:
+    """Read and compute the report's figures (no files written)."""
+    from broker.reports import data, figures
+
+    return figures.build(data.read(session, settings, period), settings, now)
+
+
+@dataclass(frozen=True)
+class Written:
+    xlsx: Path
+    pdf: Path
+    charts_s: float
+    xlsx_s: float
+    pdf_s: float
+
+
+def write_files(figures: Figures, out: Path, language: str) -> Written:
+    """The charts, then the workbook and the PDF beside each other in ``out``."""
+    from broker.reports import charts, pdf, xlsx
+
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(figures.period, language)
+    started = time.perf_counter()
+    images = charts.render(figures, language)
+    charted = time.perf_counter()
+    book = xlsx.write(figures, images, out / f"{stem}.xlsx", language)
+    booked = time.perf_counter()
+    document = pdf.write(figures, images, out / f"{stem}.pdf", language)
+    done = time.perf_counter()
+    return Written(book, document, charted - started, booked - charted, done - booked)
+
+
+def file_stem(period: Period, language: str) -> str:
+    """``laporan-pst-2026-11`` (``pst-report-2026-11`` in English); a range: both dates."""
+    from broker.reports.texts import is_month
+
+    name = "pst-report" if language == "en" else "laporan-pst"
+    span = f"{period.start:%Y-%m}" if is_month(period) else f"{period.start}_{period.end}"
+    return f"{name}-{span}"
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlalchemy.orm import Session
+
+    from shared.config import load_settings
+    from shared.store.db import make_engine
+
+    settings = load_settings(args.config)
+    now = datetime.now(UTC)
+    try:
+        period = parse_period(args.month, args.start, args.end, now.astimezone(settings.tz).date())
+    except PeriodError as exc:
+        print(f"antre report: {exc}", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.db_url)
+    try:
+        with Session(engine) as session:
+            figures = build(session, settings, period, now)
+    except (OperationalError, ProgrammingError) as exc:
+        first = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        print(f"antre: the database is not ready ({first}); run `antre db upgrade`", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    written = write_files(figures, Path(args.out), args.lang)
+    print(f"{written.xlsx}\n{written.pdf}")
+    return 0

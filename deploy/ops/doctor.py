@@ -1,0 +1,352 @@
+"""``antre doctor``: what is wrong with this device, in plain words, one line per check.
+
+Each line is ``OK``, ``WARN``, ``PROBLEM`` or ``UNKNOWN`` (could not tell), and a line that is
+not OK says how to fix it. The exit status is 1 when any line is a PROBLEM. It reads the settings
+the services read: ``/etc/antre/antre.toml`` and ``/etc/antre/antre.env`` (the variables of the
+shell running it win), and checks the roles whose units are enabled here (or those given).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
+from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
+from shared.contract import topics as contract
+
+WARN_FREE = 1_000_000_000
+PROBLEM_FREE = 200_000_000
+WAIT_RETAINED_S = 1.5
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str  # OK | WARN | PROBLEM | UNKNOWN
+    name: str
+    text: str
+
+    def line(self) -> str:
+        return f"{self.status:<8} {self.name}: {self.text}"
+
+
+def device_env(root: Path = Path("/"), environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The variables the units give the services, then the shell's (which win)."""
+    env: dict[str, str] = {}
+    if (root / str(CONFIG_PATH).lstrip("/")).is_file():
+        env["ANTRE_CONFIG"] = str(root / str(CONFIG_PATH).lstrip("/"))
+    if (root / HOME.lstrip("/")).is_dir():
+        env["ANTRE_DATA_DIR"] = str(root / HOME.lstrip("/"))
+    env_file = root / str(ENV_PATH).lstrip("/")
+    if env_file.is_file():
+        for raw in env_file.read_text(encoding="utf-8").splitlines():
+            key, sep, value = raw.strip().partition("=")
+            if sep and not key.startswith("#"):
+                env[key.strip()] = value.strip().strip('"').strip("'")
+    env.update(os.environ if environ is None else environ)
+    return env
+
+
+def enabled_roles(root: Path = Path("/")) -> tuple[str, ...]:
+    """The roles whose units ``antre setup`` enabled on this system."""
+    wants = root / UNIT_DIR / "multi-user.target.wants"
+    names = [p.name for p in wants.glob("antre-*")] if wants.is_dir() else []
+    roles = {
+        "hub": "antre-hub.service" in names,
+        "kiosk": "antre-kiosk.service" in names,
+        "display": "antre-display.service" in names,
+        "counter": any(n.startswith("antre-counter@") for n in names),
+        "rating": any(n.startswith("antre-rate@") for n in names),
+    }
+    return tuple(role for role, on in roles.items() if on)
+
+
+# --- MQTT: one short connection as this device ------------------------------------------------
+
+
+@dataclass
+class BrokerProbe:
+    """Connects with the device's own account, reads some retained topics, disconnects."""
+
+    connected: bool = False
+    refused: str | None = None  # the broker's reason when it said no
+    error: str | None = None  # no answer at all
+    retained: dict[str, bytes] = field(default_factory=dict)
+    denied: set[str] = field(default_factory=set)  # subscriptions the ACL refused
+
+
+def probe_broker(endpoint: MqttEndpoint, topics: Sequence[str], timeout: float = 5) -> BrokerProbe:
+    import paho.mqtt.client as paho
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    result = BrokerProbe()
+    answered = threading.Event()
+    client = paho.Client(
+        CallbackAPIVersion.VERSION2, client_id=f"antre-doctor-{socket.gethostname()}-{os.getpid()}"
+    )
+    if endpoint.username:
+        client.username_pw_set(endpoint.username, endpoint.password)
+    if endpoint.tls:
+        client.tls_set(ca_certs=endpoint.ca_file)  # the lobby's own CA, or the system store
+    pending: dict[int, str] = {}
+
+    def on_connect(c: paho.Client, _u: object, _f: object, reason: object, _p: object) -> None:
+        if getattr(reason, "is_failure", False):
+            result.refused = str(reason)
+            answered.set()
+            return
+        result.connected = True
+        for name in topics:
+            _rc, mid = c.subscribe(name, qos=contract.QOS)
+            pending[mid] = name
+        answered.set()
+
+    def on_subscribe(_c: paho.Client, _u: object, mid: int, codes: list[object], _p: object) -> None:
+        if codes and getattr(codes[0], "is_failure", False):
+            result.denied.add(pending.get(mid, "?"))
+
+    def on_message(_c: paho.Client, _u: object, message: paho.MQTTMessage) -> None:
+        if message.retain:
+            result.retained[message.topic] = message.payload
+
+    client.on_connect, client.on_subscribe, client.on_message = on_connect, on_subscribe, on_message
+    try:
+        client.connect(endpoint.host, endpoint.port, keepalive=10)
+    except (OSError, ValueError) as exc:
+        result.error = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return result
+    client.loop_start()
+    try:
+        if not answered.wait(timeout):
+            result.error = f"no answer within {timeout:.0f} s"
+        elif result.connected:
+            answered.clear()
+            answered.wait(WAIT_RETAINED_S)  # retained messages arrive right after the subscription
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    return result
+
+
+# --- the checks --------------------------------------------------------------------------------
+
+
+def check_config(config: str | None, env: dict[str, str]) -> tuple[Check, Settings | None]:
+    where = config or env.get("ANTRE_CONFIG") or "the user config dir"
+    try:
+        settings = load_settings(config, env)
+    except ConfigError as exc:
+        fix = f"Fix: correct {where} (template: {CONFIG_PATH}.example)"
+        return Check("PROBLEM", "config", f"{exc}. {fix}"), None
+    except OSError as exc:
+        return Check("PROBLEM", "config", f"cannot read {where}: {exc.strerror}. Fix: check its owner"), None
+    desks = ",".join(d.id for d in settings.desks)
+    return Check("OK", "config", f"{where} read: site {settings.site}, desks {desks}"), settings
+
+
+def check_broker(settings: Settings, probe: BrokerProbe) -> Check:
+    url = settings.mqtt.url()
+    env_hint = f"ANTRE_MQTT_URL in {ENV_PATH}"
+    if probe.error:
+        return Check(
+            "PROBLEM",
+            "broker",
+            f"nothing answers at {url} ({probe.error}). Fix: on the hub machine `systemctl restart "
+            f"antre-broker` and read `journalctl -u antre-broker -n 50`; check the address in {env_hint}",
+        )
+    if probe.refused:
+        return Check(
+            "PROBLEM",
+            "broker",
+            f"the broker at {url} refused this device's account ({probe.refused}). Fix: check the user "
+            f"and password in {env_hint} against the broker's accounts",
+        )
+    return Check("OK", "broker", f"connected to {url}")
+
+
+def check_hub_presence(settings: Settings, probe: BrokerProbe, topic: str) -> Check:
+    if not probe.connected:
+        return Check("UNKNOWN", "hub", "could not tell: the broker did not let this device in")
+    if topic in probe.denied:
+        return Check("UNKNOWN", "hub", f"could not tell: this device's account may not read {topic}")
+    state = probe.retained.get(topic)
+    fix = "Fix: on the hub machine `systemctl restart antre-hub` and read `journalctl -u antre-hub -n 50`"
+    if state == contract.ONLINE.encode():
+        return Check("OK", "hub", "the hub is online")
+    if state is None:
+        return Check("PROBLEM", "hub", f"the hub has never connected to this broker. {fix}")
+    return Check("PROBLEM", "hub", f"the hub is offline (it stopped or lost the broker). {fix}")
+
+
+def check_staff_api(base: str) -> Check:
+    try:
+        urllib.request.urlopen(f"{base}/api/v1/visitor", timeout=3).close()
+    except urllib.error.HTTPError:
+        pass  # 401 without a sign-in: it answers, which is what is checked
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        why = getattr(reason, "strerror", None) or reason
+        return Check(
+            "PROBLEM",
+            "staff API",
+            f"nothing answers at {base} ({why}): officers cannot sign in. Fix: is antre-hub running? "
+            "Does [hub] staff_api (or [counter] staff_url) hold the hub's address?",
+        )
+    return Check("OK", "staff API", f"answers at {base}")
+
+
+def check_database(settings: Settings) -> Check:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.db_url)
+    if url.get_backend_name() != "sqlite":
+        return _check_server_database(settings.db_url)
+    path = Path(url.database or "").expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        return Check("PROBLEM", "database", f"no folder {folder}. Fix: `antre setup --role hub`")
+    if not path.exists():
+        return Check("PROBLEM", "database", f"no database at {path} yet. Fix: `systemctl start antre-hub`")
+    files = [folder, path] + [Path(f"{path}{end}") for end in ("-wal", "-shm", "-journal")]
+    files = [f for f in files if f.exists()]
+    try:
+        owner = pwd.getpwnam(USER).pw_uid if os.geteuid() == 0 else None
+    except KeyError:
+        owner = None
+    for item in files:
+        # As root every access check passes: what matters is whether the hub's user may write.
+        if owner is not None and item.stat().st_uid != owner:
+            return Check(
+                "PROBLEM",
+                "database",
+                f"{item} does not belong to {USER}, so the hub cannot write it. "
+                f"Fix: `chown {USER}:{USER} {folder} {path}*`",
+            )
+        if owner is None and not os.access(item, os.W_OK):
+            return Check("PROBLEM", "database", f"{item} is not writable by this user")
+    return Check("OK", "database", f"{path} is writable by the hub")
+
+
+def _check_server_database(db_url: str) -> Check:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url, connect_args={"connect_timeout": 3}, hide_parameters=True)
+    try:
+        with engine.connect() as conn:
+            read_only = conn.execute(text("SHOW transaction_read_only")).scalar()
+    except Exception as exc:  # any driver error: the first line says what (never the password)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return Check("PROBLEM", "database", f"cannot use the database server: {first}")
+    finally:
+        engine.dispose()
+    if read_only == "on":
+        return Check("PROBLEM", "database", "the database server is read-only (a standby?)")
+    return Check("OK", "database", "the database server accepts writes")
+
+
+def _unique(checks: list[Check]) -> list[Check]:
+    return list(dict.fromkeys(checks))
+
+
+PRINTER_WORDS = {
+    "paper_out": "the ticket printer is out of paper. Fix: put in a new roll",
+    "offline": "the kiosk cannot reach its printer. Fix: check its power and cable, then [kiosk.printer]",
+    "unknown": "the kiosk cannot tell its printer's state (a file or dummy printer, or no status support)",
+}
+
+
+def check_printer(probe: BrokerProbe, topic: str) -> Check:
+    if not probe.connected or topic in probe.denied:
+        return Check("UNKNOWN", "printer", f"could not tell: cannot read {topic}")
+    raw = probe.retained.get(topic)
+    if raw is None:
+        return Check(
+            "PROBLEM", "printer", "the kiosk has not reported its printer. Fix: is antre-kiosk running?"
+        )
+    try:
+        state = str(contract.decode(raw).get("printer"))
+    except (ValueError, contract.PayloadError):
+        return Check("UNKNOWN", "printer", f"could not read the kiosk's status on {topic}")
+    if state == "ready":
+        return Check("OK", "printer", "the ticket printer is ready")
+    return Check("UNKNOWN" if state == "unknown" else "PROBLEM", "printer", PRINTER_WORDS.get(state, state))
+
+
+def check_disk(folder: Path) -> Check:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    free = shutil.disk_usage(folder).free
+    text = f"{free / 1e9:.1f} GB free on the disk of {folder}"
+    fix = ". Fix: remove old files, or move backups to a USB stick (`journalctl --vacuum-size=100M`)"
+    if free < PROBLEM_FREE:
+        return Check("PROBLEM", "disk", text + fix)
+    if free < WARN_FREE:
+        return Check("WARN", "disk", text + fix)
+    return Check("OK", "disk", text)
+
+
+def check_clock() -> Check:
+    try:
+        done = subprocess.run(
+            ["timedatectl", "show", "-p", "NTPSynchronized", "--value"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return Check("UNKNOWN", "clock", "could not tell (no timedatectl here); compare `date` with a phone")
+    value = done.stdout.strip()
+    if done.returncode != 0 or value not in ("yes", "no"):
+        return Check(
+            "UNKNOWN", "clock", "could not tell (systemd is not running); compare `date` with a phone"
+        )
+    if value == "yes":
+        return Check("OK", "clock", "synchronised with a time server")
+    return Check(
+        "PROBLEM",
+        "clock",
+        "not synchronised: ticket dates and the 10-minute clocks depend on it. Fix: point "
+        "/etc/systemd/timesyncd.conf NTP= at the hub (docs/deploy.md, 'The clock')",
+    )
+
+
+def run_checks(
+    roles: Iterable[str], config: str | None = None, env: dict[str, str] | None = None
+) -> list[Check]:
+    """Every check that applies to ``roles``, in order."""
+    roles = set(roles)
+    env = device_env() if env is None else env
+    config_check, settings = check_config(config, env)
+    checks = [config_check]
+    if settings is not None:
+        hub_topic = contract.topic(settings.site, "presence", client_id=f"antre-hub-{settings.site}")
+        kiosk_id = str(settings.section("kiosk").get("id", "k1"))
+        status_topic = contract.topic(settings.site, "kiosk_status", kiosk_id=kiosk_id)
+        topics = [hub_topic] + ([status_topic] if "kiosk" in roles else [])
+        probe = probe_broker(settings.mqtt, topics)
+        checks += [check_broker(settings, probe), check_hub_presence(settings, probe, hub_topic)]
+        if "hub" in roles:
+            from broker.hub.process import staff_api_address
+
+            host, port = staff_api_address(settings)
+            host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+            checks += [check_staff_api(f"http://{host}:{port}"), check_database(settings)]
+        if "counter" in roles:
+            from counter.options import staff_url_from
+
+            checks.append(check_staff_api(staff_url_from(settings).rstrip("/")))
+        if "kiosk" in roles:
+            checks.append(check_printer(probe, status_topic))
+        checks = _unique(checks)  # hub and counter on one box share one staff API
+        checks.append(check_disk(settings.data_dir))
+    checks.append(check_clock())
+    return checks

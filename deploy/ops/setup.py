@@ -1,0 +1,259 @@
+"""``antre setup --role ...``: put one device's part of Antre under systemd, idempotently.
+
+It writes files only where their content changes, never overwrites the technician's
+``/etc/antre/antre.toml`` or ``antre.env`` (a fresh ``.example`` of each is written beside them),
+installs the units of ``deploy/systemd/`` for the role with the real path of ``antre`` in them, and
+enables them the way ``systemctl enable`` does (a symlink in the target's ``.wants/``), so the same
+code runs under ``--root PREFIX`` (an image being built, a test) and on the live system. Only on
+the live system (``--root /``) does it create the ``antre`` user and call systemctl and udevadm.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.config import ConfigError
+
+DEPLOY_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_BIN = "/opt/antre/.venv/bin/antre"  # the path the unit files are written with
+DEFAULT_CAGE = "/usr/bin/cage"
+USER = "antre"
+HOME = "/var/lib/antre"
+CONFIG_PATH = Path("/etc/antre/antre.toml")
+ENV_PATH = Path("/etc/antre/antre.env")
+# Groups the screen apps need without a desktop: the GPU, touch input, sound, printers, serial.
+EXTRA_GROUPS = ("video", "render", "input", "audio", "lp", "dialout")
+UNIT_DIR = "etc/systemd/system"
+
+
+@dataclass(frozen=True)
+class Role:
+    units: tuple[str, ...]  # files copied from deploy/systemd
+    enable: tuple[str, ...]  # what is enabled; "{desk}" becomes the desk id
+    udev: bool = False
+    mask_mosquitto: bool = False
+    screen: bool = False  # a full-screen app under cage
+
+
+ROLES: dict[str, Role] = {
+    "hub": Role(
+        units=(
+            "antre-broker.service",
+            "antre-hub.service",
+            "antre-backup.service",
+            "antre-backup.timer",
+            "antre-purge.service",
+            "antre-purge.timer",
+        ),
+        enable=("antre-broker.service", "antre-hub.service", "antre-backup.timer", "antre-purge.timer"),
+        # Debian's own mosquitto.service would take port 1883 before antre-broker does.
+        mask_mosquitto=True,
+    ),
+    "kiosk": Role(units=("antre-kiosk.service",), enable=("antre-kiosk.service",), screen=True, udev=True),
+    "display": Role(units=("antre-display.service",), enable=("antre-display.service",), screen=True),
+    "counter": Role(units=("antre-counter@.service",), enable=("antre-counter@{desk}.service",), screen=True),
+    "rating": Role(units=("antre-rate@.service",), enable=("antre-rate@{desk}.service",), screen=True),
+}
+DESK_ROLES = frozenset({"counter", "rating"})
+_DESK_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # safe as a systemd instance name as it is
+
+Runner = Callable[[Sequence[str]], None]
+
+
+def run_command(command: Sequence[str]) -> None:
+    """Run a system command; a failure is reported by the caller in plain words."""
+    subprocess.run(list(command), check=True, capture_output=True, text=True, timeout=120)
+
+
+@dataclass
+class Installer:
+    """Writes under ``root`` and records every step in ``log`` (``--dry-run``: records only)."""
+
+    root: Path
+    dry_run: bool = False
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def live(self) -> bool:
+        return self.root.resolve() == Path("/")
+
+    def path(self, absolute: str | Path) -> Path:
+        return self.root / str(absolute).lstrip("/")
+
+    def write(self, absolute: str | Path, content: str, mode: int = 0o644, keep: bool = False) -> None:
+        """Write ``content`` unless identical (``keep``: unless the file exists at all)."""
+        target = self.path(absolute)
+        if target.exists() and (keep or target.read_text(encoding="utf-8") == content):
+            self.log.append(f"kept      {absolute}" + (" (yours: not overwritten)" if keep else ""))
+            return
+        self.log.append(f"wrote     {absolute}")
+        if self.dry_run:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        target.chmod(mode)
+
+    def link(self, absolute: str, points_to: str) -> None:
+        """A symlink, replaced only when it points elsewhere (what systemctl enable/mask make)."""
+        target = self.path(absolute)
+        if target.is_symlink() and os.readlink(target) == points_to:
+            self.log.append(f"kept      {absolute} -> {points_to}")
+            return
+        self.log.append(f"linked    {absolute} -> {points_to}")
+        if self.dry_run:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        target.symlink_to(points_to)
+
+    def system(self, command: Sequence[str], run: Runner) -> None:
+        """A command on the live system only; skipped (and said so) under --root or --dry-run."""
+        text = " ".join(command)
+        if self.dry_run or not self.live:
+            self.log.append(f"skipped   {text} ({'--dry-run' if self.dry_run else '--root'})")
+            return
+        try:
+            run(command)
+            self.log.append(f"ran       {text}")
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.log.append(f"FAILED    {text}: {_why(exc)}; a reboot applies the files all the same")
+
+
+def _why(exc: BaseException) -> str:
+    text = (getattr(exc, "stderr", None) or str(exc)).strip()
+    return text.splitlines()[-1] if text else type(exc).__name__
+
+
+def render_unit(name: str, antre_bin: str, cage_bin: str = DEFAULT_CAGE) -> str:
+    """A unit of deploy/systemd with the real paths of ``antre`` and ``cage`` in it."""
+    text = (DEPLOY_DIR / "systemd" / name).read_text(encoding="utf-8")
+    return text.replace(DEFAULT_BIN, antre_bin).replace(DEFAULT_CAGE, cage_bin)
+
+
+def wanted_by(unit_text: str) -> list[str]:
+    """The targets of ``WantedBy=`` in the unit's [Install] section."""
+    targets: list[str] = []
+    section = ""
+    for line in unit_text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif section == "[Install]" and line.startswith("WantedBy="):
+            targets += line.partition("=")[2].split()
+    return targets
+
+
+def default_antre_bin() -> str:
+    """The ``antre`` beside this Python (the virtualenv's), else the documented path."""
+    beside = Path(sys.executable).parent / "antre"
+    return str(beside) if beside.exists() else DEFAULT_BIN
+
+
+def ensure_user(inst: Installer, run: Runner) -> None:
+    """Create the system user ``antre`` (home /var/lib/antre, no shell) and its device groups."""
+    if inst.dry_run or not inst.live:
+        inst.log.append(f"skipped   create user {USER} ({'--dry-run' if inst.dry_run else '--root'})")
+        return
+    try:
+        pwd.getpwnam(USER)
+        inst.log.append(f"kept      user {USER}")
+    except KeyError:
+        inst.system(
+            ["useradd", "--system", "--user-group", "--home-dir", HOME, "--shell", "/usr/sbin/nologin", USER],
+            run,
+        )
+    groups = [name for name in EXTRA_GROUPS if _group_exists(name)]
+    if groups:
+        inst.system(["usermod", "--append", "--groups", ",".join(groups), USER], run)
+
+
+def _group_exists(name: str) -> bool:
+    try:
+        grp.getgrnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _own_config_dir(inst: Installer) -> None:
+    # The services read /etc/antre as antre; nobody else needs to (antre.env holds a password).
+    if inst.dry_run or not inst.live:
+        return
+    try:
+        gid = grp.getgrnam(USER).gr_gid
+    except KeyError:
+        return
+    for path, mode in ((CONFIG_PATH.parent, 0o750), (CONFIG_PATH, 0o640), (ENV_PATH, 0o640)):
+        if path.exists():
+            os.chown(path, 0, gid)
+            path.chmod(mode)
+
+
+def setup(
+    role: str,
+    *,
+    desk: str | None = None,
+    root: Path = Path("/"),
+    dry_run: bool = False,
+    antre_bin: str | None = None,
+    cage_bin: str | None = None,
+    run: Runner = run_command,
+) -> list[str]:
+    """Install ``role`` on the system at ``root``; returns what was done, one line per step."""
+    if role not in ROLES:
+        raise ConfigError(f"unknown role {role!r} (choose from {', '.join(ROLES)})")
+    if role in DESK_ROLES and not desk:
+        raise ConfigError(f"--role {role} needs --desk (the desk id of this screen)")
+    if desk is not None and not _DESK_ID.match(desk):
+        raise ConfigError(f"--desk must be letters, digits, - or _, got {desk!r}")
+    spec = ROLES[role]
+    inst = Installer(root, dry_run)
+    antre_bin = antre_bin or default_antre_bin()
+    cage_bin = cage_bin or shutil.which("cage") or DEFAULT_CAGE
+
+    ensure_user(inst, run)
+    for name, absolute in (("antre.toml", CONFIG_PATH), ("antre.env", ENV_PATH)):
+        template = (DEPLOY_DIR / "etc" / name).read_text(encoding="utf-8")
+        inst.write(f"{absolute}.example", template, 0o640)
+        inst.write(absolute, template, 0o640, keep=True)
+    _own_config_dir(inst)
+    inst.write(
+        "/etc/systemd/journald.conf.d/antre.conf", (DEPLOY_DIR / "journald" / "antre.conf").read_text("utf-8")
+    )
+    if spec.udev:
+        rules = (DEPLOY_DIR / "udev" / "60-antre-printer.rules").read_text(encoding="utf-8")
+        inst.write("/etc/udev/rules.d/60-antre-printer.rules", rules)
+    if spec.mask_mosquitto:
+        if any(
+            inst.path(p).exists() for p in ("/lib/systemd/system/mosquitto.service", "/etc/init.d/mosquitto")
+        ):
+            inst.system(["systemctl", "disable", "--now", "mosquitto.service"], run)
+        inst.link(f"/{UNIT_DIR}/mosquitto.service", "/dev/null")
+
+    if spec.screen and not inst.path(cage_bin).exists():
+        inst.log.append(f"MISSING   {cage_bin}: install it with  apt-get install -y cage xwayland")
+    texts = {name: render_unit(name, antre_bin, cage_bin) for name in spec.units}
+    for name, text in texts.items():
+        inst.write(f"/{UNIT_DIR}/{name}", text)
+    for enabled in spec.enable:
+        instance = enabled.format(desk=desk or "")
+        template = re.sub(r"@[^.]+\.", "@.", instance)  # antre-counter@2.service -> antre-counter@.service
+        for target in wanted_by(texts[template]):
+            inst.link(f"/{UNIT_DIR}/{target}.wants/{instance}", f"/{UNIT_DIR}/{template}")
+
+    inst.system(["systemctl", "daemon-reload"], run)
+    if spec.udev:
+        inst.system(["udevadm", "control", "--reload-rules"], run)
+        inst.system(["udevadm", "trigger", "--subsystem-match=usb"], run)
+    inst.system(["systemctl", "restart", "systemd-journald.service"], run)
+    return inst.log

@@ -1,0 +1,91 @@
+"""Words for the rating screens, from ``RatingViewModel``'s state, in the visitor's language. Plain
+functions (no Kivy): the ``.kv`` files ask for values by a dotted name through ``ui_value``."""
+
+from __future__ import annotations
+
+from kiosk import texts as i18n
+from kiosk.rating import texts
+from kiosk.rating.steps import CONTACT
+from kiosk.rating.viewmodel import RatingViewModel
+from shared.contract.feedback_requests import TEXT_LIMIT
+from shared.domain import skm
+
+
+def t(vm: RatingViewModel, key: str, **values: object) -> str:
+    return texts.t(vm.language, key, **values)
+
+
+def field_error(vm: RatingViewModel, name: str) -> str:
+    """The red message under field ``name`` (or ``"form"``: under the whole form), or ``""``."""
+    code = vm.errors.get(name)
+    if not code:
+        return ""
+    if code.startswith("hub."):
+        return texts.hub_error(vm.language, code.removeprefix("hub."))
+    if code == "not_a_code":
+        return t(vm, "code.not_a_code")
+    if code == "empty":
+        return t(vm, "complaint.empty")
+    if code == "too_long":
+        return t(vm, "complaint.too_long", max=TEXT_LIMIT)
+    return i18n.field_error(vm.language, CONTACT.get(name, name), code)
+
+
+def ticket_line(vm: RatingViewModel) -> str:
+    survey = vm.survey
+    if survey is None or not survey.code:
+        return ""
+    if survey.desk_name:
+        return t(vm, "faces.ticket", ticket=survey.code, desk=survey.desk_name)
+    return t(vm, "faces.ticket_only", ticket=survey.code)
+
+
+def element_value(vm: RatingViewModel, key: str) -> str:
+    element = vm.element
+    if key == "question":
+        return element.question(vm.language)
+    if key == "progress":
+        return t(vm, "element.progress", n=vm.element_index + 1, total=len(skm.ELEMENTS),
+                 name=element.name(vm.language))  # fmt: skip
+    return element.answers(vm.language)[int(key) - 1]  # "1".."4"
+
+
+def channels(vm: RatingViewModel) -> str:
+    c = vm.options.channels
+    return t(vm, "complaint.channels", lapor=c.lapor, email=c.email, whatsapp=c.whatsapp)
+
+
+def ui_value(vm: RatingViewModel, name: str) -> str | bool:
+    """One value a rating screen shows, by a dotted name."""
+    if name.endswith("."):
+        return ""  # a widget whose name is not set yet (while Kivy builds it)
+    group, _, key = name.partition(".")
+    if group == "error":
+        return field_error(vm, key)
+    if group == "value":
+        return vm.values.get(key, "")
+    if group == "element":
+        return element_value(vm, key)
+    if group == "face":
+        return t(vm, f"face.{key}")
+    if group == "flag":
+        return {
+            "busy": vm.busy,
+            "suggestion": vm.kind == "suggestion",
+            "can_complain": vm.problem_allows_complaint,
+            "has_ticket": bool(vm.survey and vm.survey.code),
+        }[key]
+    if name == "ticket":
+        return ticket_line(vm)
+    if name == "channels":
+        return channels(vm)
+    if name == "problem":
+        return texts.hub_error(vm.language, vm.problem) if vm.problem else ""
+    if name == "done_title":
+        return t(vm, "done.title_suggestion" if vm.kind == "suggestion" else "done.title")
+    if name == "number":
+        return vm.complaint_number or ""
+    if name == "desk":
+        desk = vm.options.desk_name or vm.options.desk
+        return t(vm, "idle.desk", desk=desk) if desk else ""
+    raise KeyError(name)

@@ -1,0 +1,337 @@
+"""Every text the kiosk shows, in Bahasa Indonesia (the default) and English.
+
+Plain, friendly words for a visitor who has never used a kiosk. Keys are grouped by screen; the
+guestbook's error codes (``shared.domain.guestbook``), the hub's refusal codes (``shared.contract.topics`` and the
+hub) and the printer's problems (``kiosk.ports.PrinterStatus``) are translated here too, so no other
+module holds user-facing text. Only ASCII punctuation: the kiosk font has every glyph used here.
+"""
+
+from __future__ import annotations
+
+from shared.domain import guestbook
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+_ID: dict[str, str] = {
+    # welcome
+    "welcome.greeting": "Selamat datang di",
+    "welcome.unit": "Pelayanan Statistik Terpadu (PST)",
+    "welcome.prompt_many": "Sentuh layanan yang Anda perlukan",
+    "welcome.prompt_one": "Sentuh tombol di bawah ini untuk mengambil nomor antrian",
+    "welcome.take_number": "Ambil nomor antrian",
+    "welcome.free": "Layanan ini tidak dipungut biaya",
+    "welcome.unprinted": "Tiket belum tercetak: {codes}",
+    "welcome.printer_problem": "Printer tiket bermasalah. Silakan ke meja depan bila tiket tidak keluar.",
+    # common
+    "common.back": "Kembali",
+    "common.next": "Lanjut",
+    "common.start_over": "Kembali ke awal",
+    "common.required_note": "Tanda * berarti wajib diisi.",
+    "common.optional": "boleh dikosongkan",
+    # guestbook form
+    "form.title": "Buku Tamu",
+    "form.intro": "Isi data Anda di bawah ini. Sentuh kotak isian untuk mulai mengetik.",
+    "form.returning": "Sudah pernah mengisi buku tamu di sini? Cukup masukkan NIK atau email",
+    "form.fix_errors": "Ada isian yang perlu diperbaiki (lihat tulisan merah).",
+    "field.name": "Nama lengkap *",
+    "field.id_type": "Jenis kartu identitas *",
+    "field.id_number": "Nomor identitas *",
+    "field.email": "Email aktif *",
+    "field.phone": "Nomor HP (boleh dikosongkan)",
+    "field.institution": "Instansi / pekerjaan (boleh dikosongkan)",
+    "field.purpose": "Keperluan kunjungan *",
+    "hint.name": "Contoh: Siti Aminah",
+    "hint.id_number.ktp": "16 angka NIK pada KTP",
+    "hint.id_number.sim": "Nomor pada SIM",
+    "hint.id_number.paspor": "Nomor paspor",
+    "hint.id_number.lainnya": "Nomor kartu identitas",
+    "hint.email": "Contoh: nama@gmail.com",
+    "hint.phone": "Contoh: 081234567890",
+    "hint.institution": "Contoh: Universitas Lampung",
+    "hint.purpose": "Contoh: data jumlah penduduk per kecamatan",
+    "id_type.ktp": "KTP",
+    "id_type.sim": "SIM",
+    "id_type.paspor": "Paspor",
+    "id_type.lainnya": "Lainnya",
+    # returning visitor
+    "returning.title": "Pernah berkunjung",
+    "returning.intro": "Masukkan NIK (nomor KTP) atau email yang dulu Anda isi di buku tamu.",
+    "returning.by_id": "NIK / nomor identitas",
+    "returning.by_email": "Email",
+    "returning.field_id": "NIK / nomor identitas *",
+    "returning.field_email": "Email *",
+    "returning.find": "Cari data saya",
+    "returning.searching": "Sedang mencari data Anda. Mohon tunggu...",
+    "returning.not_found": "Data tidak ditemukan. Silakan isi buku tamu lengkap.",
+    "returning.full_form": "Isi buku tamu lengkap",
+    # prefill (returning visitor found)
+    "prefill.title": "Data Anda",
+    "prefill.intro": "Data Anda yang tersimpan (sebagian disamarkan):",
+    "prefill.name": "Nama",
+    "prefill.email": "Email",
+    "prefill.phone": "Nomor HP",
+    "prefill.institution": "Instansi / pekerjaan",
+    "prefill.purpose": "Keperluan kunjungan hari ini *",
+    "prefill.not_me": "Bukan data saya",
+    # consent
+    "consent.title": "Persetujuan penggunaan data",
+    "consent.body": (
+        "Data buku tamu Anda dipakai oleh {office} hanya untuk mencatat kunjungan, menghubungi Anda "
+        "tentang layanan ini, dan menyusun laporan pelayanan. Data Anda tidak dibagikan kepada pihak "
+        "lain, tidak ditampilkan di layar antrian, dan disimpan dengan aman sampai masa simpannya "
+        "habis, lalu dihapus."
+    ),
+    "consent.question": "Apakah Anda setuju?",
+    "consent.agree": "Saya setuju, ambil nomor",
+    # issuing
+    "issuing.title": "Mohon tunggu",
+    "issuing.body": "Nomor antrian Anda sedang dibuat dan dicetak...",
+    # ticket
+    "ticket.your_number": "Nomor antrian Anda",
+    "ticket.ahead_none": "Tidak ada yang menunggu sebelum Anda",
+    "ticket.ahead_one": "1 orang menunggu sebelum Anda",
+    "ticket.ahead": "{n} orang menunggu sebelum Anda",
+    "ticket.wait": "Perkiraan waktu tunggu sekitar {m} menit",
+    "ticket.take": "Silakan ambil tiket Anda, lalu tunggu sampai nomor Anda dipanggil.",
+    "ticket.not_printed": (
+        "Tiket tidak dapat dicetak. Ingat nomor di atas, lalu tunjukkan kepada petugas di meja depan."
+    ),
+    "ticket.reprinting": "Sedang mencetak ulang...",
+    "ticket.reprint": "Cetak ulang",
+    "ticket.done": "Selesai",
+    # problems
+    "problem.title": "Mohon maaf",
+    "problem.go_front_desk": "Silakan menuju meja depan. Petugas akan membantu Anda.",
+    "problem.staff_told": "Petugas sudah diberi tahu.",
+    "problem.if_still_failing": "Bila tetap gagal, silakan menuju meja depan.",
+    "problem.retry": "Coba lagi",
+    "problem.check_form": "Periksa isian",
+    "printer.paper_out": "Kertas printer tiket habis.",
+    "printer.offline": "Printer tiket mati atau tidak tersambung.",
+    "printer.unknown": "Printer tiket sedang bermasalah.",
+    "printer.ready": "Printer tiket sudah siap.",
+    "hub.timeout": "Sistem antrian tidak menjawab. Silakan coba lagi sebentar lagi.",
+    "hub.offline": "Kiosk belum tersambung ke sistem antrian. Silakan coba lagi sebentar lagi.",
+    "hub.storage_error": "Sistem antrian sedang sibuk. Silakan coba lagi.",
+    "hub.unknown_service": "Layanan ini sedang tidak tersedia.",
+    "hub.bad_guest": "Isian buku tamu belum sesuai. Silakan periksa kembali.",
+    "hub.no_consent": "Nomor antrian hanya dapat diberikan bila Anda menyetujui penggunaan data.",
+    "hub.unknown_ref": "Data lama Anda tidak dapat dipakai lagi. Silakan isi buku tamu lengkap.",
+    "hub.other": "Permintaan tidak dapat diproses (kode: {code}).",
+    "kiosk.error": "Terjadi kesalahan pada kiosk.",
+    # on-screen keyboard
+    "kbd.space": "Spasi",
+    "kbd.backspace": "Hapus",
+    "kbd.hide": "Tutup",
+    "kbd.next": "Berikutnya",
+    "kbd.shift": "Huruf besar",
+    "kbd.unshift": "Huruf kecil",
+    # guestbook field errors (codes from shared.domain.guestbook)
+    "error.required": "Wajib diisi.",
+    "error.control_chars": "Ada tanda yang tidak boleh dipakai. Hapus lalu ketik ulang.",
+    "error.too_short": "Terlalu pendek: paling sedikit {min} huruf atau angka.",
+    "error.too_long": "Terlalu panjang: paling banyak {max} huruf atau angka.",
+    "error.id_type_unknown": "Pilih jenis kartu identitas.",
+    "error.nik_length": "NIK harus 16 angka.",
+    "error.nik_invalid": "NIK tidak valid. Periksa lagi angkanya sesuai KTP Anda.",
+    "error.sim_invalid": "Nomor SIM harus 12 sampai 14 angka.",
+    "error.passport_invalid": "Nomor paspor terdiri dari 6 sampai 12 huruf atau angka.",
+    "error.id_invalid": "Nomor identitas terdiri dari 4 sampai 32 huruf atau angka.",
+    "error.email_invalid": "Alamat email tidak valid. Contoh: nama@gmail.com",
+    "error.phone_invalid": "Nomor HP hanya angka, 8 sampai 15 digit. Contoh: 081234567890",
+    "error.other": "Isian ini belum benar.",
+}
+
+_EN: dict[str, str] = {
+    "welcome.greeting": "Welcome to",
+    "welcome.unit": "Integrated Statistical Services (PST)",
+    "welcome.prompt_many": "Touch the service you need",
+    "welcome.prompt_one": "Touch the button below to take a queue number",
+    "welcome.take_number": "Take a queue number",
+    "welcome.free": "This service is free of charge",
+    "welcome.unprinted": "Ticket not printed yet: {codes}",
+    "welcome.printer_problem": (
+        "The ticket printer has a problem. Go to the front desk if no ticket comes out."
+    ),
+    "common.back": "Back",
+    "common.next": "Next",
+    "common.start_over": "Start over",
+    "common.required_note": "A * means the field is required.",
+    "common.optional": "optional",
+    "form.title": "Guestbook",
+    "form.intro": "Fill in your details below. Touch a box to start typing.",
+    "form.returning": "Filled in our guestbook before? Just enter your ID number or email",
+    "form.fix_errors": "Some answers need fixing (see the red text).",
+    "field.name": "Full name *",
+    "field.id_type": "Kind of ID card *",
+    "field.id_number": "ID number *",
+    "field.email": "Active email *",
+    "field.phone": "Mobile number (optional)",
+    "field.institution": "Institution / occupation (optional)",
+    "field.purpose": "Purpose of your visit *",
+    "hint.name": "Example: Siti Aminah",
+    "hint.id_number.ktp": "The 16-digit NIK on your KTP",
+    "hint.id_number.sim": "The number on your driving licence",
+    "hint.id_number.paspor": "Passport number",
+    "hint.id_number.lainnya": "ID card number",
+    "hint.email": "Example: name@gmail.com",
+    "hint.phone": "Example: 081234567890",
+    "hint.institution": "Example: University of Lampung",
+    "hint.purpose": "Example: population by district",
+    "id_type.ktp": "KTP",
+    "id_type.sim": "SIM",
+    "id_type.paspor": "Passport",
+    "id_type.lainnya": "Other",
+    "returning.title": "Visited before",
+    "returning.intro": "Enter the ID number (NIK) or the email you gave in our guestbook before.",
+    "returning.by_id": "ID number",
+    "returning.by_email": "Email",
+    "returning.field_id": "ID number *",
+    "returning.field_email": "Email *",
+    "returning.find": "Find my details",
+    "returning.searching": "Looking for your details. Please wait...",
+    "returning.not_found": "No details found. Please fill in the full guestbook.",
+    "returning.full_form": "Fill in the full guestbook",
+    "prefill.title": "Your details",
+    "prefill.intro": "Your saved details (partly hidden):",
+    "prefill.name": "Name",
+    "prefill.email": "Email",
+    "prefill.phone": "Mobile number",
+    "prefill.institution": "Institution / occupation",
+    "prefill.purpose": "Purpose of today's visit *",
+    "prefill.not_me": "These are not my details",
+    "consent.title": "Consent to use your data",
+    "consent.body": (
+        "{office} uses your guestbook details only to record your visit, to contact you about this "
+        "service and to report on its services. Your details are not shared with anyone else, are never "
+        "shown on the queue screen, and are kept safely until their keeping period ends, then deleted."
+    ),
+    "consent.question": "Do you agree?",
+    "consent.agree": "I agree, get my number",
+    "issuing.title": "Please wait",
+    "issuing.body": "Your queue number is being made and printed...",
+    "ticket.your_number": "Your queue number",
+    "ticket.ahead_none": "Nobody is waiting before you",
+    "ticket.ahead_one": "1 person waiting before you",
+    "ticket.ahead": "{n} people waiting before you",
+    "ticket.wait": "Estimated wait: about {m} minutes",
+    "ticket.take": "Please take your ticket, then wait until your number is called.",
+    "ticket.not_printed": (
+        "The ticket could not be printed. Remember the number above and show it to the staff at the "
+        "front desk."
+    ),
+    "ticket.reprinting": "Printing again...",
+    "ticket.reprint": "Print again",
+    "ticket.done": "Done",
+    "problem.title": "We are sorry",
+    "problem.go_front_desk": "Please go to the front desk. The staff will help you.",
+    "problem.staff_told": "The staff have been told.",
+    "problem.if_still_failing": "If it still does not work, please go to the front desk.",
+    "problem.retry": "Try again",
+    "problem.check_form": "Check my answers",
+    "printer.paper_out": "The ticket printer is out of paper.",
+    "printer.offline": "The ticket printer is off or not connected.",
+    "printer.unknown": "The ticket printer has a problem.",
+    "printer.ready": "The ticket printer is ready.",
+    "hub.timeout": "The queue system is not answering. Please try again in a moment.",
+    "hub.offline": "The kiosk is not connected to the queue system yet. Please try again in a moment.",
+    "hub.storage_error": "The queue system is busy. Please try again.",
+    "hub.unknown_service": "This service is not available at the moment.",
+    "hub.bad_guest": "Some guestbook answers are not right. Please check them again.",
+    "hub.no_consent": "A queue number can only be given if you agree to the use of your data.",
+    "hub.unknown_ref": "Your earlier details can no longer be used. Please fill in the full guestbook.",
+    "hub.other": "The request could not be handled (code: {code}).",
+    "kiosk.error": "Something went wrong in the kiosk.",
+    "kbd.space": "Space",
+    "kbd.backspace": "Delete",
+    "kbd.hide": "Close",
+    "kbd.next": "Next",
+    "kbd.shift": "Capitals",
+    "kbd.unshift": "Small letters",
+    "error.required": "Please fill this in.",
+    "error.control_chars": "Contains characters that are not allowed. Delete and type it again.",
+    "error.too_short": "Too short: at least {min} letters or digits.",
+    "error.too_long": "Too long: at most {max} letters or digits.",
+    "error.id_type_unknown": "Choose the kind of ID card.",
+    "error.nik_length": "A NIK has exactly 16 digits.",
+    "error.nik_invalid": "This NIK is not valid. Check the digits against your KTP.",
+    "error.sim_invalid": "A SIM number has 12 to 14 digits.",
+    "error.passport_invalid": "A passport number has 6 to 12 letters or digits.",
+    "error.id_invalid": "An ID number has 4 to 32 letters or digits.",
+    "error.email_invalid": "Not a valid email address. Example: name@gmail.com",
+    "error.phone_invalid": "Digits only, 8 to 15 of them. Example: 081234567890",
+    "error.other": "This answer is not right yet.",
+}
+
+TEXTS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
+FIELD_ERROR_CODES = (
+    "required",
+    "control_chars",
+    "too_short",
+    "too_long",
+    "id_type_unknown",
+    "nik_length",
+    "nik_invalid",
+    "sim_invalid",
+    "passport_invalid",
+    "id_invalid",
+    "email_invalid",
+    "phone_invalid",
+)
+# The hub's codes that mean "try the same request again"; every other code is a final answer.
+RETRYABLE_HUB_CODES = frozenset({"timeout", "offline", "storage_error"})
+_HUB_CODES = (
+    "timeout",
+    "offline",
+    "storage_error",
+    "unknown_service",
+    "bad_guest",
+    "no_consent",
+    "unknown_ref",
+)
+
+
+def _lang(language: str) -> str:
+    return language if language in TEXTS else DEFAULT_LANGUAGE
+
+
+def t(language: str, key: str, **values: object) -> str:
+    """The text for ``key`` in ``language`` (Indonesian when the language is unknown)."""
+    text = TEXTS[_lang(language)][key]
+    return text.format(**values) if values else text
+
+
+def field_error(language: str, field: str, code: str) -> str:
+    """The message shown under ``field`` for a guestbook error code."""
+    key = f"error.{code}" if code in FIELD_ERROR_CODES else "error.other"
+    low, high = guestbook.LIMITS.get(field, (0, 0))
+    return t(language, key, min=low, max=high)
+
+
+def hub_error(language: str, code: str) -> str:
+    if code in _HUB_CODES:
+        return t(language, f"hub.{code}")
+    return t(language, "hub.other", code=code)
+
+
+def printer_problem(language: str, problem: str) -> str:
+    key = f"printer.{problem}"
+    return t(language, key if key in TEXTS[_lang(language)] else "printer.unknown")
+
+
+def ahead_text(language: str, ahead: int) -> str:
+    if ahead <= 0:
+        return t(language, "ticket.ahead_none")
+    if ahead == 1:
+        return t(language, "ticket.ahead_one")
+    return t(language, "ticket.ahead", n=ahead)
+
+
+def wait_text(language: str, minutes: int | None) -> str:
+    return t(language, "ticket.wait", m=minutes) if minutes else ""
+
+
+def other_language(language: str) -> str:
+    return "en" if _lang(language) == "id" else "id"

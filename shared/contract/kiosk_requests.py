@@ -1,0 +1,144 @@
+"""Payloads of ``kiosk/{kiosk_id}/request``, the one topic that carries personal data.
+
+Three forms, all with ``"v": 1`` and a ``request_id``:
+
+- a ticket with a guestbook entry: ``{"service": "A", "guest": {name, id_type, id_number, email,
+  phone, institution, purpose, consent}}``;
+- a ticket for a returning visitor: ``{"service": "A", "guest": {"ref", "purpose", "consent"}}``,
+  ``ref`` coming from a lookup, so the personal data is not typed or sent again;
+- a lookup of a returning visitor: ``{"lookup": {"id_number": "..."}}`` or ``{"lookup": {"email"}}``;
+- a rating or a complaint (``shared.contract.feedback_requests``).
+
+Validity is decided by ``shared.domain.guestbook``, the same rules the kiosk form shows on its fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shared.contract.feedback_requests import KEYS as FEEDBACK_KEYS
+from shared.contract.feedback_requests import FeedbackRequest, parse_feedback
+from shared.contract.topics import PayloadError, decode, request_id_of
+from shared.domain import guestbook
+
+ID_TYPES = guestbook.ID_TYPES
+GUEST_LIMITS = guestbook.LIMITS
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A guestbook entry. Personal data: stored by the hub, never published, never logged."""
+
+    name: str
+    id_type: str
+    id_number: str
+    email: str
+    purpose: str
+    consent: bool
+    phone: str = ""
+    institution: str = ""
+
+    def __repr__(self) -> str:  # keeps personal data out of logs and tracebacks
+        return f"Guest(id_type={self.id_type!r}, id_number=…{self.id_number[-4:]})"
+
+
+@dataclass(frozen=True)
+class GuestRef:
+    """A returning visitor: the entry found by a lookup, with today's purpose."""
+
+    ref: str
+    purpose: str
+    consent: bool
+
+    def __repr__(self) -> str:
+        return f"GuestRef(ref={self.ref!r})"
+
+
+@dataclass(frozen=True)
+class KioskRequest:
+    request_id: str
+    service: str
+    guest: Guest | GuestRef | None
+
+
+@dataclass(frozen=True)
+class LookupRequest:
+    request_id: str
+    id_number: str = ""
+    email: str = ""
+
+    def __repr__(self) -> str:
+        return f"LookupRequest(request_id={self.request_id!r})"
+
+
+def parse_kiosk_request(raw: bytes) -> KioskRequest | LookupRequest | FeedbackRequest:
+    data = decode(raw)
+    request_id = request_id_of(data)
+    if any(key in data for key in FEEDBACK_KEYS):
+        return parse_feedback(data, request_id)
+    if "lookup" in data:
+        return _parse_lookup(data["lookup"], request_id)
+    service = data.get("service")
+    if not isinstance(service, str) or not service:
+        raise PayloadError("bad_request", "service must be a service prefix string", request_id)
+    guest_data = data.get("guest")
+    if guest_data is None:
+        return KioskRequest(request_id, service, None)
+    if not isinstance(guest_data, dict):
+        raise PayloadError("bad_guest", "guest must be a JSON object", request_id)
+    if "ref" in guest_data:
+        return KioskRequest(request_id, service, _parse_ref(guest_data, request_id))
+    return KioskRequest(request_id, service, _parse_guest(guest_data, request_id))
+
+
+def _refuse_fields(errors: dict[str, str], request_id: str) -> PayloadError:
+    # Field names and codes only: the values are personal data and must not reach a log.
+    problems = ", ".join(f"guest.{name}: {code}" for name, code in sorted(errors.items()))
+    return PayloadError("bad_guest", f"invalid guest entry ({problems})", request_id)
+
+
+def _require_consent(data: dict[str, Any], request_id: str) -> None:
+    if data.get("consent") is not True:
+        raise PayloadError("no_consent", "the visitor must consent to the use of their data", request_id)
+
+
+def _parse_guest(data: dict[str, Any], request_id: str) -> Guest:
+    for name in guestbook.FIELDS:
+        if not isinstance(data.get(name, ""), str):
+            raise PayloadError("bad_guest", f"guest.{name} must be text", request_id)
+    fields = guestbook.clean(data)
+    errors = guestbook.field_errors(fields)
+    if errors:
+        raise _refuse_fields(errors, request_id)
+    _require_consent(data, request_id)
+    return Guest(consent=True, **fields)
+
+
+def _parse_ref(data: dict[str, Any], request_id: str) -> GuestRef:
+    ref, purpose = data.get("ref"), data.get("purpose", "")
+    if not isinstance(ref, str) or not 8 <= len(ref) <= 64:
+        raise PayloadError("bad_guest", "guest.ref must be the ref a lookup gave", request_id)
+    if not isinstance(purpose, str):
+        raise PayloadError("bad_guest", "guest.purpose must be text", request_id)
+    problem = guestbook.field_problem("purpose", purpose.strip())
+    if problem:
+        raise _refuse_fields({"purpose": problem}, request_id)
+    _require_consent(data, request_id)
+    return GuestRef(ref=ref, purpose=purpose.strip(), consent=True)
+
+
+def _parse_lookup(data: Any, request_id: str) -> LookupRequest:
+    if not isinstance(data, dict):
+        raise PayloadError("bad_request", "lookup must be a JSON object", request_id)
+    id_number, email = data.get("id_number", ""), data.get("email", "")
+    if not isinstance(id_number, str) or not isinstance(email, str) or bool(id_number) == bool(email):
+        raise PayloadError("bad_request", "lookup needs exactly one of id_number or email (text)", request_id)
+    if id_number:
+        number = guestbook.compact_number(id_number)
+        if not 4 <= len(number) <= 32 or guestbook.has_control_chars(number):
+            raise PayloadError("bad_request", "lookup.id_number is not an ID number", request_id)
+        return LookupRequest(request_id, id_number=number)
+    if guestbook.field_problem("email", email.strip()):
+        raise PayloadError("bad_request", "lookup.email is not an email address", request_id)
+    return LookupRequest(request_id, email=email.strip().lower())

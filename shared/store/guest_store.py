@@ -1,0 +1,83 @@
+"""Guestbook storage: entries attached to tickets, and returning visitors found by ID or email.
+
+The only module that reads or writes personal data. Nothing here logs a value.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from shared.contract.kiosk_requests import Guest, GuestRef, LookupRequest
+from shared.domain import guestbook
+from shared.domain.queue import Ticket
+from shared.domain.visit_categories import institution_category, purpose_category
+from shared.store.models import GuestLookupRow, GuestRow, TicketRow
+
+REF_LIFETIME = timedelta(minutes=15)
+
+
+class GuestStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def attach(self, ticket: Ticket, guest: Guest | GuestRef, kiosk_id: str, at: datetime) -> bool:
+        """Store the entry with ``ticket``. False when a ``GuestRef`` is unknown or expired."""
+        if isinstance(guest, GuestRef):
+            found = self._resolve(guest.ref, kiosk_id, at)
+            if found is None:
+                return False
+            fields = {name: getattr(found, name) for name in ("name", "id_type", "id_number", "email")}
+            fields |= {"phone": found.phone, "institution": found.institution}
+            row = GuestRow(**fields, purpose=guest.purpose, consent=True, created_at=at)
+        else:
+            row = GuestRow(
+                name=guest.name,
+                id_type=guest.id_type,
+                id_number=guest.id_number,
+                email=guest.email,
+                phone=guest.phone,
+                institution=guest.institution,
+                purpose=guest.purpose,
+                consent=guest.consent,
+                created_at=at,
+            )
+        row.institution_type = institution_category(row.institution)
+        row.purpose_category = purpose_category(row.purpose)
+        self.session.add(row)
+        self.session.flush()
+        ticket_row = self.session.get(TicketRow, ticket.id)
+        assert ticket_row is not None
+        ticket_row.guest_id = row.id
+        return True
+
+    def lookup(self, request: LookupRequest, kiosk_id: str, at: datetime) -> dict[str, object]:
+        """The answer to a returning visitor's lookup: masked details and a short-lived ref."""
+        self.session.execute(delete(GuestLookupRow).where(GuestLookupRow.created_at < at - REF_LIFETIME))
+        query = select(GuestRow).where(GuestRow.consent.is_(True))
+        if request.id_number:
+            query = query.where(GuestRow.id_number == request.id_number)
+        else:
+            query = query.where(GuestRow.email == request.email)
+        found = self.session.scalars(query.order_by(GuestRow.created_at.desc(), GuestRow.id.desc())).first()
+        if found is None:
+            return {"found": False}
+        ref = secrets.token_urlsafe(16)
+        self.session.add(GuestLookupRow(ref=ref, guest_id=found.id, kiosk_id=kiosk_id, created_at=at))
+        masked = {
+            "name": guestbook.mask_text(found.name),
+            "id_number": guestbook.mask_id(found.id_number),
+            "email": guestbook.mask_email(found.email),
+            "phone": guestbook.mask_id(found.phone) if found.phone else "",
+            "institution": found.institution,
+        }
+        return {"found": True, "ref": ref, "masked": masked}
+
+    def _resolve(self, ref: str, kiosk_id: str, at: datetime) -> GuestRow | None:
+        lookup = self.session.get(GuestLookupRow, ref)
+        if lookup is None or lookup.kiosk_id != kiosk_id or lookup.created_at < at - REF_LIFETIME:
+            return None
+        return self.session.get(GuestRow, lookup.guest_id)

@@ -1,0 +1,86 @@
+"""Pure parts of the 10-minute clock: opening hours, who waits on whom, the tracker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shared.domain.timing import OpeningHours, PassView, SlaLimits, SlaTracker, clock_starts
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=WIB)
+
+
+def test_default_hours_are_the_offices() -> None:
+    hours = OpeningHours.from_mapping(WIB)
+    assert hours.is_open(at(24, 8, 0)) and not hours.is_open(at(24, 7, 59))  # Tuesday
+    assert hours.is_open(at(24, 15, 29)) and not hours.is_open(at(24, 15, 30))
+    assert hours.is_open(at(27, 15, 45))  # Friday until 16:00
+    assert not hours.is_open(at(28, 10, 0))  # Saturday
+    assert hours.is_open(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))  # 09:00 WIB
+
+
+def test_open_seconds_span_nights_and_weekends() -> None:
+    hours = OpeningHours.from_mapping(WIB)
+    assert hours.open_seconds(at(24, 7, 0), at(24, 8, 10)) == 600
+    assert hours.open_seconds(at(24, 15, 25), at(25, 8, 5)) == 600  # 5 min before closing + 5 after opening
+    assert hours.open_seconds(at(27, 15, 55), at(30, 8, 5)) == 600  # Friday to Monday
+    assert hours.open_seconds(at(24, 10, 0), at(24, 9, 0)) == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"moon": "08:00-15:00"}, "unknown day"),
+        ({"mon": "8-15"}, "must look like"),
+        ({"mon": "15:00-08:00"}, "closing must be after opening"),
+    ],
+)
+def test_bad_opening_hours_say_what_is_wrong(table: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        OpeningHours.from_mapping(WIB, table)
+
+
+def view(
+    pid: int, minute: int, called: int | None = None, left: int | None = None, entered: int | None = None
+) -> PassView:
+    def t(m: int | None) -> datetime | None:
+        return None if m is None else at(24, 9, m)
+
+    issued = at(24, 9, minute)
+    return PassView(pid, f"A-{pid:03d}", "A", issued, pid, t(entered) or issued, t(called), t(left))
+
+
+def test_a_clock_waits_for_the_visitor_before_to_finish() -> None:
+    passes = [view(1, 0, called=1, left=20), view(2, 5), view(3, 6)]
+    assert clock_starts(passes) == {2: at(24, 9, 20), 3: None}
+    assert clock_starts([view(1, 0)]) == {1: at(24, 9, 0)}  # the first of the day starts at issue
+    assert clock_starts([view(1, 0, called=1, left=3), view(2, 5)]) == {2: at(24, 9, 5)}  # arrived later
+
+
+def test_the_tracker_counts_monotonic_time_only_while_open() -> None:
+    hours = OpeningHours.from_mapping(WIB)
+    tracker = SlaTracker(SlaLimits(warning_s=60, breach_s=120), hours)
+    tracker.start(view(1, 0), at(24, 9, 0), at(24, 9, 0), mono_now=0.0)
+    assert (
+        tracker.tick(
+            at(
+                24,
+                9,
+                0,
+            )
+            + timedelta(hours=5),
+            59.0,
+        )
+        == []
+    )  # the wall jumped; 59 s passed
+    alerts = tracker.tick(at(24, 9, 1), 61.0)
+    assert [(a.code, a.level) for a in alerts] == [("A-001", "warning")]
+    assert tracker.tick(at(24, 20, 0), 500.0) == []  # closed: the clock stands still
+    assert [a.level for a in tracker.tick(at(24, 9, 2), 560.0)] == ["breach"]
+    assert tracker.stop(1) == pytest.approx(121.0)
