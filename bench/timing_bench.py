@@ -245,8 +245,9 @@ def start_hub(workdir: Path, port: int, config: Path, stack: contextlib.ExitStac
     env.update(ANTRE_MQTT_URL=f"mqtt://{HOST}:{port}", ANTRE_DB_URL=f"sqlite:///{workdir / 'antre.db'}",
                ANTRE_CONFIG=str(config), ANTRE_DATA_DIR=str(workdir / "data"), ANTRE_SITE=SITE)  # fmt: skip
     with (workdir / "hub.log").open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "deploy.cli.main", "hub"], cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)  # fmt: skip
+        proc = subprocess.Popen([sys.executable, "-m", "deploy.cli.main", "hub"], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=_die_with_parent)  # fmt: skip
     stack.callback(stop_process, proc, "hub")
     hub_bench.wait_online(proc, port, f"antre-hub-{SITE}", "hub", workdir / "hub.log")
 

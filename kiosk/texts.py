@@ -1,9 +1,10 @@
 """Every text the kiosk shows, in Bahasa Indonesia (the default) and English.
 
 Plain, friendly words for a visitor who has never used a kiosk. Keys are grouped by screen; the
-guestbook's error codes (``shared.domain.guestbook``), the hub's refusal codes (``shared.contract.topics`` and the
-hub) and the printer's problems (``kiosk.ports.PrinterStatus``) are translated here too, so no other
-module holds user-facing text. Only ASCII punctuation: the kiosk font has every glyph used here.
+guestbook's error codes (``shared.domain.guestbook``), the hub's refusal codes
+(``shared.contract.topics`` and the hub) and the printer's problems (``kiosk.ports.PrinterStatus``)
+are translated here too, so no other module holds user-facing text. Only ASCII punctuation: the
+kiosk font has every glyph used here.
 """
 
 from __future__ import annotations

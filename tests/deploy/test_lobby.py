@@ -110,8 +110,8 @@ def test_antre_up_opens_the_kiosk_display_and_counter_and_stops_them_cleanly(tmp
                   tmp_path)  # fmt: skip
     env |= {"SDL_VIDEODRIVER": "offscreen", "KIVY_HOME": str(tmp_path / "kivy")}
     lobby = subprocess.Popen(
-        [sys.executable, "-m", "deploy.cli.main", "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
+        [sys.executable, "-m", "deploy.cli.main", "up"], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     online = {"antre-hub-pst", "antre-kiosk-kiosk-1", "antre-counter-1"}
     try:
