@@ -40,7 +40,7 @@ from shared.mqtt import MqttBus
 
 log = logging.getLogger(__name__)
 
-KV_DIR = Path(__file__).resolve().parent
+KV_DIR = Path(__file__).resolve().parent / "screens"
 KV_FILES = ("wall.kv", "board.kv", "sidebar.kv", "overlay.kv")
 TICK_S = 0.1  # clock text, flash phase, overlay delay
 BLINK_S = 0.4  # half a period of the flash
