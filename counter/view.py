@@ -98,6 +98,8 @@ def build_view(vm: CounterViewModel) -> CounterView:
     status = desk.status if desk else "unknown"
     banner_text, banner_kind = _banner(vm)
     visitor = _visitor_texts(vm)
+    session = vm.session
+    officer = session.officer
     ticket = desk.ticket if desk else None
     targets = tuple(
         (s.prefix, f"{n}.  {s.prefix} — {s.name}") for n, s in enumerate(vm.transfer_targets(), start=1)
@@ -107,10 +109,10 @@ def build_view(vm: CounterViewModel) -> CounterView:
         screen="desk" if vm.signed_in else "signin",
         language=lang,
         desk_title=texts.t(lang, "signin.desk", desk_name=opts.desk_name, office=opts.office_name),
-        signin_error=texts.t(lang, f"signin.err.{vm.signin_error}") if vm.signin_error else "",
-        signin_error_is_info=vm.signin_error == "signed_out",
-        signin_busy=vm.signin_busy,
-        officer_text=texts.t(lang, "desk.officer", name=vm.officer.officer_name) if vm.officer else "",
+        signin_error=texts.t(lang, f"signin.err.{session.signin_error}") if session.signin_error else "",
+        signin_error_is_info=session.signin_error == "signed_out",
+        signin_busy=session.signin_busy,
+        officer_text=texts.t(lang, "desk.officer", name=officer.officer_name) if officer else "",
         status=status,
         status_text=texts.t(lang, f"status.{status}"),
         status_stale=not vm.link_up,
@@ -188,7 +190,7 @@ def _visitor_texts(vm: CounterViewModel) -> dict[str, str]:
         return blank
     now = vm.now()
     times = []
-    visitor = vm.visitor
+    visitor = vm.visitor.details
     if visitor is not None and visitor.issued_at is not None:
         end = visitor.called_at or now
         times.append(
@@ -200,9 +202,9 @@ def _visitor_texts(vm: CounterViewModel) -> dict[str, str]:
     blank["visitor_times"] = "   ·   ".join(times)
     if vm.recalls:
         blank["visitor_recalls"] = texts.t(lang, "desk.recalls", n=vm.recalls)
-    if vm.visitor_loading_shown:
+    if vm.visitor.loading_shown:
         blank["visitor_note"] = texts.t(lang, "desk.loading")
-    elif vm.visitor_state == "error":
+    elif vm.visitor.state == "error":
         blank["visitor_note"] = texts.t(lang, "desk.visitor_error")
     elif visitor is not None and visitor.name is None:
         blank["visitor_note"] = texts.t(lang, "desk.no_guestbook")
