@@ -4,14 +4,14 @@
                                    [--keep]
 
 Starts its own Mosquitto and hub (helpers from ``hub_bench.py``) and the real display app offscreen
-in a subprocess (``SDL_VIDEODRIVER=offscreen``, Mesa) with its probe on (``ANTRE_DISPLAY_PROBE``):
-the app writes, on CLOCK_MONOTONIC (shared by every process here), when a desk's tile showed a new
-code and when the next frame was drawn. For each call the bench publishes ``next`` at a desk and
-measures: to ``event/call`` at a plain MQTT client (the hub path), to the tile's label showing the
-code, to the next frame drawn (``Window.on_flip``) and to that frame's pixels done (``glFinish``).
-Also the raw Mosquitto hop in the same run, the display's RSS, and its frames per second while
-idle and while the calls arrive. Exit status 0 when the goals hold, 1 when one is missed, 2 on a
-failure, 130 when interrupted.
+in a subprocess (``SDL_VIDEODRIVER=offscreen``, Mesa) with the tests' probe attached
+(``tests.display.probed_app``): the probe writes, on CLOCK_MONOTONIC (shared by every process here),
+when a desk's tile showed a new code and when the next frame was drawn. For each call the bench
+publishes ``next`` at a desk and measures: to ``event/call`` at a plain MQTT client (the hub path),
+to the tile's label showing the code, to the next frame drawn (``Window.on_flip``) and to that
+frame's pixels done (``glFinish``). Also the raw Mosquitto hop in the same run, the display's RSS,
+and its frames per second while idle and while the calls arrive. Exit status 0 when the goals hold,
+1 when one is missed, 2 on a failure, 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -137,7 +137,6 @@ def start_display(workdir: Path, port: int, args: argparse.Namespace, stack: con
     env.update(
         ANTRE_MQTT_URL=f"mqtt://{HOST}:{port}",
         ANTRE_DATA_DIR=str(workdir / "display-data"),
-        ANTRE_DISPLAY_PROBE=str(workdir / "probe"),
         SDL_VIDEODRIVER="offscreen",
         KIVY_NO_ARGS="1",
         KIVY_HOME=str(workdir / "kivy"),
@@ -145,7 +144,8 @@ def start_display(workdir: Path, port: int, args: argparse.Namespace, stack: con
     if args.clock:
         env["KIVY_CLOCK"] = args.clock  # else the app's own choice (display.app)
     config = write_display_config(workdir, args.voice, not args.no_running_text)
-    command = [sys.executable, "-m", "display.app", "--config", str(config), "--size", args.size]
+    probed = [sys.executable, "-m", "tests.display.probed_app", "--probe", str(workdir / "probe")]
+    command = [*probed, "--config", str(config), "--size", args.size]
     command += [] if args.voice else ["--no-voice"]
     with (workdir / "display.log").open("wb") as log:
         proc = subprocess.Popen(

@@ -4,7 +4,9 @@
     antre counter --keypad --desk 2 [--device /dev/input/event3]
 
 Nothing here imports Kivy at module level: the keypad mode runs without it, and Kivy must be
-prepared (environment, window size) before its first import.
+prepared (environment, window size) before its first import. ``main`` loads the config and only
+then sets Kivy up and imports ``counter.ui`` (``build_app``, which the tests' harness,
+``tests.counter.harness``, wraps the same way).
 """
 
 from __future__ import annotations

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from counter.texts_online import ONLINE_EN, ONLINE_ID
+from shared import texts as shared_texts
+from shared.texts import Catalog
 
-LANGUAGES = ("id", "en")
-DEFAULT_LANGUAGE = "id"
+LANGUAGES = shared_texts.LANGUAGES
+DEFAULT_LANGUAGE = shared_texts.DEFAULT_LANGUAGE
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 _ID: dict[str, str] = {
@@ -254,7 +256,10 @@ _EN: dict[str, str] = {
 
 _ID |= ONLINE_ID
 _EN |= ONLINE_EN
-_TEXTS = {"id": _ID, "en": _EN}
+CATALOG = Catalog({"id": _ID, "en": _EN})
+t = CATALOG.t
+"""``t(language, key, **values)``: the text for ``key``; a missing key shows itself (a visible bug,
+never a crash)."""
 
 
 def check_language(language: str) -> str:
@@ -263,16 +268,10 @@ def check_language(language: str) -> str:
     return language
 
 
-def tr(key: str, language: str, **params: Any) -> str:
-    """The text for ``key``; a missing key shows itself (a visible bug, never a crash)."""
-    text = _TEXTS.get(language, _ID).get(key) or _ID.get(key) or key
-    return text.format(**params) if params else text
-
-
 def error_text(code: str, language: str) -> str:
     """A hub or staff-API refusal code in words."""
     key = f"err.{code}"
-    return tr(key, language) if key in _ID else tr("err.other", language, code=code)
+    return t(language, key) if CATALOG.has(DEFAULT_LANGUAGE, key) else t(language, "err.other", code=code)
 
 
 def duration(seconds: float) -> str:
@@ -286,7 +285,7 @@ def duration(seconds: float) -> str:
 def minutes(seconds: float, language: str) -> str:
     """A waiting clock in whole minutes (``8 mnt``): it changes once a minute, so a list of 24
     chips is not redrawn every second."""
-    return tr("clock.minutes", language, n=max(0, int(seconds // 60)))
+    return t(language, "clock.minutes", n=max(0, int(seconds // 60)))
 
 
 def answer_text(
@@ -302,25 +301,25 @@ def answer_text(
     if action == "next":
         if ticket is None:
             key = "answer.next_none_after" if finished else "answer.next_none"
-            return tr(key, language, finished=finished)
+            return t(language, key, finished=finished)
         key = "answer.next_after" if finished else "answer.next"
-        return tr(key, language, ticket=ticket, finished=finished, desk_name=desk_name)
+        return t(language, key, ticket=ticket, finished=finished, desk_name=desk_name)
     if action == "recall":
-        return tr("answer.recall", language, ticket=ticket, n=answer.get("recalls", 1))
+        return t(language, "answer.recall", ticket=ticket, n=answer.get("recalls", 1))
     if action == "transfer":
         to = str(answer.get("to_service", ""))
         service = f"{to} ({service_names[to]})" if to in service_names else to
-        return tr("answer.transfer", language, ticket=ticket, service=service)
+        return t(language, "answer.transfer", ticket=ticket, service=service)
     if action in ("start", "finish", "noshow"):
-        return tr(f"answer.{action}", language, ticket=ticket)
+        return t(language, f"answer.{action}", ticket=ticket)
     if action in ("open", "close"):
-        return tr(f"answer.{action}", language)
-    return tr("answer.ok", language, action=action)
+        return t(language, f"answer.{action}")
+    return t(language, "answer.ok", action=action)
 
 
 def printer_problem(printer: str, pending_reprint: str | None, language: str) -> str:
     key = f"printer.{printer}"
-    words = tr(key, language) if key in _ID else printer
+    words = t(language, key) if CATALOG.has(DEFAULT_LANGUAGE, key) else printer
     if pending_reprint:
-        words += ", " + tr("printer.reprint", language, ticket=pending_reprint)
+        words += ", " + t(language, "printer.reprint", ticket=pending_reprint)
     return words

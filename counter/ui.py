@@ -146,8 +146,8 @@ class CounterApp(App):
 
     # --- from kv ---------------------------------------------------------------------------
 
-    def t(self, key: str, language: str) -> str:
-        return texts.tr(key, language)
+    def t(self, language: str, key: str) -> str:
+        return texts.t(language, key)
 
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "id" else "id"

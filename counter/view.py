@@ -98,6 +98,8 @@ def build_view(vm: CounterViewModel) -> CounterView:
     status = desk.status if desk else "unknown"
     banner_text, banner_kind = _banner(vm)
     visitor = _visitor_texts(vm)
+    session = vm.session
+    officer = session.officer
     ticket = desk.ticket if desk else None
     targets = tuple(
         (s.prefix, f"{n}.  {s.prefix} — {s.name}") for n, s in enumerate(vm.transfer_targets(), start=1)
@@ -106,13 +108,13 @@ def build_view(vm: CounterViewModel) -> CounterView:
     return CounterView(
         screen="desk" if vm.signed_in else "signin",
         language=lang,
-        desk_title=texts.tr("signin.desk", lang, desk_name=opts.desk_name, office=opts.office_name),
-        signin_error=texts.tr(f"signin.err.{vm.signin_error}", lang) if vm.signin_error else "",
-        signin_error_is_info=vm.signin_error == "signed_out",
-        signin_busy=vm.signin_busy,
-        officer_text=texts.tr("desk.officer", lang, name=vm.officer.officer_name) if vm.officer else "",
+        desk_title=texts.t(lang, "signin.desk", desk_name=opts.desk_name, office=opts.office_name),
+        signin_error=texts.t(lang, f"signin.err.{session.signin_error}") if session.signin_error else "",
+        signin_error_is_info=session.signin_error == "signed_out",
+        signin_busy=session.signin_busy,
+        officer_text=texts.t(lang, "desk.officer", name=officer.officer_name) if officer else "",
         status=status,
-        status_text=texts.tr(f"status.{status}", lang),
+        status_text=texts.t(lang, f"status.{status}"),
         status_stale=not vm.link_up,
         banner_text=banner_text,
         banner_kind=banner_kind,
@@ -120,10 +122,10 @@ def build_view(vm: CounterViewModel) -> CounterView:
         has_visitor=ticket is not None,
         visitor_code=ticket or "",
         visitor_service=_service_label(vm, desk.service if desk else None),
-        empty_title=texts.tr("desk.closed" if status == "closed" else "desk.nobody", lang),
-        empty_hint=texts.tr(
-            "desk.closed_hint" if status == "closed" else "desk.nobody_hint",
+        empty_title=texts.t(lang, "desk.closed" if status == "closed" else "desk.nobody"),
+        empty_hint=texts.t(
             lang,
+            "desk.closed_hint" if status == "closed" else "desk.nobody_hint",
             shortcut=SHORTCUTS["break" if status == "closed" else "next"],
         ),
         buttons=tuple(_button(vm, action) for action in BUTTON_ORDER),
@@ -131,7 +133,7 @@ def build_view(vm: CounterViewModel) -> CounterView:
         sections=tuple(_section(section, lang) for section in waiting),
         answer_text=_answer_text(vm, vm.answer),
         answer_kind=vm.answer.kind if vm.answer else "",
-        transfer_title=texts.tr("desk.transfer_title", lang, ticket=ticket or ""),
+        transfer_title=texts.t(lang, "desk.transfer_title", ticket=ticket or ""),
         transfer_targets=targets,
         online=build_online_view(vm.online, lang, sum(section.count for section in waiting)),
         **visitor,
@@ -141,26 +143,26 @@ def build_view(vm: CounterViewModel) -> CounterView:
 def _banner(vm: CounterViewModel) -> tuple[str, str]:
     lang = vm.language
     pending = vm.pending if vm.pending_shown else None
-    action = texts.tr(f"action.{pending.action}", lang) if pending else ""
+    action = texts.t(lang, f"action.{pending.action}") if pending else ""
     if not vm.link_up:
         if pending is not None:
-            return texts.tr("link.lost_pending", lang, action=action), "error"
-        return texts.tr("link.lost" if vm.ever_connected else "link.connecting", lang), "error"
+            return texts.t(lang, "link.lost_pending", action=action), "error"
+        return texts.t(lang, "link.lost" if vm.ever_connected else "link.connecting"), "error"
     if vm.hub_online is False:
-        return texts.tr("link.hub_offline", lang), "warning"
+        return texts.t(lang, "link.hub_offline"), "warning"
     if pending is not None:
         if pending.attempts > 1:
-            return texts.tr("link.pending_retry", lang, action=action, n=pending.attempts - 1), "info"
-        return texts.tr("link.pending", lang, action=action), "info"
+            return texts.t(lang, "link.pending_retry", action=action, n=pending.attempts - 1), "info"
+        return texts.t(lang, "link.pending", action=action), "info"
     return "", ""
 
 
 def _printers(vm: CounterViewModel) -> str:
     # "unknown" is a transport that cannot tell (a file, a dummy): not a problem to nag about.
     problems = [
-        texts.tr(
-            "printer.problem",
+        texts.t(
             vm.language,
+            "printer.problem",
             kiosk=p.kiosk,
             problem=texts.printer_problem(p.printer, p.pending_reprint, vm.language),
         )
@@ -188,24 +190,24 @@ def _visitor_texts(vm: CounterViewModel) -> dict[str, str]:
         return blank
     now = vm.now()
     times = []
-    visitor = vm.visitor
+    visitor = vm.visitor.details
     if visitor is not None and visitor.issued_at is not None:
         end = visitor.called_at or now
         times.append(
-            texts.tr("desk.waited", lang, time=texts.duration((end - visitor.issued_at).total_seconds()))
+            texts.t(lang, "desk.waited", time=texts.duration((end - visitor.issued_at).total_seconds()))
         )
     if desk.since is not None:
         key = "desk.serving_for" if desk.status == "serving" else "desk.at_desk"
-        times.append(texts.tr(key, lang, time=texts.duration((now - desk.since).total_seconds())))
+        times.append(texts.t(lang, key, time=texts.duration((now - desk.since).total_seconds())))
     blank["visitor_times"] = "   ·   ".join(times)
     if vm.recalls:
-        blank["visitor_recalls"] = texts.tr("desk.recalls", lang, n=vm.recalls)
-    if vm.visitor_loading_shown:
-        blank["visitor_note"] = texts.tr("desk.loading", lang)
-    elif vm.visitor_state == "error":
-        blank["visitor_note"] = texts.tr("desk.visitor_error", lang)
+        blank["visitor_recalls"] = texts.t(lang, "desk.recalls", n=vm.recalls)
+    if vm.visitor.loading_shown:
+        blank["visitor_note"] = texts.t(lang, "desk.loading")
+    elif vm.visitor.state == "error":
+        blank["visitor_note"] = texts.t(lang, "desk.visitor_error")
     elif visitor is not None and visitor.name is None:
-        blank["visitor_note"] = texts.tr("desk.no_guestbook", lang)
+        blank["visitor_note"] = texts.t(lang, "desk.no_guestbook")
     if visitor is not None and visitor.name is not None:
         blank["visitor_name"] = visitor.name
         blank["visitor_institution"] = visitor.institution or "—"
@@ -221,14 +223,14 @@ def _button(vm: CounterViewModel, action: str) -> ButtonView:
         closed = vm.desk is not None and vm.desk.status == "closed"
         real = "open" if closed else "close"
         return ButtonView(
-            "break", texts.tr(f"btn.{real}", lang), SHORTCUTS["break"], vm.can(real, display=True)
+            "break", texts.t(lang, f"btn.{real}"), SHORTCUTS["break"], vm.can(real, display=True)
         )
     note = ""
     called = vm.desk is not None and vm.desk.status == "called"
     if action == "noshow" and called and vm.recalls < vm.options.noshow_after_recalls:
-        note = texts.tr("btn.noshow_after", lang, n=vm.options.noshow_after_recalls)
+        note = texts.t(lang, "btn.noshow_after", n=vm.options.noshow_after_recalls)
     enabled = vm.can(action, display=True)
-    return ButtonView(action, texts.tr(f"btn.{action}", lang), SHORTCUTS[action], enabled, note)
+    return ButtonView(action, texts.t(lang, f"btn.{action}"), SHORTCUTS[action], enabled, note)
 
 
 def _section(section: WaitingSection, lang: str) -> SectionView:
@@ -243,11 +245,11 @@ def _section(section: WaitingSection, lang: str) -> SectionView:
     hidden = section.count - len(chips)
     return SectionView(
         title=f"{section.service} — {section.name}",
-        count=texts.tr("desk.waiting_count", lang, count=section.count)
+        count=texts.t(lang, "desk.waiting_count", count=section.count)
         if section.count
-        else texts.tr("desk.waiting_none", lang),
+        else texts.t(lang, "desk.waiting_none"),
         chips=chips,
-        more=texts.tr("desk.waiting_more", lang, n=hidden) if hidden > 0 else "",
+        more=texts.t(lang, "desk.waiting_more", n=hidden) if hidden > 0 else "",
     )
 
 
@@ -256,6 +258,6 @@ def _answer_text(vm: CounterViewModel, answer: LastAnswer | None) -> str:
         return ""
     lang = vm.language
     if answer.key:
-        return texts.tr(answer.key, lang)
+        return texts.t(lang, answer.key)
     text = texts.answer_text(answer.answer or {}, lang, vm.options.desk_name, vm.options.service_names)
-    return text if answer.mine else texts.tr("answer.from_button", lang, text=text)
+    return text if answer.mine else texts.t(lang, "answer.from_button", text=text)

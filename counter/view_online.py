@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counter import texts
+from counter.online_desk import OnlineDesk
 from counter.online_records import OnlineItem
 from counter.texts_online import day_month, short_date
-from counter.vm_online import OnlineDesk
 
 ONLINE_SHOWN = 60  # rows drawn; the summary counts them all
 
@@ -58,16 +58,16 @@ def build_online_view(online: OnlineDesk, lang: str, waiting: int) -> OnlineView
     hidden = online.count - len(rows)
     empty = ""
     if online.state == "ready" and not rows:
-        empty = texts.tr("online.empty", lang)
+        empty = texts.t(lang, "online.empty")
     elif hidden > 0:
-        empty = texts.tr("online.more", lang, n=hidden)
+        empty = texts.t(lang, "online.more", n=hidden)
     return OnlineView(
         tab=online.tab,
         side="queue" if online.tab == "queue" else online.mode if online.mode == "form" else "online",
-        queue_tab=texts.tr("queue.tab", lang, n=waiting),
-        online_tab=texts.tr("online.tab", lang, n=online.count)
+        queue_tab=texts.t(lang, "queue.tab", n=waiting),
+        online_tab=texts.t(lang, "online.tab", n=online.count)
         if online.count
-        else texts.tr("online.tab_none", lang),
+        else texts.t(lang, "online.tab_none"),
         online_level=level,
         summary=_summary(online, lang),
         summary_level=level,
@@ -75,14 +75,14 @@ def build_online_view(online: OnlineDesk, lang: str, waiting: int) -> OnlineView
         status_kind=status_kind,
         rows=rows,
         empty=empty,
-        selected_title=f"{item.number} — {item.subject}" if item else texts.tr("online.pick", lang),
+        selected_title=f"{item.number} — {item.subject}" if item else texts.t(lang, "online.pick"),
         can_act=item is not None and online.busy is None,
         busy=online.busy is not None,
-        close_label=texts.tr("online.close_confirm" if armed else "online.close", lang),
+        close_label=texts.t(lang, "online.close_confirm" if armed else "online.close"),
         close_armed=armed,
         channel=online.channel or "",
-        contact_hint=texts.tr(
-            f"online.contact_hint.{online.channel}" if online.channel else "online.contact_hint", lang
+        contact_hint=texts.t(
+            lang, f"online.contact_hint.{online.channel}" if online.channel else "online.contact_hint"
         ),
         form_error=_form_error(online, lang),
         clear_serial=online.clear_serial,
@@ -93,30 +93,30 @@ def _summary(online: OnlineDesk, lang: str) -> str:
     if online.state != "ready" and not online.items:
         return ""
     if not online.count:
-        return texts.tr("online.summary.none", lang)
+        return texts.t(lang, "online.summary.none")
     parts = [
-        texts.tr(f"online.summary.{key}", lang, n=n)
+        texts.t(lang, f"online.summary.{key}", n=n)
         for key, n in (("overdue", online.overdue), ("due_today", online.due_today))
         if n
     ]
-    return " · ".join([*parts, texts.tr("online.summary.open", lang, n=online.count)])
+    return " · ".join([*parts, texts.t(lang, "online.summary.open", n=online.count)])
 
 
 def _status_line(online: OnlineDesk, lang: str) -> tuple[str, str]:
     if online.busy is not None:
-        return texts.tr("online.busy", lang), ""
+        return texts.t(lang, "online.busy"), ""
     note = online.note
     if note is not None and note.kind == "error":
         return _error_text(str(note.params.get("code", "")), lang), "error"
     if online.state == "error":
-        return texts.tr("online.load_error", lang), "error"
+        return texts.t(lang, "online.load_error"), "error"
     if note is not None:
         params = dict(note.params)
         if "due" in params:
             params["date"] = short_date(params.pop("due"), lang, online.today)
-        return texts.tr(note.key, lang, **params), "ok"
+        return texts.t(lang, note.key, **params), "ok"
     if online.state == "loading":
-        return texts.tr("online.loading", lang), ""
+        return texts.t(lang, "online.loading"), ""
     return "", ""
 
 
@@ -125,15 +125,15 @@ def _form_error(online: OnlineDesk, lang: str) -> str:
     if code is None:
         return ""
     if code == "bad_contact" and online.channel in ("whatsapp", "email"):
-        return texts.tr(f"online.err.bad_contact.{online.channel}", lang)
+        return texts.t(lang, f"online.err.bad_contact.{online.channel}")
     return _error_text(code, lang)
 
 
 def _error_text(code: str, lang: str) -> str:
     key = f"online.err.{code}"
-    return (
-        texts.tr(key, lang) if texts.tr(key, "id") != key else texts.tr("online.err.other", lang, code=code)
-    )
+    if texts.CATALOG.has(texts.DEFAULT_LANGUAGE, key):
+        return texts.t(lang, key)
+    return texts.t(lang, "online.err.other", code=code)
 
 
 def _row(item: OnlineItem, online: OnlineDesk, lang: str) -> OnlineRowView:
@@ -147,13 +147,13 @@ def _row(item: OnlineItem, online: OnlineDesk, lang: str) -> OnlineRowView:
         key = "online.status.again"
     else:  # never answered; any message is the visitor's
         key = "online.status.open_wrote" if when else "online.status.open"
-    state = texts.tr(key, lang, when=when).strip()
-    parts = [texts.tr(f"channel.{item.channel}", lang), item.contact, state]
+    state = texts.t(lang, key, when=when).strip()
+    parts = [texts.t(lang, f"channel.{item.channel}"), item.contact, state]
     return OnlineRowView(
         number=item.number,
         level=item.flag,
-        badge=texts.tr(f"online.badge.{item.flag}", lang) if item.flag else "",
-        due=texts.tr("online.due", lang, date=short_date(item.due_date, lang, today)),
+        badge=texts.t(lang, f"online.badge.{item.flag}") if item.flag else "",
+        due=texts.t(lang, "online.due", date=short_date(item.due_date, lang, today)),
         detail="  ·  ".join(p for p in parts if p),
         subject=item.subject,
         selected=item.number == online.selected,

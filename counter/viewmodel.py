@@ -12,7 +12,12 @@ Rules kept here:
 - a command in flight when the link drops is sent again with the SAME request id on reconnect
   (and after ``retry_after_s`` without an answer) until the hub answers it;
 - the visitor's guestbook details are fetched from the staff API while their ticket is at this
-  desk, and dropped as soon as it leaves (``counter.vm_staff``, with sign-in and sign-out).
+  desk, and dropped as soon as it leaves.
+
+The view-model is composed of parts it holds: ``session`` (``counter.staff_session``: the officer's
+sign-in and sign-out), ``visitor`` (``counter.visitor_details``: the guestbook details of the
+visitor at the desk) and ``online`` (``counter.online_desk``: the online requests' panel); the
+queue commands in flight are ``commands`` (``counter.commands``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from counter.commands import CommandSender, Pending
+from counter.desk_records import LastAnswer, TicketClock, TicketClocks, WaitingSection, WaitingTicket
 from counter.messages import (
     DeskSnapshot,
     KioskPrinter,
@@ -35,19 +41,11 @@ from counter.messages import (
     parse_queue_state,
     parse_response,
 )
+from counter.online_desk import OnlineDesk
 from counter.options import CounterOptions, ServiceInfo
-from counter.staff_client import SignedIn
-from counter.vm_online import OnlineDesk
-from counter.vm_staff import StaffSteps
-from counter.vm_types import (
-    Job,
-    LastAnswer,
-    StaffPort,
-    TicketClock,
-    TicketClocks,
-    WaitingSection,
-    WaitingTicket,
-)
+from counter.ports import Job, StaffPort
+from counter.staff_session import StaffSession
+from counter.visitor_details import VisitorDetails
 from shared.contract import topics as contract
 from shared.domain.queue import utc_now
 
@@ -68,7 +66,7 @@ QUEUE_ACTIONS = ("next", "recall", "start", "finish", "noshow", "transfer", "clo
 PENDING_GRACE_S = 0.3
 
 
-class CounterViewModel(StaffSteps):
+class CounterViewModel:
     def __init__(
         self,
         options: CounterOptions,
@@ -92,17 +90,7 @@ class CounterViewModel(StaffSteps):
         self.commands = CommandSender(options.desk, send, clock, options.retry_after_s, session)
         self._listeners: list[Callable[[], None]] = []
         self.language = options.language
-        self.officer: SignedIn | None = None
-        self.signin_error: str | None = None
-        self.signin_busy = False
-        self.signout_busy = False
         self.desk: DeskSnapshot | None = None
-        self.visitor: Visitor | None = None
-        self.visitor_state = "none"  # none | loading | ready | error
-        self._visitor_gen = 0
-        self._visitor_ticket: str | None = None  # what the newest fetch is for
-        self._visitor_retry_at: float | None = None
-        self._visitor_asked_at = 0.0
         self.recalls = 0
         self.queues: dict[str, QueueSnapshot] = {}
         self.printers: dict[str, KioskPrinter] = {}
@@ -111,11 +99,37 @@ class CounterViewModel(StaffSteps):
         self.hub_online: bool | None = None
         self.answer: LastAnswer | None = None
         self.malformed = 0
+        self.session = StaffSession(
+            options.desk,
+            staff,
+            run_background=self._run_background,
+            post=self._post,
+            changed=self._changed,
+            started=self._session_started,
+            ended=self._session_ended,
+            refused=self._set_answer,
+        )
+        self.visitor = VisitorDetails(
+            staff,
+            token=lambda: self.session.token,
+            ticket=lambda: self.desk.ticket if self.desk else None,
+            clock=clock,
+            run_background=self._run_background,
+            post=self._post,
+            changed=self._changed,
+            loaded=self._visitor_loaded,
+            session_lost=self._session_lost,
+        )
         self.online = OnlineDesk(
-            staff, lambda: self.officer.token if self.officer else None, clock=clock,
-            run_background=self._run_background, post=self._post, changed=self._changed,
-            session_lost=lambda: self._drop_session("session_ended"), refresh_s=options.online_refresh_s,
-        )  # fmt: skip
+            staff,
+            lambda: self.session.token,
+            clock=clock,
+            run_background=self._run_background,
+            post=self._post,
+            changed=self._changed,
+            session_lost=self._session_lost,
+            refresh_s=options.online_refresh_s,
+        )
 
     # --- observing -------------------------------------------------------------------------
 
@@ -132,7 +146,7 @@ class CounterViewModel(StaffSteps):
 
     @property
     def signed_in(self) -> bool:
-        return self.officer is not None
+        return self.session.officer is not None
 
     # --- what is allowed -------------------------------------------------------------------
 
@@ -157,7 +171,7 @@ class CounterViewModel(StaffSteps):
             return False
         status = desk.status
         if action == "signout":
-            return not self.signout_busy and desk.ticket is None
+            return not self.session.signout_busy and desk.ticket is None
         allowed = {
             "next": status in ("idle", "called", "serving"),
             "recall": status == "called",
@@ -198,6 +212,14 @@ class CounterViewModel(StaffSteps):
 
     # --- the officer -----------------------------------------------------------------------
 
+    def sign_in(self, officer: str, pin: str) -> None:
+        self.session.sign_in(officer, pin)
+
+    def sign_out(self) -> None:
+        """Offered only with nobody at the desk (``can("signout")``)."""
+        if self.can("signout"):
+            self.session.sign_out()
+
     def set_language(self, language: str) -> None:
         self.language = language
         self._changed()
@@ -224,9 +246,7 @@ class CounterViewModel(StaffSteps):
         refresh the online list when due, and let the clocks on screen move."""
         if self.link_up and self.commands.due():
             self.commands.retry()
-        if self._visitor_retry_at is not None and self.clock() >= self._visitor_retry_at:
-            self._visitor_retry_at = None
-            self._fetch_visitor()
+        self.visitor.tick()
         self.online.tick()
         self._changed()
 
@@ -258,7 +278,7 @@ class CounterViewModel(StaffSteps):
         self.desk = state
         if state.ticket != previous:
             self.recalls = 0
-        self._sync_visitor()
+        self.visitor.sync()
         self._changed()
 
     def on_queue_state(self, service: str, raw: bytes) -> None:
@@ -297,6 +317,28 @@ class CounterViewModel(StaffSteps):
             self.recalls = max(self.recalls, int(answer.get("recalls", 0) or 0))
         self.answer = LastAnswer("ok" if ok else "error", answer=answer, mine=whose == "mine")
         self._changed()
+
+    # --- from the parts (main thread) ------------------------------------------------------
+
+    def _session_started(self) -> None:
+        self.answer = None
+        self.visitor.sync()
+        self.online.start()
+
+    def _session_ended(self) -> None:
+        self.answer = None
+        self.visitor.clear()
+        self.online.stop()
+
+    def _session_lost(self) -> None:
+        """The staff API no longer knows the officer's token (signed in elsewhere, hub restarted)."""
+        self.session.end("session_ended")
+
+    def _set_answer(self, answer: LastAnswer) -> None:
+        self.answer = answer
+
+    def _visitor_loaded(self, visitor: Visitor) -> None:
+        self.recalls = max(self.recalls, visitor.recalls)
 
     def _malformed(self, what: str, exc: Malformed) -> None:
         self.malformed += 1

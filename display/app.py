@@ -1,4 +1,6 @@
-"""``antre display``: the lobby's wall TV. ``main(argv)`` sets Kivy up, then runs ``display.ui``.
+"""``antre display``: the lobby's wall TV. ``main(argv)`` loads the config, sets Kivy up and only
+then imports ``display.ui`` and runs the wall (``build_app``); importing this module touches
+neither Kivy nor the environment. The tests' ``tests.display.probed_app`` wraps ``build_app``.
 
     antre display [--config FILE] [--size WxH] [--fullscreen] [--screenshot PATH] [--no-voice]
 
@@ -15,11 +17,15 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from display.options import display_config
 from shared import logs
 from shared.config import ConfigError, load_settings
 from shared.kivy_base.window import add_window_arguments, configure_window, prepare_environment
+
+if TYPE_CHECKING:
+    from display.ui import DisplayApp
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if not logging.getLogger().handlers:
-        logs.configure(logging.INFO)  # journald-aware: no doubled timestamp under systemd
-    try:
-        settings = load_settings(args.config)
-        display = display_config(settings)
-    except ConfigError as exc:
-        print(f"antre display: configuration error: {exc}", file=sys.stderr)
-        return 2
+def build_app(args: argparse.Namespace) -> DisplayApp:
+    """Load the config, set Kivy up (environment, clock, window), then import the UI and build the
+    wall, ready to ``run()``. Raises ``ConfigError`` for a bad config."""
+    settings = load_settings(args.config)
+    display = display_config(settings)
     # A call must reach the screen at once. With the "interrupt" clock, the MQTT hand-off's trigger
     # (display.ui) ends the main loop's sleep and the frame is drawn right away. "free_only" ran the
     # hand-off in the sleep too, but still drew at the next 60 Hz tick (kivy.clock
@@ -72,6 +73,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # SIGTERM (systemd, `antre up`, tests) stops the app cleanly: presence "offline", voice closed.
     signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: app.stop(), 0))
+    return app
+
+
+def configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logs.configure(logging.INFO)  # journald-aware: no doubled timestamp under systemd
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    try:
+        app = build_app(args)
+    except ConfigError as exc:
+        print(f"antre display: configuration error: {exc}", file=sys.stderr)
+        return 2
     app.run()
     return 0
 

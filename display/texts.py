@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shared import texts as shared_texts
 from shared.domain.calendar_words import indonesian_zone, long_date
+from shared.texts import Catalog
 
-LANGUAGES = ("id", "en")
+LANGUAGES = shared_texts.LANGUAGES
 
 _TEXTS: dict[str, dict[str, str]] = {
     "id": {
@@ -56,15 +58,15 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+CATALOG = Catalog(_TEXTS)
+t = CATALOG.t
+"""``t(language, key, **values)``: the wall's text for ``key``, its ``{placeholders}`` filled."""
+
+
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     return language
-
-
-def text(language: str, key: str, **values: object) -> str:
-    template = _TEXTS[language][key]
-    return template.format(**values) if values else template
 
 
 def date_line(at: datetime, language: str) -> str:

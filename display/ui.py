@@ -12,7 +12,7 @@ import logging
 import re
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ from kivy.properties import NumericProperty
 from display import texts
 from display.flash import FlashLayer
 from display.layout import Frame
+from display.observers import DisplayObserver
 from display.options import DisplayConfig
-from display.probe import Probe
 from display.sound import make_announcer
 from display.theme import THEME
 from display.viewmodel import Connection, DisplayViewModel
@@ -40,7 +40,7 @@ from shared.mqtt import MqttBus
 
 log = logging.getLogger(__name__)
 
-KV_DIR = Path(__file__).resolve().parent
+KV_DIR = Path(__file__).resolve().parent / "screens"
 KV_FILES = ("wall.kv", "board.kv", "sidebar.kv", "overlay.kv")
 TICK_S = 0.1  # clock text, flash phase, overlay delay
 BLINK_S = 0.4  # half a period of the flash
@@ -61,12 +61,13 @@ class DisplayApp(App):
         *,
         voice_on: bool = True,
         screenshot: Path | None = None,
+        observers: Sequence[DisplayObserver] = (),
     ) -> None:
         super().__init__()
         self.settings = settings
         self.display = display
         self.screenshot_path = screenshot
-        self.probe: Probe | None = None
+        self.observers: list[DisplayObserver] = list(observers)  # see display.observers; none in production
         self._inbox: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
         self._dirty = False
         self._last_message = time.monotonic()
@@ -131,22 +132,21 @@ class DisplayApp(App):
 
     def on_start(self) -> None:
         Window.clearcolor = THEME["ground"]
-        self.probe = Probe.from_env(self.root)
         # The wall's frames: a cached copy of the still part when only the running text moved.
         Window.bind(on_draw=self.root.ids.still.draw_window)
         Window.bind(on_flip=self._on_flip, size=self._on_resize)
         self._on_resize(Window, Window.size)
         Clock.schedule_interval(self._tick, TICK_S)
-        if self.probe is not None:
-            Clock.schedule_interval(self.probe.poll, 0.1)
+        for observer in self.observers:
+            observer.on_start(self)
         self.bus.start()
 
     def on_stop(self) -> None:
         self.bus.stop()
         if self.announcer is not None:
             self.announcer.close(timeout=1)
-        if self.probe is not None:
-            self.probe.close()
+        for observer in self.observers:
+            observer.on_stop()
 
     # --- MQTT thread -> main thread ---------------------------------------------------------
 
@@ -202,10 +202,11 @@ class DisplayApp(App):
             ],
         )
         self._tick()
-        if self.probe is not None:
+        if self.observers:
             for desk in desks:
                 if desk.ticket and self._shown_codes.get(desk.desk) != desk.ticket:
-                    self.probe.shown(desk.ticket, desk.desk)
+                    for observer in self.observers:
+                        observer.on_call_shown(desk.ticket, desk.desk)
         self._shown_codes = {d.desk: d.ticket for d in desks if d.ticket}
 
     def _tick(self, _dt: float = 0) -> None:
@@ -234,7 +235,7 @@ class DisplayApp(App):
         self.border = max(2, round(self.vh * 0.4))
         self.refresh()
 
-    # --- frames: probe, --screenshot --------------------------------------------------------
+    # --- frames: observers, --screenshot ----------------------------------------------------
 
     def _on_flip(self, window: Any) -> None:
         # Runs after the frame is drawn and before the swap. glFinish waits until its pixels are
@@ -248,14 +249,13 @@ class DisplayApp(App):
         self.root.ids.marquee.pace(self._render_s)
         self._frames += 1
         size = (int(window.width), int(window.height))
-        if self.probe is not None:
-            self.probe.on_flip(size, submitted)
-        self.root.ids.still.after_frame()  # after the probe's stamp: the copy is not the call's frame
+        for observer in self.observers:
+            observer.on_frame(size, submitted)
+        self.root.ids.still.after_frame()  # after the observers' stamp: the copy is not the call's frame
         if self._shot_due and self.screenshot_path is not None:
-            if self.probe is not None:
-                self.probe.snapshot(self.screenshot_path, size)
-            else:
-                capture(self.screenshot_path)
+            capture(self.screenshot_path)
+            for observer in self.observers:
+                observer.on_screenshot(self.screenshot_path, size)
             log.info("screenshot written to %s", self.screenshot_path)
             self.screenshot_path = None
             Clock.schedule_once(lambda _dt: self.stop(), 0)

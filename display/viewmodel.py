@@ -221,7 +221,7 @@ class DisplayViewModel:
         return self._down_since is not None and self.clock() - self._down_since >= self.overlay_delay
 
     def text(self, key: str, **values: object) -> str:
-        return texts.text(self.language, key, **values)
+        return texts.t(self.language, key, **values)
 
     # --- internals --------------------------------------------------------------------------
 

@@ -63,8 +63,8 @@ class KeypadBridge:
         self.bus.on("counter_response", self._on_response, desk=options.desk)
         self.bus.on("counter_state", self._on_state, desk=options.desk)
         self.bus.on("queue_state", self._on_queue)
-        self.bus.on_connected(lambda: self.say(texts.tr("keypad.connected", self.lang)))
-        self.bus.on_disconnected(lambda: self.say(texts.tr("keypad.lost", self.lang)))
+        self.bus.on_connected(lambda: self.say(texts.t(self.lang, "keypad.connected")))
+        self.bus.on_disconnected(lambda: self.say(texts.t(self.lang, "keypad.lost")))
 
     def say(self, line: str) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
@@ -74,9 +74,9 @@ class KeypadBridge:
 
     def start(self) -> None:
         self.say(
-            texts.tr("keypad.title", self.lang, desk_name=self.options.desk_name, url=self.bus.endpoint.url())
+            texts.t(self.lang, "keypad.title", desk_name=self.options.desk_name, url=self.bus.endpoint.url())
         )
-        self.say(texts.tr("keypad.help", self.lang, keys=KEY_HELP))
+        self.say(texts.t(self.lang, "keypad.help", keys=KEY_HELP))
         self.bus.start()
 
     def stop(self) -> None:
@@ -94,24 +94,24 @@ class KeypadBridge:
             return False
         action = KEYMAP.get(key)
         if action is None:
-            self.say(texts.tr("keypad.unknown_key", self.lang, name=key))
+            self.say(texts.t(self.lang, "keypad.unknown_key", name=key))
             return False
         if not self.bus.connected.is_set():
-            self.say(texts.tr("keypad.ignored", self.lang, name=key))
+            self.say(texts.t(self.lang, "keypad.ignored", name=key))
             return False
         self.bus.publish(self.cmd_topic, action)
         return True
 
     def status_line(self) -> str:
         desk = self.desk
-        status = texts.tr(f"status.{desk.status if desk else 'unknown'}", self.lang)
+        status = texts.t(self.lang, f"status.{desk.status if desk else 'unknown'}")
         ticket = (desk.ticket or "") if desk else ""
         served = {s.prefix for s in self.options.services}
         count = sum(n for service, n in self.waiting.items() if service in served)
-        line = texts.tr(
-            "keypad.state", self.lang, desk_name=self.options.desk_name, status=status, ticket=ticket
+        line = texts.t(
+            self.lang, "keypad.state", desk_name=self.options.desk_name, status=status, ticket=ticket
         )
-        return f"{line.rstrip()}  |  {texts.tr('desk.waiting_count', self.lang, count=count)}"
+        return f"{line.rstrip()}  |  {texts.t(self.lang, 'desk.waiting_count', count=count)}"
 
     # --- paho's thread -------------------------------------------------------------------------
 

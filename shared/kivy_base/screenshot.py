@@ -1,10 +1,11 @@
-"""A PNG of exactly what the window drew, for ``--screenshot`` and the tests.
+"""A PNG of exactly what the window drew, for ``--screenshot`` and the tests: the one PNG encoder
+of every app (``shared.kivy_base.window`` uses it too).
 
-Why not ``Window.screenshot()`` (which ``shared.kivy_base.window.save_window_png`` uses): Kivy 2.3.1 reads
-the frame as packed RGB, and at a width that is not a multiple of 4 (1366 px, the commonest
-cheap TV panel) the rows come out skewed into a slanted smear. Reading RGBA (4 bytes a pixel, so
-every row is aligned) and writing the PNG ourselves is exact at every size. Call ``capture`` from
-a ``Window.on_flip`` handler: the frame is drawn and not yet swapped.
+Why not ``Window.screenshot()``: Kivy 2.3.1 reads the frame as packed RGB, and at a width that is
+not a multiple of 4 (1366 px, the commonest cheap TV panel) the rows come out skewed into a slanted
+smear. Reading RGBA (4 bytes a pixel, so every row is aligned) and writing the PNG ourselves is
+exact at every size. Call ``capture`` on Kivy's main thread once a frame is drawn (from a
+``Window.on_flip`` handler: drawn and not yet swapped).
 """
 
 from __future__ import annotations

@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import struct
 import sys
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from shared.kivy_base.screenshot import capture
 
 # Optional providers Kivy probes on Linux; where one is missing it logs a traceback at each start.
 # (X11's cut buffer needs xclip or xsel: a kiosk has no use for copy and paste.)
@@ -104,40 +104,13 @@ def configure_window(size: tuple[int, int] | None = None, fullscreen: bool = Fal
     Config.set("graphics", "resizable", "1")
 
 
-def encode_png(width: int, height: int, rgba_bottom_up: bytes) -> bytes:
-    """A PNG (8-bit RGB) from OpenGL's RGBA pixels, rows bottom first; the alpha channel is dropped."""
-    rgb = bytearray(width * height * 3)
-    for channel in range(3):
-        rgb[channel::3] = rgba_bottom_up[channel::4]
-    stride = width * 3
-    rows = b"".join(b"\x00" + bytes(rgb[y * stride : (y + 1) * stride]) for y in range(height - 1, -1, -1))
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(
-        b"IEND", b""
-    )
-
-
 def save_window_png(path: str | Path) -> Path:
-    """Write what the window shows now as a PNG at exactly ``path`` (atomically).
+    """What the window shows now, as a PNG at exactly ``path`` (resolved; written atomically).
 
-    Not ``Window.screenshot()``: Kivy 2.3.1 reads packed RGB rows there, which shears the picture
-    at a width whose row is not a multiple of 4 bytes (1366 px, a common panel). RGBA rows are
-    always aligned. Call on Kivy's main thread once a frame has been drawn."""
-    from kivy.core.window import Window
-    from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
-
-    width, height = (int(v) for v in Window.size)
-    pixels = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
-    target = Path(path).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    partial.write_bytes(encode_png(width, height, pixels))
-    os.replace(partial, target)
-    return target
+    The one encoder is ``shared.kivy_base.screenshot`` (RGBA rows, exact at every width); this name
+    stays for the kiosk's test drivers, which call it. Call on Kivy's main thread once a frame has
+    been drawn."""
+    return capture(Path(path).resolve())
 
 
 def schedule_screenshot(app: Any, path: str | Path, frames: int = 3) -> None:
@@ -150,7 +123,7 @@ def schedule_screenshot(app: Any, path: str | Path, frames: int = 3) -> None:
         remaining[0] -= 1
         if remaining[0] > 0:
             return True
-        save_window_png(path)
+        capture(path)
         app.stop()
         return False
 

@@ -31,6 +31,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from counter.app import build_parser
@@ -148,10 +149,11 @@ class Harness:
         on_drawn_frame(lambda: reply(None), 2)
 
     def op_shot(self, request: dict[str, Any], reply: Reply) -> None:
-        from shared.kivy_base.window import save_window_png
+        from shared.kivy_base.screenshot import capture
         from tests.counter.frames import on_drawn_frame
 
-        on_drawn_frame(lambda: reply(str(save_window_png(request["path"]))), FRAMES_BEFORE_SHOT)
+        path = Path(request["path"]).resolve()
+        on_drawn_frame(lambda: reply(str(capture(path))), FRAMES_BEFORE_SHOT)
 
     def op_press_measure(self, request: dict[str, Any], reply: Reply) -> None:
         """Tap a button, then report (ms after the touch) when the desk state arrived from the

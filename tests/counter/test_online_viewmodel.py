@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from counter.online_desk import CLOSE_CONFIRM_S, RETRY_S
 from counter.staff_client import StaffError
 from counter.view import build_view
 from counter.viewmodel import CounterViewModel
-from counter.vm_online import CLOSE_CONFIRM_S, RETRY_S
 from tests.counter.fakes import FakeClock, FakeLink, FakeStaff, desk_state, online_item, options
 
 WIB = timezone(timedelta(hours=7))

@@ -146,8 +146,8 @@ def test_the_visitor_is_fetched_while_at_the_desk_and_dropped_when_gone() -> Non
 
     vm.on_desk_state(desk_state("idle"))
     view = build_view(vm)
-    assert not view.has_visitor and view.visitor_name == "" and vm.visitor is None
-    assert "Siti" not in repr(vm.__dict__)
+    assert not view.has_visitor and view.visitor_name == "" and vm.visitor.details is None
+    assert "Siti" not in repr(vm.__dict__) + repr(vm.visitor.__dict__)
 
 
 def test_a_visitor_without_a_guestbook_entry_and_a_failed_fetch() -> None:

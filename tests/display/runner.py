@@ -1,8 +1,9 @@
 """The real wall display in a subprocess (``App.run()`` works once per process), offscreen.
 
 ``SDL_VIDEODRIVER=offscreen`` with Mesa draws real frames (not ``KIVY_GL_BACKEND=mock``, which
-draws nothing). The app's test-only probe (``ANTRE_DISPLAY_PROBE``) answers screenshot requests
-with a PNG and a JSON of what its labels show; PNGs are kept under ``artifacts/display/``.
+draws nothing). It runs under ``tests.display.probed_app``, whose probe (``tests.display.probe``)
+answers screenshot requests with a PNG and a JSON of what its labels show; PNGs are kept under
+``artifacts/display/``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ def display_env(workdir: Path, mqtt_url: str) -> dict[str, str]:
     env.update(
         ANTRE_MQTT_URL=mqtt_url,
         ANTRE_DATA_DIR=str(workdir / "data"),
-        ANTRE_DISPLAY_PROBE=str(workdir / "probe"),
         SDL_VIDEODRIVER="offscreen",
         KIVY_NO_ARGS="1",
         KIVY_HOME=str(workdir / "kivy"),
@@ -94,7 +94,9 @@ class DisplayProcess:
         return [
             sys.executable,
             "-m",
-            "display.app",
+            "tests.display.probed_app",
+            "--probe",
+            str(self.probe_dir),
             "--config",
             str(config),
             "--size",

@@ -53,9 +53,9 @@ def test_indonesian_date_and_time() -> None:
 
 
 def test_every_text_exists_in_both_languages() -> None:
-    assert texts._TEXTS["id"].keys() == texts._TEXTS["en"].keys()
-    assert texts.text("id", "waiting_count", count=3) == "3 orang"
-    assert texts.text("id", "overlay_title") == "Koneksi terputus — sedang menyambung kembali"
+    assert texts.CATALOG.texts["id"].keys() == texts.CATALOG.texts["en"].keys()
+    assert texts.t("id", "waiting_count", count=3) == "3 orang"
+    assert texts.t("id", "overlay_title") == "Koneksi terputus — sedang menyambung kembali"
 
 
 def test_the_display_table_of_the_config() -> None:

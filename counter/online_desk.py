@@ -21,8 +21,8 @@ from datetime import date
 from typing import Any
 
 from counter.online_records import CHANNELS, OnlineItem, OnlineList
+from counter.ports import Job, StaffPort
 from counter.staff_client import StaffError
-from counter.vm_types import Job, StaffPort
 
 log = logging.getLogger(__name__)
 

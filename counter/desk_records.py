@@ -1,27 +1,11 @@
-"""The records and ports of the counter's view-model (plain Python, no I/O)."""
+"""The plain records the counter's view-model keeps and the view reads: the waiting list with its
+tickets' clocks, and the last answer of the hub (no I/O, no Kivy)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-from counter.messages import Visitor
-from counter.online_records import OnlineItem, OnlineList
-from counter.staff_client import SignedIn
-
-Job = Callable[[], None]
-
-
-class StaffPort(Protocol):
-    def signin(self, desk: str, officer: str, pin: str) -> SignedIn: ...
-    def signout(self, token: str) -> None: ...
-    def visitor(self, token: str) -> Visitor | None: ...
-    def online_list(self, token: str, which: str = "open") -> OnlineList: ...
-    def online_add(
-        self, token: str, channel: str, contact: str, subject: str, complete_at: str | None, request_id: str
-    ) -> OnlineItem: ...
-    def online_act(self, token: str, number: str, action: str, text: str, request_id: str) -> OnlineItem: ...
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""Instrumentation for the tests and the bench, off unless ``ANTRE_DISPLAY_PROBE=DIR`` is set.
+"""The wall display's instrumentation for the tests and the bench: an observer of the app
+(``display.observers``) that ``tests.display.probed_app`` attaches, never part of the product.
 
-With it the display writes into ``DIR``:
+It writes into its directory ``DIR``:
 - ``timings.jsonl``: ``{"k": "label", "ticket", "desk", "t"}`` when a desk's tile shows a new
   code, ``{"k": "frame", "submitted", "t", "tickets"}`` at the next frame (``submitted``: Kivy
   has drawn it, ``Window.on_flip``; ``t``: its pixels are done, after ``glFinish``, before the
@@ -22,13 +23,14 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.widget import Widget
 
 from display.widgets import CallCard, DeskTile, Overlay, Text
 from shared.kivy_base.screenshot import capture
 
-ENV = "ANTRE_DISPLAY_PROBE"
+POLL_S = 0.1  # how often screenshot requests are looked for
 
 
 def _box(widget: Widget) -> list[float]:
@@ -96,11 +98,13 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 class Probe:
-    def __init__(self, directory: Path, root: Widget) -> None:
+    """A ``display.observers.DisplayObserver``; import it only after Kivy is set up."""
+
+    def __init__(self, directory: Path) -> None:
         self.dir = directory
-        self.root = root
+        self.root: Any = None  # the app's widget tree, from on_start
         self.requests = directory / "requests"
-        self.requests.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
         self._log: TextIO = (directory / "timings.jsonl").open("a", encoding="utf-8", buffering=1)
         self._pending: list[str] = []
         self._frames = 0
@@ -108,19 +112,20 @@ class Probe:
         self._fps_since = time.monotonic()
         self._due: list[str] = []
 
-    @classmethod
-    def from_env(cls, root: Widget) -> Probe | None:
-        directory = os.environ.get(ENV)
-        return cls(Path(directory), root) if directory else None
+    def on_start(self, app: Any) -> None:
+        self.root = app.root
+        self.requests.mkdir(exist_ok=True)  # the tests wait for it: the wall is up
+        self._fps_since = time.monotonic()
+        Clock.schedule_interval(self.poll, POLL_S)
 
     def _write(self, record: dict[str, Any]) -> None:
         self._log.write(json.dumps(record, separators=(",", ":")) + "\n")
 
-    def shown(self, ticket: str, desk: str) -> None:
+    def on_call_shown(self, ticket: str, desk: str) -> None:
         self._pending.append(ticket)
         self._write({"k": "label", "ticket": ticket, "desk": desk, "t": time.monotonic()})
 
-    def on_flip(self, window_size: tuple[int, int], submitted: float) -> None:
+    def on_frame(self, window_size: tuple[int, int], submitted: float) -> None:
         """A frame is drawn: ``submitted`` when Kivy had issued it, now when its pixels are done."""
         now = time.monotonic()
         self._frames += 1
@@ -162,9 +167,13 @@ class Probe:
 
     def snapshot(self, png: Path, window_size: tuple[int, int]) -> None:
         """``png`` and, beside it, the JSON of the widget tree at this same frame."""
-        data = json.dumps(describe(self.root, window_size), ensure_ascii=False, indent=1)
         capture(png)
-        _write_atomic(png.with_suffix(".json"), data)
+        self.on_screenshot(png, window_size)
 
-    def close(self) -> None:
+    def on_screenshot(self, path: Path, size: tuple[int, int]) -> None:
+        """The JSON of the widget tree beside a PNG of this frame (the app's ``--screenshot`` too)."""
+        data = json.dumps(describe(self.root, size), ensure_ascii=False, indent=1)
+        _write_atomic(path.with_suffix(".json"), data)
+
+    def on_stop(self) -> None:
         self._log.close()
