@@ -22,7 +22,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from broker.hub.commands import Hub, Publication
+from broker.hub.commands import Hub
+from broker.hub.publications import Publication
 from shared.domain import guestbook, pins
 from shared.domain.queue import Action, QueueError
 from shared.store import online
