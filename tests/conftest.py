@@ -1,8 +1,10 @@
 """Fixtures: a real Mosquitto on a free port, the hub as a subprocess, SQLite files on disk and,
 where a server answers, a fresh PostgreSQL database per test.
 
-A guard for every test: a handler error the MQTT bus swallowed fails the test
-(``fail_on_swallowed_handler_errors``).
+Two guards for every test: a handler error the MQTT bus swallowed fails the test
+(``fail_on_swallowed_handler_errors``), and a test that starts a process (the broker, the hub, an
+app, the ``antre`` command) is marked ``e2e``: ``pytest -m "not e2e"`` runs the pure and
+in-process tests only, ``pytest -m e2e`` the rest.
 """
 
 from __future__ import annotations
@@ -30,6 +32,24 @@ from tests.support import (
 )
 
 PG_ADMIN_URL = os.environ.get("ANTRE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+# Fixtures that start a process (here, in tests/counter/conftest.py, tests/kiosk/conftest.py and a
+# few test modules). pytest lists a test's fixtures with what they depend on, so a fixture built
+# on ``broker`` marks its tests too; the names are spelled out so the list reads as the inventory.
+# A module that starts a process without one of these says ``pytestmark = pytest.mark.e2e``.
+PROCESS_FIXTURES = frozenset({
+    "broker", "hub_factory", "hub", "staff_hub", "probe",  # Mosquitto, the hub
+    "counter_site", "app_factory", "keypad",  # the counter app and the keypad bridge
+    "emupos",  # the receipt-printer emulator
+    "secure_broker",  # Mosquitto with the site's ACL and TLS (tests/broker/mosquitto)
+    "antre",  # the antre command in a subprocess (tests/deploy)
+})  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(autouse=True)
