@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, str], bytes], None]
 """Called with the topic's parameters (``site`` and the placeholders) and the raw payload."""
 
+handler_error_observers: list[Callable[[str, Exception], None]] = []
+"""Called with the handler's name and the exception each time a handler raises (after it is
+logged). For tests: their guard fails the test that hid a handler's error (``tests/conftest.py``)."""
+
 
 class MqttBus:
     def __init__(
@@ -139,8 +143,12 @@ def _guarded(func: Callable[..., None], *args: Any) -> None:
     # deaf while it looks alive; log it (never the payload: it may carry personal data) instead.
     try:
         func(*args)
-    except Exception:
-        log.exception("handler %s failed", getattr(func, "__qualname__", func))
+    except Exception as exc:
+        name = str(getattr(func, "__qualname__", func))
+        log.exception("handler %s failed", name)
+        for observe in list(handler_error_observers):
+            with contextlib.suppress(Exception):  # an observer must not end the network thread either
+                observe(name, exc)
 
 
 def _set_nodelay(_client: paho.Client, _userdata: Any, sock: Any) -> None:

@@ -1,15 +1,24 @@
 """Fixtures: a real Mosquitto on a free port, the hub as a subprocess, SQLite files on disk and,
-where a server answers, a fresh PostgreSQL database per test."""
+where a server answers, a fresh PostgreSQL database per test.
+
+Two guards for every test: a handler error the MQTT bus swallowed fails the test
+(``fail_on_swallowed_handler_errors``), and a test that starts a process (the broker, the hub, an
+app, the ``antre`` command) is marked ``e2e``: ``pytest -m "not e2e"`` runs the pure and
+in-process tests only, ``pytest -m e2e`` the rest.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
+import traceback
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from shared import mqtt
 from tests.support import (
     Broker,
     HubProcess,
@@ -23,6 +32,59 @@ from tests.support import (
 )
 
 PG_ADMIN_URL = os.environ.get("ANTRE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+# Fixtures that start a process (here, in tests/counter/conftest.py, tests/kiosk/conftest.py and a
+# few test modules). pytest lists a test's fixtures with what they depend on, so a fixture built
+# on ``broker`` marks its tests too; the names are spelled out so the list reads as the inventory.
+# A module that starts a process without one of these says ``pytestmark = pytest.mark.e2e``.
+PROCESS_FIXTURES = frozenset({
+    "broker", "hub_factory", "hub", "staff_hub", "probe",  # Mosquitto, the hub
+    "counter_site", "app_factory", "keypad",  # the counter app and the keypad bridge
+    "emupos",  # the receipt-printer emulator
+    "secure_broker",  # Mosquitto with the site's ACL and TLS (tests/broker/mosquitto)
+    "antre",  # the antre command in a subprocess (tests/deploy)
+})  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_swallowed_handler_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test when a message handler raised inside an ``MqttBus`` of this process.
+
+    The bus logs such an error and goes on (in production the network thread must live), so a
+    test would otherwise pass with a broken handler (as Home Assistant's MQTT tests guard too).
+    The error is reported at the test's teardown, with its traceback. Only buses in the test
+    process are watched: the hub and the apps a test starts as subprocesses are other processes
+    (their logs show their errors). A test that provokes a handler error on purpose says
+    ``@pytest.mark.allow_handler_errors``.
+    """
+    if request.node.get_closest_marker("allow_handler_errors"):
+        yield
+        return
+    caught: list[str] = []
+    lock = threading.Lock()
+
+    def observe(handler: str, exc: Exception) -> None:
+        text = "".join(traceback.format_exception(exc))
+        with lock:
+            caught.append(f"handler {handler} raised:\n{text}")
+
+    mqtt.handler_error_observers.append(observe)
+    try:
+        yield
+    finally:
+        mqtt.handler_error_observers.remove(observe)
+    if caught:
+        pytest.fail(
+            f"{len(caught)} MQTT handler error(s) were swallowed by the bus during this test "
+            "(mark it allow_handler_errors if that is on purpose):\n\n" + "\n".join(caught),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -1,66 +1,37 @@
-"""The hub's side of step 6 of the standard: the rating prompt at the desk's rating screen, and
-the ratings and complaints that kiosks and rating screens send on their request topic.
+"""The hub's side of step 6 of the standard: the ratings and complaints that kiosks and rating
+screens send on their request topic (the prompts themselves: ``broker.hub.prompts``).
 
-Each request runs through ``Hub._run`` like every command (one transaction, idempotent by
-``request_id``); this module only says what each one does and which prompts to clear.
+Each request runs through the transaction runner it is given, like every command (one
+transaction, idempotent by ``request_id``); this module only says what each one does and which
+prompt to clear.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date
 
 from sqlalchemy.orm import Session
 
-from shared.contract import topics as contract
+from broker.hub.prompts import RatingPrompts
+from broker.hub.publications import Publication, SiteNames
+from broker.hub.transactions import Runner
 from shared.contract.feedback_requests import ComplaintGiven, FeedbackRequest, RatingCheck, RatingGiven
-from shared.domain.queue import Outcome, QueueError, QueueRules, Served
+from shared.domain.queue import Clock, Outcome, QueueError, QueueRules
 from shared.store import complaints, ratings
 from shared.store.models import TicketRow
 
-if TYPE_CHECKING:
-    from broker.hub.commands import Hub, Publication
-
 
 class FeedbackDesk:
-    """Rating prompts out, ratings and complaints in."""
+    """Ratings and complaints in; a rated visit's prompt cleared."""
 
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-        # desk -> (ticket, day) of the prompt now retained on its rating screen's topic
-        self._prompts: dict[str, tuple[str, date]] = {}
+    def __init__(self, names: SiteNames, clock: Clock, prompts: RatingPrompts, run: Runner) -> None:
+        self.names = names
+        self.clock = clock
+        self.prompts = prompts
+        self.run = run
 
     def _today(self) -> date:
-        return self.hub.clock().astimezone(self.hub.settings.tz).date()
-
-    def prompt_publications(self, served: list[Served], now: datetime) -> list[Publication]:
-        """A retained prompt per desk whose visitor was just served."""
-        from broker.hub.commands import Publication
-
-        out = []
-        for visit in served:
-            self._prompts[visit.desk] = (visit.ticket, visit.day)
-            payload = contract.rate_prompt(
-                uuid.uuid4().hex[:12], visit.ticket, visit.day.isoformat(), visit.service, visit.desk,
-                self.hub.desk_names.get(visit.desk, visit.desk), now.astimezone(self.hub.settings.tz),
-            )  # fmt: skip
-            topic = contract.topic(self.hub.site, "rate_prompt", desk=visit.desk)
-            out.append(Publication(topic, contract.encode(payload), True))
-        return out
-
-    def _clear_prompt(self, desk: str | None, ticket: str, day: date) -> list[Publication]:
-        """Once the ticket is rated its desk's screen need not ask again (after a restart, say)."""
-        from broker.hub.commands import Publication
-
-        if desk is None or self._prompts.get(desk) != (ticket, day):
-            return []
-        del self._prompts[desk]
-        now = self.hub.clock().astimezone(self.hub.settings.tz)
-        name = self.hub.desk_names.get(desk, desk)
-        payload = contract.rate_prompt(uuid.uuid4().hex[:12], None, None, None, desk, name, now)
-        topic = contract.topic(self.hub.site, "rate_prompt", desk=desk)
-        return [Publication(topic, contract.encode(payload), True)]
+        return self.clock().astimezone(self.names.tz).date()
 
     def request(self, kiosk_id: str, request: FeedbackRequest, reply_to: str) -> list[Publication]:
         source = f"kiosk/{kiosk_id}"
@@ -73,7 +44,7 @@ class FeedbackDesk:
 
         def rate(session: Session, _rules: QueueRules) -> Outcome:
             assert isinstance(request, RatingGiven)
-            row, ref = ratings.give(session, request, kiosk_id, self._today(), self.hub.clock())
+            row, ref = ratings.give(session, request, kiosk_id, self._today(), self.clock())
             ticket = session.get(TicketRow, row.ticket_id) if row.ticket_id else None
             if ticket is None:
                 raise QueueError("unknown_rating", "this rating belongs to no ticket")
@@ -94,7 +65,7 @@ class FeedbackDesk:
             elif request.ticket is not None:
                 ticket_id = ratings.find_ticket(session, request.ticket, self._today()).id
             row = complaints.from_visitor(
-                session, request, kiosk_id, self._today(), self.hub.clock(), ticket_id, rating_id
+                session, request, kiosk_id, self._today(), self.clock(), ticket_id, rating_id
             )
             return Outcome(answer={"complaint": row.number, "kind": row.kind})
 
@@ -105,9 +76,9 @@ class FeedbackDesk:
             if isinstance(request, RatingGiven)
             else complain
         )
-        out = self.hub._run(source, request.request_id, reply_to, apply, store_errors=True)
+        out = self.run(source, request.request_id, reply_to, apply, store_errors=True)
         for desk, ticket, day in rated:
-            out += self._clear_prompt(desk, ticket, day)
+            out += self.prompts.clear(desk, ticket, day)
         return out
 
     def _ticket_answer(self, code: str, day: date, service: str, desk: str | None) -> dict[str, object]:
@@ -115,7 +86,7 @@ class FeedbackDesk:
             "ticket": code,
             "day": day.isoformat(),
             "service": service,
-            "service_name": self.hub.service_names.get(service, service),
+            "service_name": self.names.services.get(service, service),
             "desk": desk,
-            "desk_name": self.hub.desk_names.get(desk, desk) if desk else None,
+            "desk_name": self.names.desks.get(desk, desk) if desk else None,
         }

@@ -17,7 +17,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 
-from broker.hub.commands import Hub, Publication
+from broker.hub.commands import Hub
+from broker.hub.publications import Publication
 from broker.hub.staff import StaffDesk, StaffResult
 from broker.hub.staff_api import StaffApi
 from shared import logs

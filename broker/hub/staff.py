@@ -22,8 +22,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from broker.hub.commands import Hub, Publication
-from deploy.cli.online import mask_contact
+from broker.hub.commands import Hub
+from broker.hub.publications import Publication
 from shared.domain import guestbook, pins
 from shared.domain.queue import Action, QueueError
 from shared.store import online
@@ -278,7 +278,7 @@ class StaffDesk:
         return {
             "number": row.number,
             "channel": row.channel,
-            "contact": mask_contact(row.channel, row.contact),
+            "contact": online.mask_contact(row.channel, row.contact),
             "subject": row.subject,
             "status": row.status,
             "due_date": row.due_date.isoformat(),

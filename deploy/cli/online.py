@@ -142,6 +142,7 @@ def _close(args: argparse.Namespace, settings: Any, session: Any) -> int:
 
 def _list(args: argparse.Namespace, settings: Any, session: Any) -> int:
     from shared.store import online
+    from shared.store.online import mask_contact
 
     today = datetime.now(UTC).astimezone(settings.tz).date()
     if args.due:
@@ -165,13 +166,6 @@ def _flag(row: Any, today: date) -> str:
     if row.answered_at is not None:
         return ""
     return "OVERDUE" if row.due_date < today else "TODAY" if row.due_date == today else ""
-
-
-def mask_contact(channel: str, contact: str) -> str:
-    """Enough for the officer to recognise the conversation: ``********7890``, ``s***@bps.go.id``."""
-    from shared.domain.guestbook import mask_email, mask_id
-
-    return mask_email(contact) if channel == "email" else mask_id(contact)
 
 
 def _autoclose(args: argparse.Namespace, settings: Any, session: Any) -> int:

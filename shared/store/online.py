@@ -24,6 +24,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.config import ConfigError, Settings
+from shared.domain.guestbook import mask_email, mask_id
 from shared.domain.working_days import (
     DEFAULT_DUE_WORKING_DAYS,
     WorkingCalendar,
@@ -235,6 +236,11 @@ def served_at(row: OnlineRequestRow) -> datetime | None:
     """When the standard's clock stopped: the first officer reply, or the closing if earlier."""
     times = [t for t in (row.answered_at, row.closed_at) if t is not None]
     return min(times) if times else None
+
+
+def mask_contact(channel: str, contact: str) -> str:
+    """Enough for the officer to recognise the conversation: ``********7890``, ``s***@bps.go.id``."""
+    return mask_email(contact) if channel == "email" else mask_id(contact)
 
 
 # --- inside ----------------------------------------------------------------------------------

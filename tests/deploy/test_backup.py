@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, select
 
 from deploy.ops.backup import integrity_problem, restore, rotate, take_backup
@@ -22,6 +23,7 @@ from shared.store.db import make_engine, upgrade, write_transaction
 from shared.store.models import GuestRow, TicketRow
 from tests.support import Probe, wait_until
 
+pytestmark = pytest.mark.e2e  # the antre command in a subprocess, without a fixture
 ROOT = Path(__file__).resolve().parents[2]
 GUEST = {
     "name": "Siti Aminah",

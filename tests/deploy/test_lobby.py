@@ -15,6 +15,8 @@ from broker.mosquitto.server import is_listening
 from deploy.cli.main import main
 from tests.support import Probe, free_port, hub_env, site_config, wait_until
 
+pytestmark = pytest.mark.e2e  # antre up / antre broker in a subprocess, without a fixture
+
 
 def _up(tmp_path: Path, mqtt_url: str) -> subprocess.Popen[str]:
     env = hub_env(

@@ -20,7 +20,10 @@ from tests.conftest import wait_for_hub_online
 from tests.display.runner import ARTIFACTS, DisplayProcess, Tree, desks, pixel, texts, tile
 from tests.support import Broker, HubProcess, Probe, free_port, wait_until
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"),
+    pytest.mark.e2e,
+]
 
 SIZES = [(1366, 768), (1920, 1080), (3840, 2160)]
 OVERLAY_TITLE = "Koneksi terputus — sedang menyambung kembali"

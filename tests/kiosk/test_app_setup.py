@@ -13,6 +13,7 @@ import pytest
 from tests.kiosk.real_app import REPO, kivy_env
 from tests.support import free_port
 
+pytestmark = pytest.mark.e2e  # the kiosk app in a fresh Python process
 REPORT = (
     "import logging, os, sys; root = logging.getLogger(); "
     "print(os.environ.get('ESCPOS_CAPABILITIES_PICKLE_DIR')); "

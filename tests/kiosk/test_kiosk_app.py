@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.e2e  # the real kiosk app in a subprocess (tests.kiosk.kiosk_driver)
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("ANTRE_ARTIFACTS", REPO / "artifacts")) / "kiosk"
 SIZES = ("1280x800", "1920x1080", "1080x1920")

@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broker.hub.commands import Hub, Publication
+from broker.hub.commands import Hub
+from broker.hub.publications import Publication
 from shared.config import settings_from_mapping
 from shared.contract import topics as contract
 from shared.store.db import make_engine, upgrade

@@ -524,6 +524,7 @@ desk = "1"
 """
 
 
+@pytest.mark.e2e  # antre broker in a subprocess, without a fixture
 def test_antre_broker_runs_a_secure_mosquitto(tmp_path: Path) -> None:
     (tmp_path / "antre.toml").write_text(DEVICES_TOML, encoding="utf-8")
     port = free_port()

@@ -23,7 +23,7 @@ SOURCES = {
     "contract": ROOT / "shared" / "contract" / "topics.py",
     "kiosk_requests": ROOT / "shared" / "contract" / "kiosk_requests.py",
     "domain": ROOT / "shared" / "domain" / "queue.py",
-    "hub": ROOT / "broker" / "hub" / "commands.py",
+    "hub": (ROOT / "broker" / "hub" / "handlers.py", ROOT / "broker" / "hub" / "transactions.py"),
     "feedback_requests": ROOT / "shared" / "contract" / "feedback_requests.py",
     "ratings": ROOT / "shared" / "store" / "ratings.py",
     "complaints": ROOT / "shared" / "store" / "complaints.py",
@@ -103,9 +103,10 @@ def doc_codes(text: str) -> dict[str, set[str]]:
 
 def source_codes() -> dict[str, set[str]]:
     codes: dict[str, set[str]] = {}
-    for module, path in SOURCES.items():
-        for code in RAISED.findall(path.read_text(encoding="utf-8")):
-            codes.setdefault(code, set()).add(module)
+    for module, paths in SOURCES.items():
+        for path in paths if isinstance(paths, tuple) else (paths,):
+            for code in RAISED.findall(path.read_text(encoding="utf-8")):
+                codes.setdefault(code, set()).add(module)
     return codes
 
 

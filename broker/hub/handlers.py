@@ -1,0 +1,92 @@
+"""The kiosks' requests and the counters' commands: each raw payload parsed, a malformed one
+answered at once, a good one turned into a ``Command`` for the transaction runner it is given."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy.orm import Session
+
+from broker.hub.feedback import FeedbackDesk
+from broker.hub.publications import Publication, SiteNames, answer
+from broker.hub.transactions import Runner
+from shared.contract import kiosk_requests
+from shared.contract import topics as contract
+from shared.contract.feedback_requests import ComplaintGiven, RatingCheck, RatingGiven
+from shared.contract.kiosk_requests import KioskRequest, LookupRequest
+from shared.contract.topics import PayloadError
+from shared.domain.queue import Action, Clock, Outcome, QueueError, QueueRules
+from shared.store.guest_store import GuestStore
+from shared.store.repository import SqlQueueRepository
+
+# The hub's command log keeps the name it has always had: journal filters and log searches use it.
+log = logging.getLogger("broker.hub.commands")
+
+
+class KioskRequests:
+    """A kiosk's ticket, returning-visitor look-up, rating and complaint requests."""
+
+    def __init__(self, names: SiteNames, clock: Clock, run: Runner, feedback: FeedbackDesk) -> None:
+        self.names = names
+        self.clock = clock
+        self.run = run
+        self.feedback = feedback
+
+    def handle(self, kiosk_id: str, raw: bytes) -> list[Publication]:
+        reply_to = self.names.topic("kiosk_response", kiosk_id=kiosk_id)
+        try:
+            request = kiosk_requests.parse_kiosk_request(raw)
+        except PayloadError as exc:
+            log.warning("kiosk %s: rejected request %s: %s", kiosk_id, exc.request_id, exc.code)
+            return [answer(reply_to, contract.error_answer(exc.request_id, exc.code, exc.message))]
+        if isinstance(request, RatingCheck | RatingGiven | ComplaintGiven):
+            return self.feedback.request(kiosk_id, request, reply_to)
+        source = f"kiosk/{kiosk_id}"
+
+        def lookup(session: Session, _rules: QueueRules) -> Outcome:
+            assert isinstance(request, LookupRequest)
+            return Outcome(answer=GuestStore(session).lookup(request, kiosk_id, self.clock()))
+
+        def issue(session: Session, rules: QueueRules) -> Outcome:
+            assert isinstance(request, KioskRequest)
+            ticket, outcome = rules.issue(request.service)
+            SqlQueueRepository(session).set_kiosk(ticket, kiosk_id)
+            if request.guest is not None and not GuestStore(session).attach(
+                ticket, request.guest, kiosk_id, ticket.issued_at
+            ):
+                # Rolls the ticket back too: the kiosk asks the visitor to look up again.
+                raise QueueError("unknown_ref", "the returning visitor's ref is unknown or expired")
+            outcome.answer.update(
+                service_name=self.names.services[request.service],
+                issued_at=contract.iso(ticket.issued_at.astimezone(self.names.tz)),
+            )
+            return outcome
+
+        apply = lookup if isinstance(request, LookupRequest) else issue
+        return self.run(source, request.request_id, reply_to, apply, store_errors=True)
+
+
+class CounterCommands:
+    """A desk's commands (``shared.domain.queue.Action``: next, recall, start, finish, ...)."""
+
+    def __init__(self, names: SiteNames, run: Runner) -> None:
+        self.names = names
+        self.run = run
+
+    def handle(self, desk: str, raw: bytes) -> list[Publication]:
+        reply_to = self.names.topic("counter_response", desk=desk)
+        try:
+            command = contract.parse_counter_command(raw)
+        except PayloadError as exc:
+            log.warning("desk %s: rejected command %s: %s", desk, exc.request_id, exc.code)
+            return [answer(reply_to, contract.error_answer(exc.request_id, exc.code, exc.message))]
+        # A button has no request id: each press is a new command.
+        request_id = command.request_id or f"hub-{uuid.uuid4().hex}"
+
+        def apply(_session: Session, rules: QueueRules) -> Outcome:
+            return rules.command(desk, Action(command.action), command.to_service)
+
+        return self.run(
+            f"counter/{desk}", request_id, reply_to, apply, store_errors=command.request_id is not None
+        )
