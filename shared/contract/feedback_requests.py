@@ -25,7 +25,7 @@ from shared.domain import guestbook, skm
 VIA = ("kiosk", "desk")  # desk: the rating screen facing the visitor at a desk
 KINDS = ("complaint", "suggestion")
 TEXT_LIMIT = 2000
-_CODE = re.compile(r"^[A-Z]{1,3}-\d{3,6}$")
+_CODE = re.compile(r"[A-Z]{1,3}-[0-9]{3,6}")
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def parse_ticket_text(text: str) -> TicketRef | None:
     (``A-012/2026-11-25``); ``None`` when it is neither."""
     code, _, day_text = text.strip().upper().partition("/")
     code = code.replace(" ", "")
-    found = re.fullmatch(r"([A-Z]{1,3})-?(\d{1,6})", code)
+    found = re.fullmatch(r"([A-Z]{1,3})-?([0-9]{1,6})", code)
     if not found:
         return None
     prefix, number = found.groups()
@@ -118,7 +118,7 @@ def _ticket(body: dict[str, Any], request_id: str, *, required: bool) -> TicketR
     code, day = body.get("ticket"), body.get("day")
     if code is None and not required:
         return None
-    if not isinstance(code, str) or not _CODE.match(code):
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise PayloadError("bad_request", "ticket must be a ticket code such as A-012", request_id)
     if day is None:
         return TicketRef(code)

@@ -16,6 +16,7 @@ from typing import Any
 VERSION = 1
 QOS = 1
 MAX_PAYLOAD_BYTES = 64 * 1024
+MAX_PAYLOAD_DEPTH = 8  # the deepest real payload (a guest inside a request) is 2
 # A queue state lists the first codes only: a display shows a handful, and the message must stay
 # small and cheap to build however long the queue grows.
 QUEUE_STATE_HEAD = 50
@@ -293,19 +294,68 @@ def encode(payload: dict[str, Any]) -> bytes:
 def decode(raw: bytes) -> dict[str, Any]:
     """A contract JSON object, or ``PayloadError`` saying what is wrong with it."""
     if len(raw) > MAX_PAYLOAD_BYTES:
-        raise PayloadError("too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
+        raise PayloadError(
+            "too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}", _request_id_in(raw)
+        )
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError("bad_json", f"payload is not UTF-8 JSON: {exc}") from exc
+        raise PayloadError("bad_json", f"payload is not UTF-8 JSON: {exc}", _request_id_in(raw)) from exc
+    except RecursionError as exc:  # thousands of nested brackets: refused like any bad JSON
+        raise PayloadError("bad_json", "payload is nested too deeply", _request_id_in(raw)) from exc
     if not isinstance(data, dict):
         raise PayloadError("bad_json", "payload must be a JSON object")
     request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
+    if request_id is not None and _has_surrogate(request_id):
+        request_id = None  # an id that cannot be encoded cannot be echoed either
+    problem = _shape_problem(data)
+    if problem:
+        raise PayloadError("bad_json", problem, request_id)
     # type() rather than ==: JSON true and 1.0 are equal to 1 in Python but are not version 1.
     if type(data.get("v")) is not int or data["v"] != VERSION:
         raise PayloadError("bad_version", f'payload must carry "v": {VERSION}', request_id)
     return data
 
+
+
+def _shape_problem(data: object) -> str | None:
+    """What makes a parsed payload unusable however its fields are read: nesting deeper than
+    any real payload, or a string with a lone surrogate (JSON's ``"\\ud83d"`` escape decodes to
+    one, and it cannot be written as UTF-8: to the database, a log or an answer)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_PAYLOAD_DEPTH:
+            return "payload is nested too deeply"
+        if isinstance(value, str):
+            if _has_surrogate(value):
+                return "payload holds a lone surrogate escape (not valid Unicode text)"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    return "payload holds a lone surrogate escape (not valid Unicode text)"
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return None
+
+
+_REQUEST_ID_TEXT = re.compile(rb'"request_id"\s*:\s*"([A-Za-z0-9._:-]{1,128})"')
+
+
+def _request_id_in(raw: bytes) -> str | None:
+    """The request id of a payload that cannot be parsed, read from its first bytes when it is
+    plainly there, so the sender still gets an answer instead of retrying into silence."""
+    found = _REQUEST_ID_TEXT.search(raw[:4096])
+    return found.group(1).decode("ascii") if found else None
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 # --- counter commands ----------------------------------------------------------------------
 
@@ -320,7 +370,9 @@ class CounterCommand:
 def parse_counter_command(raw: bytes) -> CounterCommand:
     """A plain word (a button has no request id) or a JSON command."""
     if len(raw) > MAX_PAYLOAD_BYTES:
-        raise PayloadError("too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
+        raise PayloadError(
+            "too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}", _request_id_in(raw)
+        )
     word = raw.strip().decode("utf-8", errors="replace").lower()
     if word in PLAIN_WORDS:
         return CounterCommand(action=word, request_id=None)

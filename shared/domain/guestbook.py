@@ -9,6 +9,7 @@ email-validator checks the address syntax (no DNS lookup: the kiosk has no inter
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from email_validator import EmailNotValidError, validate_email
@@ -26,11 +27,17 @@ LIMITS = {
     "institution": (2, 120),
     "purpose": (5, 500),
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_SIM = re.compile(r"^\d{12,14}$")  # Indonesian driving licence numbers: 12 (old) to 14 digits
-_PASSPORT = re.compile(r"^[A-Z0-9]{6,12}$")
-_OTHER_ID = re.compile(r"^[A-Za-z0-9./ -]{4,32}$")
-_PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+# Unicode categories no visitor types on purpose: controls (Cc), format characters (Cf: the
+# invisible joiners, marks, BOM, soft hyphen, bidirectional overrides), lone surrogates (Cs: they
+# cannot even be stored as UTF-8), private use (Co), unassigned (Cn), line/paragraph separators.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Patterns use [0-9], not \d (which takes any script's digits), and fullmatch (``$`` lets a
+# trailing newline through).
+_NIK = re.compile(r"[0-9]{16}")
+_SIM = re.compile(r"[0-9]{12,14}")  # Indonesian driving licence numbers: 12 (old) to 14 digits
+_PASSPORT = re.compile(r"[A-Z0-9]{6,12}")
+_OTHER_ID = re.compile(r"[A-Za-z0-9./ -]{4,32}")
+_PHONE = re.compile(r"\+?[0-9]{8,15}")
 
 
 def compact_number(number: str) -> str:
@@ -39,7 +46,8 @@ def compact_number(number: str) -> str:
 
 
 def has_control_chars(value: str) -> bool:
-    return bool(_CONTROL.search(value))
+    """True when ``value`` holds a control, invisible/format, surrogate or unassigned character."""
+    return any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in value)
 
 
 def clean(fields: Mapping[str, object]) -> dict[str, str]:
@@ -75,7 +83,7 @@ def field_problem(name: str, value: str) -> str | None:
             validate_email(value, check_deliverability=False)
         except EmailNotValidError:
             return "email_invalid"
-    if name == "phone" and not _PHONE.match(value):
+    if name == "phone" and not _PHONE.fullmatch(value):
         return "phone_invalid"
     return None
 
@@ -92,14 +100,14 @@ def field_errors(fields: Mapping[str, str]) -> dict[str, str]:
 
 def id_number_problem(id_type: str, number: str) -> str | None:
     if id_type == "ktp":
-        if not number.isdigit() or len(number) != 16:
+        if not _NIK.fullmatch(number):
             return "nik_length"
         return None if nik.is_valid(number) else "nik_invalid"
     if id_type == "sim":
-        return None if _SIM.match(number) else "sim_invalid"
+        return None if _SIM.fullmatch(number) else "sim_invalid"
     if id_type == "paspor":
-        return None if _PASSPORT.match(number) else "passport_invalid"
-    return None if _OTHER_ID.match(number) else "id_invalid"
+        return None if _PASSPORT.fullmatch(number) else "passport_invalid"
+    return None if _OTHER_ID.fullmatch(number) else "id_invalid"
 
 
 def mask_id(number: str) -> str:

@@ -266,3 +266,33 @@ def test_counter_command_too_large() -> None:
     big = b" " * contract.MAX_PAYLOAD_BYTES + b"next"
     refused("too_large", big)
     refused("too_large", payload(v=1, action="next", request_id="a", pad="x" * contract.MAX_PAYLOAD_BYTES))
+
+
+# --- payloads no parser should ever choke on (issue 14) -----------------------------------------
+
+
+@pytest.mark.parametrize("depth", [9, 100, 5000, 100_000])
+def test_deeply_nested_json_is_refused_with_the_request_id(depth: int) -> None:
+    raw = b'{"v":1,"request_id":"r-deep","x":' + b"[" * depth + b"]" * depth + b"}"
+    with pytest.raises(PayloadError) as caught:
+        contract.decode(raw)
+    assert caught.value.code in ("bad_json", "too_large")
+    if len(raw) <= contract.MAX_PAYLOAD_BYTES:
+        assert caught.value.request_id == "r-deep"
+
+
+def test_a_lone_surrogate_anywhere_is_refused() -> None:
+    for raw in (
+        b'{"v":1,"request_id":"r1","service":"\\ud83d"}',
+        b'{"v":1,"request_id":"r1","\\udc00":1}',
+        b'{"v":1,"request_id":"\\ud83d"}',
+    ):
+        with pytest.raises(PayloadError) as caught:
+            contract.decode(raw)
+        assert caught.value.code == "bad_json"
+        assert caught.value.request_id in ("r1", None)
+
+
+def test_real_payloads_are_not_too_deep() -> None:
+    raw = b'{"v":1,"request_id":"r1","service":"A","guest":{"name":"Siti","tags":[["a"]]}}'
+    assert contract.decode(raw)["guest"]["name"] == "Siti"
