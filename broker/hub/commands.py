@@ -15,6 +15,7 @@ clocks' tick, the snapshot on each connect):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
@@ -24,7 +25,7 @@ from broker.hub.prompts import RatingPrompts
 from broker.hub.publications import Publication, SiteNames
 from broker.hub.state import StatePublisher
 from broker.hub.timing import TimingService
-from broker.hub.transactions import TransactionRunner
+from broker.hub.transactions import INTERNAL_ERROR_MESSAGE, TransactionRunner
 from shared.config import Settings
 from shared.contract import topics as contract
 from shared.domain.queue import Clock, Outcome, QueueRules, utc_now
@@ -33,6 +34,21 @@ from shared.store.db import write_transaction
 from shared.store.repository import SqlQueueRepository
 
 log = logging.getLogger(__name__)
+
+
+def answered_anyway(reply_to: str, raw: bytes, handle: Callable[[], list[Publication]]) -> list[Publication]:
+    """``handle()``'s publications; if it fails in a way nobody foresaw (a bug, a library's
+    surprise), the sender still gets an ``internal_error`` answer with its request id, the
+    traceback is logged once, and the hub goes on with the next command."""
+    try:
+        return handle()
+    except Exception:
+        log.exception("a request on %s failed inside the hub", reply_to)
+        request_id = contract.request_id_in(raw)
+        if request_id is None:
+            return []
+        body = contract.error_answer(request_id, "internal_error", INTERNAL_ERROR_MESSAGE)
+        return [Publication(reply_to, contract.encode(body))]
 
 
 class Hub:
@@ -63,10 +79,12 @@ class Hub:
     # --- commands ------------------------------------------------------------------------------
 
     def kiosk_request(self, kiosk_id: str, raw: bytes) -> list[Publication]:
-        return self.kiosk.handle(kiosk_id, raw)
+        reply_to = self.names.topic("kiosk_response", kiosk_id=kiosk_id)
+        return answered_anyway(reply_to, raw, lambda: self.kiosk.handle(kiosk_id, raw))
 
     def counter_command(self, desk: str, raw: bytes) -> list[Publication]:
-        return self.counter.handle(desk, raw)
+        reply_to = self.names.topic("counter_response", desk=desk)
+        return answered_anyway(reply_to, raw, lambda: self.counter.handle(desk, raw))
 
     # --- the process's own jobs ----------------------------------------------------------------
 

@@ -33,6 +33,8 @@ from shared.store.repository import SqlQueueRepository
 log = logging.getLogger("broker.hub.commands")
 
 
+INTERNAL_ERROR_MESSAGE = "the hub could not apply this request; it was not applied"
+
 Command = Callable[[Session, QueueRules], Outcome]
 """One command's effect, applied inside the hub's write transaction."""
 
@@ -102,6 +104,11 @@ class TransactionRunner:
             if store_errors:
                 with write_transaction(self.engine) as session:
                     SqlQueueRepository(session).remember_answer(source, request_id, body, self.clock())
+            return [*out, answer(reply_to, body)]
+        except Exception:
+            # Rolled back and not stored: a retry runs the command again (and may well succeed).
+            log.exception("%s: request %s failed inside the hub", source, request_id)
+            body = contract.error_answer(request_id, "internal_error", INTERNAL_ERROR_MESSAGE)
             return [*out, answer(reply_to, body)]
         # The call goes first: it is what the lobby is waiting for.
         calls = [p for p in out if p.topic.endswith("/event/call")]

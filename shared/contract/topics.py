@@ -295,14 +295,14 @@ def decode(raw: bytes) -> dict[str, Any]:
     """A contract JSON object, or ``PayloadError`` saying what is wrong with it."""
     if len(raw) > MAX_PAYLOAD_BYTES:
         raise PayloadError(
-            "too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}", _request_id_in(raw)
+            "too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}", request_id_in(raw)
         )
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError("bad_json", f"payload is not UTF-8 JSON: {exc}", _request_id_in(raw)) from exc
+        raise PayloadError("bad_json", f"payload is not UTF-8 JSON: {exc}", request_id_in(raw)) from exc
     except RecursionError as exc:  # thousands of nested brackets: refused like any bad JSON
-        raise PayloadError("bad_json", "payload is nested too deeply", _request_id_in(raw)) from exc
+        raise PayloadError("bad_json", "payload is nested too deeply", request_id_in(raw)) from exc
     if not isinstance(data, dict):
         raise PayloadError("bad_json", "payload must be a JSON object")
     request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
@@ -343,7 +343,7 @@ def _shape_problem(data: object) -> str | None:
 _REQUEST_ID_TEXT = re.compile(rb'"request_id"\s*:\s*"([A-Za-z0-9._:-]{1,128})"')
 
 
-def _request_id_in(raw: bytes) -> str | None:
+def request_id_in(raw: bytes) -> str | None:
     """The request id of a payload that cannot be parsed, read from its first bytes when it is
     plainly there, so the sender still gets an answer instead of retrying into silence."""
     found = _REQUEST_ID_TEXT.search(raw[:4096])
@@ -371,7 +371,7 @@ def parse_counter_command(raw: bytes) -> CounterCommand:
     """A plain word (a button has no request id) or a JSON command."""
     if len(raw) > MAX_PAYLOAD_BYTES:
         raise PayloadError(
-            "too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}", _request_id_in(raw)
+            "too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}", request_id_in(raw)
         )
     word = raw.strip().decode("utf-8", errors="replace").lower()
     if word in PLAIN_WORDS:
