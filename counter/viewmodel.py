@@ -206,12 +206,9 @@ class CounterViewModel(StaffSteps):
         """A button or shortcut: send the command if it makes sense now; False if it was held."""
         if action not in QUEUE_ACTIONS or not self.can(action):
             return False
-        fields: dict[str, Any] = {}
-        if action == "transfer":
-            if to_service not in {s.prefix for s in self.transfer_targets()}:
-                return False
-            fields["to_service"] = to_service
-        self.commands.submit(action, self.link_up, **fields)
+        if action == "transfer" and to_service not in {s.prefix for s in self.transfer_targets()}:
+            return False
+        self.commands.submit(action, self.link_up, to_service if action == "transfer" else None)
         self._changed()
         return True
 

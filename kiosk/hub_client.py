@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.ports import HubError, IssuedTicket, ReturningGuest
 from shared.config import Settings
+from shared.contract import feedback_requests, kiosk_requests
 from shared.contract import topics as contract
 from shared.domain.queue import utc_now
 from shared.mqtt import MqttBus
@@ -58,10 +59,8 @@ class MqttHubClient:
     # --- HubPort -------------------------------------------------------------------------------
 
     def issue(self, request_id: str, service: str, guest: dict[str, object]) -> IssuedTicket:
-        body: dict[str, Any] = {"request_id": request_id, "service": service}
-        if guest:
-            body["guest"] = guest
-        answer = self._request(request_id, body)
+        """``guest`` from ``kiosk_requests.new_guest`` or ``returning_guest``."""
+        answer = self._request(request_id, kiosk_requests.issue_request(request_id, service, guest))
         return IssuedTicket(
             code=answer["ticket"],
             service=answer["service"],
@@ -71,16 +70,15 @@ class MqttHubClient:
         )
 
     def lookup(self, request_id: str, id_number: str = "", email: str = "") -> ReturningGuest | None:
-        key = {"id_number": id_number} if id_number else {"email": email}
-        answer = self._request(request_id, {"request_id": request_id, "lookup": key})
+        answer = self._request(request_id, kiosk_requests.lookup_request(request_id, id_number, email))
         if not answer.get("found"):
             return None
         return ReturningGuest(ref=answer["ref"], masked=dict(answer.get("masked", {})))
 
     def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """A ``rating_check``, ``rating`` or ``complaint`` request (``shared.contract.feedback_requests``):
-        the hub's answer. Raises ``HubError``."""
-        return self._request(request_id, {**body, "request_id": request_id})
+        """A ``rating_check``, ``rating`` or ``complaint`` request (built by
+        ``shared.contract.feedback_requests``): the hub's answer. Raises ``HubError``."""
+        return self._request(request_id, feedback_requests.with_request_id(body, request_id))
 
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
         self._printer_state = (problem or "ready", pending_reprint)

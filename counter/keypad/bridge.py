@@ -99,7 +99,7 @@ class KeypadBridge:
         if not self.bus.connected.is_set():
             self.say(texts.tr("keypad.ignored", self.lang, name=key))
             return False
-        self.bus.publish(self.cmd_topic, action)
+        self.bus.publish(self.cmd_topic, contract.plain_command(action))
         return True
 
     def status_line(self) -> str:
