@@ -60,27 +60,6 @@ class KioskPrinter:
     pending_reprint: str | None
 
 
-@dataclass(frozen=True)
-class Visitor:
-    """The visitor at the desk, from the staff HTTP API (never from MQTT). ``id_number`` arrives
-    masked to its last 4 digits; the email and phone are never sent to a desk."""
-
-    ticket: str
-    service: str
-    issued_at: datetime | None
-    called_at: datetime | None
-    status: str
-    recalls: int
-    name: str | None = None
-    institution: str | None = None
-    purpose: str | None = None
-    id_type: str | None = None
-    id_number: str | None = None
-
-    def __repr__(self) -> str:  # a traceback or a debug log must not carry the guestbook
-        return f"Visitor(ticket={self.ticket!r}, status={self.status!r}, recalls={self.recalls})"
-
-
 DESK_STATUSES = ("closed", "idle", "called", "serving")
 
 
@@ -174,25 +153,3 @@ def parse_kiosk_status(raw: bytes) -> KioskPrinter:
     if not isinstance(data.get("kiosk"), str) or not isinstance(data.get("printer"), str):
         raise Malformed("a kiosk status needs kiosk and printer")
     return KioskPrinter(data["kiosk"], data["printer"], _opt_str(data, "pending_reprint"))
-
-
-def parse_visitor(data: object) -> Visitor | None:
-    """The ``visitor`` object of ``GET /api/v1/visitor`` (``None``: nobody at the desk)."""
-    if data is None:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("ticket"), str):
-        raise Malformed("a visitor needs a ticket")
-    recalls = data.get("recalls", 0)
-    return Visitor(
-        ticket=data["ticket"],
-        service=str(data.get("service", "")),
-        issued_at=_time(data.get("issued_at")),
-        called_at=_time(data.get("called_at")),
-        status=str(data.get("status", "")),
-        recalls=recalls if type(recalls) is int else 0,
-        name=_opt_str(data, "name"),
-        institution=_opt_str(data, "institution"),
-        purpose=_opt_str(data, "purpose"),
-        id_type=_opt_str(data, "id_type"),
-        id_number=_opt_str(data, "id_number"),
-    )

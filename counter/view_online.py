@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from counter import texts
-from counter.online_records import OnlineItem
 from counter.texts_online import day_month, short_date
 from counter.vm_online import OnlineDesk
+from shared.contract.staff_bodies import OnlineItem
 
 ONLINE_SHOWN = 60  # rows drawn; the summary counts them all
 

@@ -29,7 +29,6 @@ from counter.messages import (
     KioskPrinter,
     Malformed,
     QueueSnapshot,
-    Visitor,
     parse_desk_state,
     parse_kiosk_status,
     parse_queue_state,
@@ -49,6 +48,7 @@ from counter.vm_types import (
     WaitingTicket,
 )
 from shared.contract import topics as contract
+from shared.contract.staff_bodies import Visitor
 from shared.domain.queue import utc_now
 
 __all__ = [

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from counter.online_records import CHANNELS, OnlineItem, OnlineList
 from counter.staff_client import StaffError
 from counter.vm_types import Job, StaffPort
+from shared.contract.staff_bodies import CHANNELS, OnlineItem, OnlineList
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from counter.messages import DeskSnapshot, Visitor
+from counter.messages import DeskSnapshot
 from counter.options import CounterOptions
 from counter.staff_client import SignedIn, StaffError
 from counter.vm_online import OnlineDesk
 from counter.vm_types import Job, LastAnswer, StaffPort
+from shared.contract.staff_bodies import Visitor
 from shared.domain import pins
 
 log = logging.getLogger(__name__)

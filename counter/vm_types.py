@@ -6,9 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from counter.messages import Visitor
-from counter.online_records import OnlineItem, OnlineList
 from counter.staff_client import SignedIn
+from shared.contract.staff_bodies import OnlineItem, OnlineList, Visitor
 
 Job = Callable[[], None]
 
