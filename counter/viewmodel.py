@@ -24,16 +24,6 @@ from datetime import datetime
 from typing import Any
 
 from counter.commands import CommandSender, Pending
-from counter.messages import (
-    DeskSnapshot,
-    KioskPrinter,
-    Malformed,
-    QueueSnapshot,
-    parse_desk_state,
-    parse_kiosk_status,
-    parse_queue_state,
-    parse_response,
-)
 from counter.options import CounterOptions, ServiceInfo
 from counter.staff_client import SignedIn
 from counter.vm_online import OnlineDesk
@@ -47,8 +37,18 @@ from counter.vm_types import (
     WaitingSection,
     WaitingTicket,
 )
-from shared.contract import topics as contract
+from shared.contract.answers import parse_counter_answer
+from shared.contract.records import (
+    DeskState,
+    KioskStatus,
+    QueueState,
+    parse_desk_state,
+    parse_kiosk_status,
+    parse_presence,
+    parse_queue_state,
+)
 from shared.contract.staff_bodies import Visitor
+from shared.contract.topics import PayloadError
 from shared.domain.queue import utc_now
 
 __all__ = [
@@ -96,7 +96,7 @@ class CounterViewModel(StaffSteps):
         self.signin_error: str | None = None
         self.signin_busy = False
         self.signout_busy = False
-        self.desk: DeskSnapshot | None = None
+        self.desk: DeskState | None = None
         self.visitor: Visitor | None = None
         self.visitor_state = "none"  # none | loading | ready | error
         self._visitor_gen = 0
@@ -104,8 +104,8 @@ class CounterViewModel(StaffSteps):
         self._visitor_retry_at: float | None = None
         self._visitor_asked_at = 0.0
         self.recalls = 0
-        self.queues: dict[str, QueueSnapshot] = {}
-        self.printers: dict[str, KioskPrinter] = {}
+        self.queues: dict[str, QueueState] = {}
+        self.printers: dict[str, KioskStatus] = {}
         self.link_up = False
         self.ever_connected = False
         self.hub_online: bool | None = None
@@ -239,14 +239,16 @@ class CounterViewModel(StaffSteps):
         self._changed()
 
     def on_hub_presence(self, raw: bytes) -> None:
-        word = raw.decode("utf-8", errors="replace").strip()
-        self.hub_online = word == contract.ONLINE
+        try:
+            self.hub_online = parse_presence(raw)
+        except PayloadError:
+            self.hub_online = False  # anything but "online" (a cleared retained message): not there
         self._changed()
 
     def on_desk_state(self, raw: bytes) -> None:
         try:
             state = parse_desk_state(raw)
-        except Malformed as exc:
+        except PayloadError as exc:
             self._malformed("counter state", exc)
             return
         if state.desk != self.options.desk:
@@ -263,7 +265,7 @@ class CounterViewModel(StaffSteps):
             return
         try:
             self.queues[service] = parse_queue_state(raw)
-        except Malformed as exc:
+        except PayloadError as exc:
             self._malformed("queue state", exc)
             return
         self._changed()
@@ -274,27 +276,26 @@ class CounterViewModel(StaffSteps):
         else:
             try:
                 self.printers[kiosk] = parse_kiosk_status(raw)
-            except Malformed as exc:
+            except PayloadError as exc:
                 self._malformed("kiosk status", exc)
                 return
         self._changed()
 
     def on_response(self, raw: bytes) -> None:
         try:
-            answer = parse_response(raw)
-        except Malformed as exc:
+            answer = parse_counter_answer(raw)
+        except PayloadError as exc:
             self._malformed("counter response", exc)
             return
-        request_id = answer.get("request_id")
-        whose = self.commands.settle(request_id if isinstance(request_id, str) else None)
+        whose = self.commands.settle(answer.request_id)
         if whose == "repeat":
             return
-        ok = "error" not in answer
-        if ok and answer.get("action") == "recall" and self.desk and answer.get("ticket") == self.desk.ticket:
-            self.recalls = max(self.recalls, int(answer.get("recalls", 0) or 0))
-        self.answer = LastAnswer("ok" if ok else "error", answer=answer, mine=whose == "mine")
+        if answer.ok and answer.action == "recall" and self.desk and answer.ticket == self.desk.ticket:
+            self.recalls = max(self.recalls, answer.recalls or 0)
+        kind = "ok" if answer.ok else "error"
+        self.answer = LastAnswer(kind, answer=dict(answer.fields), mine=whose == "mine")
         self._changed()
 
-    def _malformed(self, what: str, exc: Malformed) -> None:
+    def _malformed(self, what: str, exc: PayloadError) -> None:
         self.malformed += 1
         log.warning("desk %s: dropped a malformed %s (%s)", self.options.desk, what, exc)

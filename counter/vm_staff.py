@@ -10,11 +10,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from counter.messages import DeskSnapshot
 from counter.options import CounterOptions
 from counter.staff_client import SignedIn, StaffError
 from counter.vm_online import OnlineDesk
 from counter.vm_types import Job, LastAnswer, StaffPort
+from shared.contract.records import DeskState
 from shared.contract.staff_bodies import Visitor
 from shared.domain import pins
 
@@ -35,7 +35,7 @@ class StaffSteps:
     signin_error: str | None
     signin_busy: bool
     signout_busy: bool
-    desk: DeskSnapshot | None
+    desk: DeskState | None
     visitor: Visitor | None
     visitor_state: str
     _visitor_gen: int
