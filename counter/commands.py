@@ -14,7 +14,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from shared.contract import topics as contract
 
@@ -58,12 +57,13 @@ class CommandSender:
         self._seq += 1
         return f"c{self.desk}-{self._session}-{self._seq:04d}"
 
-    def submit(self, action: str, link_up: bool, **fields: Any) -> Pending:
-        """Start a command; it is sent now if the link is up, else on the next ``on_link_up``."""
+    def submit(self, action: str, link_up: bool, to_service: str | None = None) -> Pending:
+        """Start a command (``to_service``: a transfer's); it is sent now if the link is up, else
+        on the next ``on_link_up``."""
         if self.pending is not None:
             raise RuntimeError("a command is already in flight")
         request_id = self.new_request_id()
-        payload = contract.encode({"action": action, "request_id": request_id, **fields})
+        payload = contract.encode(contract.counter_command(action, request_id, to_service))
         self.pending = Pending(request_id, action, payload, created_at=self._clock())
         if link_up:
             self._transmit(self.pending)

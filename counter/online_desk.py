@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from counter.online_records import CHANNELS, OnlineItem, OnlineList
 from counter.ports import Job, StaffPort
 from counter.staff_client import StaffError
+from shared.contract.staff_bodies import CHANNELS, OnlineItem, OnlineList
 
 log = logging.getLogger(__name__)
 

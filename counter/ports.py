@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from counter.messages import Visitor
-from counter.online_records import OnlineItem, OnlineList
 from counter.staff_client import SignedIn
+from shared.contract.staff_bodies import OnlineItem, OnlineList, Visitor
 
 Job = Callable[[], None]
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from counter.messages import Malformed, Visitor, parse_visitor
-from counter.online_records import OnlineItem, OnlineList, parse_online_item, parse_online_list
+from shared.contract import staff_api as routes
+from shared.contract import staff_bodies as bodies
+from shared.contract.staff_bodies import OnlineItem, OnlineList, Visitor
+from shared.contract.topics import PayloadError
 
 TIMEOUT_S = 5.0
+T = TypeVar("T")
 
 
 class StaffError(Exception):
@@ -42,60 +46,42 @@ class StaffClient:
         self.timeout = timeout
 
     def signin(self, desk: str, officer: str, pin: str) -> SignedIn:
-        body = self._call("/api/v1/signin", {"desk": desk, "officer": officer, "pin": pin})
-        try:
-            return SignedIn(
-                token=str(body["token"]),
-                officer=officer,
-                officer_name=str(body.get("officer_name") or officer),
-                desk_name=str(body.get("desk_name") or desk),
-            )
-        except KeyError as exc:
-            raise StaffError("bad_answer") from exc
+        body = self._call(routes.url("signin"), "POST", bodies.signin_body(desk, officer, pin))
+        answer = _parsed(bodies.parse_signin_answer, body)
+        return SignedIn(answer.token, officer, answer.officer_name or officer, answer.desk_name or desk)
 
     def signout(self, token: str) -> None:
-        self._call("/api/v1/signout", {}, token=token)
+        self._call(routes.url("signout"), "POST", {}, token=token)
 
     def visitor(self, token: str) -> Visitor | None:
-        body = self._call("/api/v1/visitor", None, token=token)
-        try:
-            return parse_visitor(body.get("visitor"))
-        except Malformed as exc:
-            raise StaffError("bad_answer") from exc
+        return _parsed(bodies.parse_visitor_answer, self._call(routes.url("visitor"), "GET", token=token))
 
     def online_list(self, token: str, which: str = "open") -> OnlineList:
         """``open`` (every request not closed, each flagged overdue / due today), ``due``, ``overdue``."""
-        body = self._call(f"/api/v1/online?list={which}", None, token=token)
-        try:
-            return parse_online_list(body)
-        except Malformed as exc:
-            raise StaffError("bad_answer") from exc
+        body = self._call(routes.url("online_list", {"list": which}), "GET", token=token)
+        return _parsed(bodies.parse_online_list, body)
 
     def online_add(
         self, token: str, channel: str, contact: str, subject: str, complete_at: str | None, request_id: str
     ) -> OnlineItem:
         """Record a request; ``request_id`` makes a resend after a lost answer safe."""
-        fields = {"channel": channel, "contact": contact, "subject": subject, "request_id": request_id}
-        if complete_at:
-            fields["complete_at"] = complete_at
-        return self._online_item(self._call("/api/v1/online", fields, token=token))
+        fields = bodies.online_add_body(channel, contact, subject, complete_at, request_id)
+        body = self._call(routes.url("online_add"), "POST", dict(fields), token=token)
+        return _parsed(bodies.parse_online_request_answer, body)
 
     def online_act(self, token: str, number: str, action: str, text: str, request_id: str) -> OnlineItem:
         """``reply`` (the officer's), ``message`` (the visitor wrote) or ``close``."""
-        fields = {} if action == "close" else {"text": text, "request_id": request_id}
-        return self._online_item(self._call(f"/api/v1/online/{number}/{action}", fields, token=token))
+        route = routes.online_route(action)
+        fields = dict(bodies.online_act_body(action, text, request_id))
+        body = self._call(routes.url(route.key, number=number), route.method, fields, token=token)
+        return _parsed(bodies.parse_online_request_answer, body)
 
-    def _online_item(self, body: dict[str, Any]) -> OnlineItem:
-        try:
-            return parse_online_item(body.get("request"))
-        except Malformed as exc:
-            raise StaffError("bad_answer") from exc
-
-    def _call(self, path: str, body: dict[str, Any] | None, token: str | None = None) -> dict[str, Any]:
+    def _call(
+        self, path: str, method: str, body: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
+        """``path`` from ``routes.url``; ``body`` (a POST's) from ``staff_bodies``."""
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            self.base_url + path, data=data, method="POST" if data is not None else "GET"
-        )
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
         if data is not None:
             request.add_header("Content-Type", "application/json")
         if token:
@@ -112,9 +98,16 @@ class StaffClient:
         return answer
 
 
+def _parsed(parse: Callable[[dict[str, Any]], T], body: dict[str, Any]) -> T:
+    try:
+        return parse(body)
+    except PayloadError as exc:
+        raise StaffError("bad_answer") from exc
+
+
 def _error_code(error: urllib.error.HTTPError) -> str:
     try:
-        body = json.loads(error.read())
-        return str(body["error"]["code"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return f"http_{error.code}"
+        code = bodies.error_code(json.loads(error.read()))
+    except (OSError, ValueError):
+        code = None
+    return code if code is not None else f"http_{error.code}"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from counter import texts
 from counter.online_desk import OnlineDesk
-from counter.online_records import OnlineItem
 from counter.texts_online import day_month, short_date
+from shared.contract.staff_bodies import OnlineItem
 
 ONLINE_SHOWN = 60  # rows drawn; the summary counts them all
 

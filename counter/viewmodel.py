@@ -30,23 +30,23 @@ from typing import Any
 
 from counter.commands import CommandSender, Pending
 from counter.desk_records import LastAnswer, TicketClock, TicketClocks, WaitingSection, WaitingTicket
-from counter.messages import (
-    DeskSnapshot,
-    KioskPrinter,
-    Malformed,
-    QueueSnapshot,
-    Visitor,
-    parse_desk_state,
-    parse_kiosk_status,
-    parse_queue_state,
-    parse_response,
-)
 from counter.online_desk import OnlineDesk
 from counter.options import CounterOptions, ServiceInfo
 from counter.ports import Job, StaffPort
 from counter.staff_session import StaffSession
 from counter.visitor_details import VisitorDetails
-from shared.contract import topics as contract
+from shared.contract.answers import parse_counter_answer
+from shared.contract.records import (
+    DeskState,
+    KioskStatus,
+    QueueState,
+    parse_desk_state,
+    parse_kiosk_status,
+    parse_presence,
+    parse_queue_state,
+)
+from shared.contract.staff_bodies import Visitor
+from shared.contract.topics import PayloadError
 from shared.domain.queue import utc_now
 
 __all__ = [
@@ -90,10 +90,10 @@ class CounterViewModel:
         self.commands = CommandSender(options.desk, send, clock, options.retry_after_s, session)
         self._listeners: list[Callable[[], None]] = []
         self.language = options.language
-        self.desk: DeskSnapshot | None = None
+        self.desk: DeskState | None = None
         self.recalls = 0
-        self.queues: dict[str, QueueSnapshot] = {}
-        self.printers: dict[str, KioskPrinter] = {}
+        self.queues: dict[str, QueueState] = {}
+        self.printers: dict[str, KioskStatus] = {}
         self.link_up = False
         self.ever_connected = False
         self.hub_online: bool | None = None
@@ -228,12 +228,9 @@ class CounterViewModel:
         """A button or shortcut: send the command if it makes sense now; False if it was held."""
         if action not in QUEUE_ACTIONS or not self.can(action):
             return False
-        fields: dict[str, Any] = {}
-        if action == "transfer":
-            if to_service not in {s.prefix for s in self.transfer_targets()}:
-                return False
-            fields["to_service"] = to_service
-        self.commands.submit(action, self.link_up, **fields)
+        if action == "transfer" and to_service not in {s.prefix for s in self.transfer_targets()}:
+            return False
+        self.commands.submit(action, self.link_up, to_service if action == "transfer" else None)
         self._changed()
         return True
 
@@ -262,14 +259,16 @@ class CounterViewModel:
         self._changed()
 
     def on_hub_presence(self, raw: bytes) -> None:
-        word = raw.decode("utf-8", errors="replace").strip()
-        self.hub_online = word == contract.ONLINE
+        try:
+            self.hub_online = parse_presence(raw)
+        except PayloadError:
+            self.hub_online = False  # anything but "online" (a cleared retained message): not there
         self._changed()
 
     def on_desk_state(self, raw: bytes) -> None:
         try:
             state = parse_desk_state(raw)
-        except Malformed as exc:
+        except PayloadError as exc:
             self._malformed("counter state", exc)
             return
         if state.desk != self.options.desk:
@@ -286,7 +285,7 @@ class CounterViewModel:
             return
         try:
             self.queues[service] = parse_queue_state(raw)
-        except Malformed as exc:
+        except PayloadError as exc:
             self._malformed("queue state", exc)
             return
         self._changed()
@@ -297,25 +296,24 @@ class CounterViewModel:
         else:
             try:
                 self.printers[kiosk] = parse_kiosk_status(raw)
-            except Malformed as exc:
+            except PayloadError as exc:
                 self._malformed("kiosk status", exc)
                 return
         self._changed()
 
     def on_response(self, raw: bytes) -> None:
         try:
-            answer = parse_response(raw)
-        except Malformed as exc:
+            answer = parse_counter_answer(raw)
+        except PayloadError as exc:
             self._malformed("counter response", exc)
             return
-        request_id = answer.get("request_id")
-        whose = self.commands.settle(request_id if isinstance(request_id, str) else None)
+        whose = self.commands.settle(answer.request_id)
         if whose == "repeat":
             return
-        ok = "error" not in answer
-        if ok and answer.get("action") == "recall" and self.desk and answer.get("ticket") == self.desk.ticket:
-            self.recalls = max(self.recalls, int(answer.get("recalls", 0) or 0))
-        self.answer = LastAnswer("ok" if ok else "error", answer=answer, mine=whose == "mine")
+        if answer.ok and answer.action == "recall" and self.desk and answer.ticket == self.desk.ticket:
+            self.recalls = max(self.recalls, answer.recalls or 0)
+        kind = "ok" if answer.ok else "error"
+        self.answer = LastAnswer(kind, answer=dict(answer.fields), mine=whose == "mine")
         self._changed()
 
     # --- from the parts (main thread) ------------------------------------------------------
@@ -340,6 +338,6 @@ class CounterViewModel:
     def _visitor_loaded(self, visitor: Visitor) -> None:
         self.recalls = max(self.recalls, visitor.recalls)
 
-    def _malformed(self, what: str, exc: Malformed) -> None:
+    def _malformed(self, what: str, exc: PayloadError) -> None:
         self.malformed += 1
         log.warning("desk %s: dropped a malformed %s (%s)", self.options.desk, what, exc)

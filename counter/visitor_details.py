@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from counter.messages import Visitor
 from counter.ports import Job, StaffPort
 from counter.staff_client import StaffError
+from shared.contract.staff_bodies import Visitor
 
 VISITOR_RETRY_S = 2.0
 LOADING_GRACE_S = 0.3

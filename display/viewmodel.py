@@ -21,24 +21,26 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
 from display import texts
-from display.messages import (
+from display.speech import call_sentence
+from shared.contract.records import (
+    CallEvent,
     DeskState,
-    Malformed,
     parse_call_event,
     parse_desk_state,
     parse_presence,
     parse_queue_state,
 )
-from display.speech import call_sentence
+from shared.contract.topics import PayloadError
 
 log = logging.getLogger(__name__)
 
 RECENT_CALLS = 5
+NAME_MAX = 60  # a desk or service name longer than this is not one a wall shows (nor the config makes)
 FLASH_SECONDS = 8.0
 OVERLAY_DELAY_S = 1.0
 _SEEN_CALL_IDS = 256  # QoS 1 redelivers soon after, never hours later
@@ -78,6 +80,36 @@ class ServiceView:
     near: int = 0
 
 
+# --- the contract's records as a wall shows them ----------------------------------------------
+
+
+def wall_name(name: str | None, field: str) -> str | None:
+    """A desk or service name as a wall shows it, stripped (``None``: the hub sent none). A name
+    no config would make (blank, too long, unprintable) makes the whole message malformed."""
+    if name is None:
+        return None
+    if not name.strip() or len(name) > NAME_MAX or not name.isprintable():
+        raise PayloadError(f"bad_{field}", f"{field} is not a name a wall shows")
+    return name.strip()
+
+
+def _desk_state(raw: bytes, desk: str) -> DeskState:
+    state = parse_desk_state(raw, desk)
+    return replace(state, name=wall_name(state.name, "name"))
+
+
+def _service_view(raw: bytes, service: str) -> ServiceView:
+    state = parse_queue_state(raw, service)
+    levels = [clock.level for clock in state.clocks.values()]
+    name = wall_name(state.name, "name") or service
+    return ServiceView(service, name, state.count, late=levels.count("breach"), near=levels.count("warning"))
+
+
+def _call_event(raw: bytes) -> CallEvent:
+    event = parse_call_event(raw)
+    return replace(event, desk_name=wall_name(event.desk_name, "desk_name"))
+
+
 def _desk_order(desk: str) -> tuple[int, int, str]:
     # "Meja 2" before "Meja 10": numeric ids by value, the rest after them by name.
     return (0, int(desk), "") if desk.isdigit() else (1, 0, desk)
@@ -115,21 +147,19 @@ class DisplayViewModel:
     # --- inputs (main thread) ---------------------------------------------------------------
 
     def on_desk_state(self, desk: str, raw: bytes) -> None:
-        state = self._parse("counter/state", parse_desk_state, desk, raw)
+        state = self._parse("counter/state", _desk_state, raw, desk)
         if state is not None:
             self._desks[desk] = state
             self._changed()
 
     def on_queue_state(self, service: str, raw: bytes) -> None:
-        state = self._parse("queue/state", parse_queue_state, service, raw)
-        if state is not None:
-            self._services[service] = ServiceView(
-                service, state.name or service, state.count, state.late, state.near
-            )
+        view = self._parse("queue/state", _service_view, raw, service)
+        if view is not None:
+            self._services[service] = view
             self._changed()
 
     def on_call(self, raw: bytes) -> None:
-        event = self._parse("event/call", parse_call_event, raw)
+        event = self._parse("event/call", _call_event, raw)
         if event is None or event.call_id in self._seen:
             return  # a QoS 1 redelivery: shown and announced once
         self._seen[event.call_id] = None
@@ -141,7 +171,8 @@ class DisplayViewModel:
         self._calls = [call, *(c for c in self._calls if c.ticket != call.ticket)][: self.recent_count + 1]
         # The event comes before the desk's new state: show the code at the desk at once.
         since = known.since if known else None
-        self._desks[event.desk] = DeskState(event.desk, name, "called", event.ticket, since)
+        service = known.service if known else None
+        self._desks[event.desk] = DeskState(event.desk, name, "called", event.ticket, service, since)
         if self.announce is not None:
             self.announce(call_sentence(call.ticket, call.desk_name, self.language))
         self._changed()
@@ -231,9 +262,9 @@ class DisplayViewModel:
     def _parse(self, what: str, parser: Callable[..., T], *args: object) -> T | None:
         try:
             return parser(*args)
-        except Malformed as exc:
+        except PayloadError as exc:
             self.malformed += 1
-            log.warning("ignored a malformed %s message (%s)", what, exc.reason)
+            log.warning("ignored a malformed %s message (%s)", what, exc.code)
             return None
 
     def _link_changed(self, before: Connection) -> None:

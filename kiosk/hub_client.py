@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from kiosk.ports import HubError, IssuedTicket, ReturningGuest
 from shared.config import Settings
+from shared.contract import feedback_requests, kiosk_requests
 from shared.contract import topics as contract
+from shared.contract.answers import Answer, issued, lookup_result, parse_answer
 from shared.domain.queue import utc_now
 from shared.mqtt import MqttBus
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class MqttHubClient:
@@ -37,7 +40,7 @@ class MqttHubClient:
         self.kiosk_id = kiosk_id
         self.attempt_timeout = attempt_timeout
         self.total_timeout = total_timeout
-        self._answers: dict[str, dict[str, Any]] = {}
+        self._answers: dict[str, Answer] = {}
         self._cond = threading.Condition()
         self.bus = MqttBus(settings.mqtt, settings.site, f"antre-kiosk-{kiosk_id}")
         self.bus.on("kiosk_response", self._on_response, kiosk_id=kiosk_id)
@@ -58,29 +61,23 @@ class MqttHubClient:
     # --- HubPort -------------------------------------------------------------------------------
 
     def issue(self, request_id: str, service: str, guest: dict[str, object]) -> IssuedTicket:
-        body: dict[str, Any] = {"request_id": request_id, "service": service}
-        if guest:
-            body["guest"] = guest
-        answer = self._request(request_id, body)
+        """``guest`` from ``kiosk_requests.new_guest`` or ``returning_guest``."""
+        answer = self._request(request_id, kiosk_requests.issue_request(request_id, service, guest))
+        ticket = _read(issued, answer)
         return IssuedTicket(
-            code=answer["ticket"],
-            service=answer["service"],
-            service_name=answer.get("service_name", answer["service"]),
-            ahead=int(answer.get("ahead", 0)),
-            issued_at=datetime.fromisoformat(answer["issued_at"]),
+            ticket.ticket, ticket.service, ticket.service_name, ticket.ahead, ticket.issued_at
         )
 
     def lookup(self, request_id: str, id_number: str = "", email: str = "") -> ReturningGuest | None:
-        key = {"id_number": id_number} if id_number else {"email": email}
-        answer = self._request(request_id, {"request_id": request_id, "lookup": key})
-        if not answer.get("found"):
-            return None
-        return ReturningGuest(ref=answer["ref"], masked=dict(answer.get("masked", {})))
+        answer = self._request(request_id, kiosk_requests.lookup_request(request_id, id_number, email))
+        found = _read(lookup_result, answer)
+        return None if found is None else ReturningGuest(ref=found.ref, masked=dict(found.masked))
 
     def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """A ``rating_check``, ``rating`` or ``complaint`` request (``shared.contract.feedback_requests``):
-        the hub's answer. Raises ``HubError``."""
-        return self._request(request_id, {**body, "request_id": request_id})
+        """A ``rating_check``, ``rating`` or ``complaint`` request (built by
+        ``shared.contract.feedback_requests``): the hub's answer. Raises ``HubError``."""
+        answer = self._request(request_id, feedback_requests.with_request_id(body, request_id))
+        return dict(answer.fields)
 
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
         self._printer_state = (problem or "ready", pending_reprint)
@@ -97,17 +94,16 @@ class MqttHubClient:
 
     def _on_response(self, _params: dict[str, str], payload: bytes) -> None:
         try:
-            answer = contract.decode(payload)
+            answer = parse_answer(payload)
         except contract.PayloadError as exc:
             log.warning("kiosk %s: unreadable answer from the hub: %s", self.kiosk_id, exc.code)
             return
-        request_id = answer.get("request_id")
-        if isinstance(request_id, str):
+        if answer.request_id is not None:
             with self._cond:
-                self._answers[request_id] = answer
+                self._answers[answer.request_id] = answer
                 self._cond.notify_all()
 
-    def _request(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _request(self, request_id: str, body: dict[str, Any]) -> Answer:
         """Send until answered; raise ``HubError`` for a refusal or when time runs out."""
         topic_name = contract.topic(self.settings.site, "kiosk_request", kiosk_id=self.kiosk_id)
         payload = contract.encode(body)
@@ -117,14 +113,13 @@ class MqttHubClient:
                 self.bus.publish(topic_name, payload)
             answer = self._wait(request_id, min(self.attempt_timeout, deadline - time.monotonic()))
             if answer is not None:
-                error = answer.get("error")
-                if isinstance(error, dict):
-                    raise HubError(str(error.get("code", "error")), str(error.get("message", "")))
+                if answer.error is not None:
+                    raise HubError(answer.error.code, answer.error.message)
                 return answer
             log.info("kiosk %s: no answer to %s yet; sending it again", self.kiosk_id, request_id)
         raise HubError("timeout", "the hub did not answer")
 
-    def _wait(self, request_id: str, timeout: float) -> dict[str, Any] | None:
+    def _wait(self, request_id: str, timeout: float) -> Answer | None:
         end = time.monotonic() + max(timeout, 0)
         with self._cond:
             while request_id not in self._answers:
@@ -133,3 +128,12 @@ class MqttHubClient:
                     return None
                 self._cond.wait(remaining)
             return self._answers.pop(request_id)
+
+
+def _read(read: Callable[[Answer], T], answer: Answer) -> T:
+    """An ok answer read for what was asked; one that does not say it is a refusal."""
+    try:
+        return read(answer)
+    except contract.PayloadError as exc:
+        log.warning("the hub's answer to %s lacks what was asked: %s", answer.request_id, exc.code)
+        raise HubError("bad_answer", exc.message) from None

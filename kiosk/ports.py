@@ -42,7 +42,8 @@ class ReturningGuest:
 
 class HubPort(Protocol):
     def issue(self, request_id: str, service: str, guest: dict[str, object]) -> IssuedTicket:
-        """Blocking; retries with the same ``request_id`` until answered or timed out.
+        """``guest`` from ``shared.contract.kiosk_requests.new_guest`` or ``returning_guest``.
+        Blocking; retries with the same ``request_id`` until answered or timed out.
         Raises ``HubError``."""
         ...
 
@@ -51,8 +52,8 @@ class HubPort(Protocol):
         ...
 
     def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """A rating or complaint request (``shared.contract.feedback_requests``): the hub's answer. Blocking,
-        retried with the same ``request_id``. Raises ``HubError``."""
+        """A rating or complaint request (built by ``shared.contract.feedback_requests``): the hub's
+        answer. Blocking, retried with the same ``request_id``. Raises ``HubError``."""
         ...
 
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:

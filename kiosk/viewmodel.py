@@ -25,6 +25,7 @@ from kiosk.ports import HubPort, PrinterPort, ReturningGuest, TicketText
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.vm_returning import ReturningVisitorSteps
+from shared.contract import kiosk_requests
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.domain import guestbook
 
@@ -232,8 +233,8 @@ class KioskViewModel(ReturningVisitorSteps):
     def guest_payload(self) -> dict[str, object]:
         cleaned = guestbook.clean(self.fields)
         if self.path == "returning" and self.returning is not None:
-            return {"ref": self.returning.ref, "purpose": cleaned["purpose"], "consent": True}
-        return {**cleaned, "consent": True}
+            return kiosk_requests.returning_guest(self.returning.ref, cleaned["purpose"])
+        return kiosk_requests.new_guest(cleaned)
 
     def agree(self) -> None:
         """Consent given: issue (and, after a problem, "try again" with the same request id)."""

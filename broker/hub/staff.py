@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from broker.hub.commands import Hub
 from broker.hub.publications import Publication
+from shared.contract import staff_bodies as bodies
+from shared.contract.staff_api import ONLINE_LISTS
 from shared.domain import guestbook, pins
 from shared.domain.queue import Action, QueueError
 from shared.store import online
@@ -35,9 +37,7 @@ log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 60
-ONLINE_LISTS = ("due", "overdue", "open")
 ONLINE_LIST_MAX = 200  # rows in one answer; "count" says how many there are
-ONLINE_ACTIONS = ("reply", "message", "close")
 MAX_TEXT = 4000  # characters of a reply or a visitor message
 _ONLINE_STATUS = {"unknown": 404, "closed": 409}  # any other refusal of shared.store.online: 400
 OnlineApply = Callable[[Session, str, datetime], OnlineRequestRow]
@@ -55,7 +55,7 @@ def _token_hash(token: str) -> str:
 
 
 def _error(status: int, code: str, message: str) -> StaffResult:
-    return StaffResult(status, {"error": {"code": code, "message": message}})
+    return StaffResult(status, bodies.error_body(code, message))
 
 
 class StaffDesk:
@@ -105,12 +105,7 @@ class StaffDesk:
             desk_row.officer_id = officer.id
             pubs = self.hub.state_publications(repo, outcome)
         log.info("desk %s: officer %s signed in", desk, officer_id)
-        body = {
-            "token": token,
-            "desk": desk,
-            "desk_name": self.hub.desk_names[desk],
-            "officer_name": officer.name,
-        }
+        body = bodies.signin_answer(token, desk, self.hub.desk_names[desk], officer.name)
         return StaffResult(200, body, pubs)
 
     def _note_failure(self, officer_id: str, count: int) -> None:
@@ -136,7 +131,7 @@ class StaffDesk:
                 desk_row.officer_id = None
             pubs = self.hub.state_publications(repo, outcome)
         log.info("desk %s: officer %s signed out", staff.desk, staff.officer_id)
-        return StaffResult(200, {"desk": staff.desk, "status": "closed"}, pubs)
+        return StaffResult(200, bodies.signout_answer(staff.desk), pubs)
 
     def visitor(self, token: str) -> StaffResult:
         """The guestbook details of the visitor at the officer's desk, while they are there."""
@@ -147,25 +142,22 @@ class StaffDesk:
             desk_row = session.get(DeskRow, staff.desk)
             ticket = session.get(TicketRow, desk_row.ticket_id) if desk_row and desk_row.ticket_id else None
             if ticket is None:
-                return StaffResult(200, {"desk": staff.desk, "visitor": None})
+                return StaffResult(200, bodies.visitor_answer(staff.desk, None))
             guest = session.get(GuestRow, ticket.guest_id) if ticket.guest_id else None
-            visitor: dict[str, Any] = {
-                "ticket": ticket.code,
-                "service": ticket.service,
-                "issued_at": ticket.issued_at.isoformat(),
-                "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
-                "status": ticket.status,
-                "recalls": ticket.recall_count,
-            }
+            details = None
             if guest is not None:
-                visitor |= {
-                    "name": guest.name,
-                    "institution": guest.institution,
-                    "purpose": guest.purpose,
-                    "id_type": guest.id_type,
-                    "id_number": guestbook.mask_id(guest.id_number),
-                }
-        return StaffResult(200, {"desk": staff.desk, "visitor": visitor})
+                details = bodies.GuestDetails(
+                    guest.name,
+                    guest.institution,
+                    guest.purpose,
+                    guest.id_type,
+                    guestbook.mask_id(guest.id_number),
+                )
+            visitor = bodies.visitor_body(
+                ticket.code, ticket.service, ticket.issued_at, ticket.called_at, ticket.status,
+                ticket.recall_count, details,
+            )  # fmt: skip
+        return StaffResult(200, bodies.visitor_answer(staff.desk, visitor))
 
     def _session_of(self, session: Session, token: str) -> StaffSessionRow | None:
         query = select(StaffSessionRow).where(
@@ -191,8 +183,7 @@ class StaffDesk:
                 items = [self._online_item(row, today) for row in rows[:ONLINE_LIST_MAX]]
         except SQLAlchemyError as exc:
             return _storage_error(f"list {which}", exc)
-        body = {"list": which, "today": today.isoformat(), "count": len(rows), "requests": items}
-        return StaffResult(200, body)
+        return StaffResult(200, bodies.online_list_answer(which, today, len(rows), items))
 
     def online_add(self, token: str, fields: dict[str, Any]) -> StaffResult:
         """Record a request: ``channel``, ``contact``, ``subject``, ``complete_at`` (optional ISO
@@ -255,7 +246,7 @@ class StaffDesk:
             return _error(_ONLINE_STATUS.get(exc.code, 400), exc.code, exc.message)
         except SQLAlchemyError as exc:
             return _storage_error(op, exc)
-        return StaffResult(status, {"request": item})
+        return StaffResult(status, bodies.online_request_answer(item))
 
     def _when(self, value: Any, name: str) -> datetime | None:
         if value is None or value == "":
@@ -275,17 +266,10 @@ class StaffDesk:
         flag = ""
         if row.status == online.OPEN and row.answered_at is None:
             flag = "overdue" if row.due_date < today else "due_today" if row.due_date == today else ""
-        return {
-            "number": row.number,
-            "channel": row.channel,
-            "contact": online.mask_contact(row.channel, row.contact),
-            "subject": row.subject,
-            "status": row.status,
-            "due_date": row.due_date.isoformat(),
-            "flag": flag,  # overdue | due_today: not answered and past / at its due date
-            "answered": row.answered_at is not None,
-            "last_message_at": last.astimezone(tz).isoformat(timespec="seconds") if last else None,
-        }
+        return bodies.online_item_body(
+            row.number, row.channel, online.mask_contact(row.channel, row.contact), row.subject, row.status,
+            row.due_date, flag, row.answered_at is not None, last.astimezone(tz) if last else None,
+        )  # fmt: skip
 
 
 def _storage_error(op: str, exc: SQLAlchemyError) -> StaffResult:

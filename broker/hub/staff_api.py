@@ -1,19 +1,8 @@
 """The hub's small HTTP API for officers' counter apps (stdlib ``http.server``, JSON in and out).
 
-    POST /api/v1/signin   {"desk": "2", "officer": "budi", "pin": "1234"} -> {"token", ...}
-    POST /api/v1/signout  Authorization: Bearer TOKEN                     -> the desk closes
-    GET  /api/v1/visitor  Authorization: Bearer TOKEN                     -> the visitor at the desk
-
-Online requests (``shared.store.online``), for a signed-in officer (Bearer TOKEN):
-
-    GET  /api/v1/online?list=due|overdue|open              -> {"today", "count", "requests": [...]}
-    POST /api/v1/online  {"channel", "contact", "subject", "complete_at"?, "request_id"?}  -> 201
-    POST /api/v1/online/{number}/reply    {"text"?, "at"?, "request_id"?}  the officer replied
-    POST /api/v1/online/{number}/message  {"text"?, "at"?, "request_id"?}  the visitor wrote
-    POST /api/v1/online/{number}/close    {}
-
-A request is shown with its contact masked and no message text. Refusals are
-``{"error": {"code", "message"}}``: 400 for a bad field, 404 for an unknown number, 409 closed.
+Its routes, bodies and refusals are declared in ``shared.contract.staff_api`` (and documented in
+``docs/staff-api.md``): sign-in, sign-out, the visitor at the desk, and the online requests
+(``shared.store.online``). A request is shown with its contact masked and no message text.
 Every request is handed to the hub's worker thread and answered when it has run there. The
 default bind is loopback; a deployment binds the LAN behind TLS (deploy issue).
 """
@@ -22,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -31,11 +19,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from broker.hub.staff import StaffDesk, StaffResult
+from shared.contract import staff_api as routes
+from shared.contract.staff_bodies import error_body, parse_signin
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 32768  # a reply's text (4000 characters, JSON-escaped) fits
-_ONLINE_ACT = re.compile(r"^/api/v1/online/([A-Za-z0-9-]{1,40})/(reply|message|close)$")
 Submit = Callable[[Callable[[], StaffResult]], "Future[StaffResult]"]
 
 
@@ -66,65 +55,69 @@ class StaffApi:
                 log.debug("staff api: " + format, *args)  # never the body: it holds PINs
 
             def do_POST(self) -> None:
-                path = urlsplit(self.path).path
-                act = _ONLINE_ACT.match(path)
-                if path == "/api/v1/signin":
-                    body = self._json_body()
-                    if body is None:
-                        return
-                    desk, officer, pin = (str(body.get(k, "")) for k in ("desk", "officer", "pin"))
-                    self._run(lambda: api.staff.signin(desk, officer, pin))
-                elif path == "/api/v1/signout":
-                    token = self._token()
-                    if token:
-                        self._run(lambda: api.staff.signout(token))
-                elif path == "/api/v1/online" or act:
-                    token = self._token()
-                    fields = self._json_body() if token else None
-                    if token is None or fields is None:
-                        return
-                    if act:
-                        number, action = act.group(1), act.group(2)
-                        self._run(lambda: api.staff.online_act(token, number, action, fields))
-                    else:
-                        self._run(lambda: api.staff.online_add(token, fields))
-                else:
-                    self._send(404, {"error": {"code": "not_found", "message": path}})
+                self._route("POST")
 
             def do_GET(self) -> None:
+                self._route("GET")
+
+            def _route(self, method: str) -> None:
                 url = urlsplit(self.path)
-                if url.path == "/api/v1/visitor":
-                    token = self._token()
-                    if token:
-                        self._run(lambda: api.staff.visitor(token))
-                elif url.path == "/api/v1/online":
-                    which = parse_qs(url.query).get("list", ["open"])[0]
-                    token = self._token()
-                    if token:
-                        self._run(lambda: api.staff.online_list(token, which))
-                else:
-                    self._send(404, {"error": {"code": "not_found", "message": url.path}})
+                found = routes.match(method, url.path)
+                if found is None:
+                    self._send(routes.NOT_FOUND[0], error_body(routes.NOT_FOUND[1], url.path))
+                    return
+                route, params = found
+                token = self._token() if route.auth else ""
+                if token is None:
+                    return
+                fields = self._json_body() if route.reads_body else {}
+                if fields is None:
+                    return
+                self._run(self._call(route, params, parse_qs(url.query), token, fields))
+
+            def _call(
+                self,
+                route: routes.Route,
+                params: dict[str, str],
+                query: dict[str, list[str]],
+                token: str,
+                fields: dict[str, Any],
+            ) -> Callable[[], StaffResult]:
+                staff = api.staff
+                action = routes.online_action(route)
+                if action is not None:
+                    return lambda: staff.online_act(token, params["number"], action, fields)
+                if route.key == "signin":
+                    signin = parse_signin(fields)
+                    return lambda: staff.signin(signin.desk, signin.officer, signin.pin)
+                if route.key == "online_list":
+                    which = routes.query_value(route, "list", query)
+                    return lambda: staff.online_list(token, which)
+                calls: dict[str, Callable[[], StaffResult]] = {
+                    "signout": lambda: staff.signout(token),
+                    "visitor": lambda: staff.visitor(token),
+                    "online_add": lambda: staff.online_add(token, fields),
+                }
+                return calls[route.key]
 
             def _json_body(self) -> dict[str, Any] | None:
                 length = int(self.headers.get("Content-Length") or 0)
                 if not 0 < length <= MAX_BODY:
-                    self._send(400, {"error": {"code": "bad_request", "message": "a JSON body is needed"}})
+                    self._send(400, error_body("bad_request", "a JSON body is needed"))
                     return None
                 try:
                     body = json.loads(self.rfile.read(length))
                 except (UnicodeDecodeError, json.JSONDecodeError):
                     body = None
                 if not isinstance(body, dict):
-                    self._send(
-                        400, {"error": {"code": "bad_json", "message": "the body must be a JSON object"}}
-                    )
+                    self._send(400, error_body("bad_json", "the body must be a JSON object"))
                     return None
                 return body
 
             def _token(self) -> str | None:
                 header = self.headers.get("Authorization", "")
                 if not header.startswith("Bearer ") or len(header) > 200:
-                    self._send(401, {"error": {"code": "signed_out", "message": "sign in first"}})
+                    self._send(401, error_body("signed_out", "sign in first"))
                     return None
                 return header.removeprefix("Bearer ").strip()
 
@@ -133,7 +126,7 @@ class StaffApi:
                     result = api.submit(call).result(timeout=10)
                 except Exception:
                     log.exception("staff api: a request failed in the hub")
-                    self._send(503, {"error": {"code": "storage_error", "message": "try again"}})
+                    self._send(503, error_body("storage_error", "try again"))
                     return
                 self._send(result.status, result.body)
 

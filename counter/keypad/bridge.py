@@ -27,10 +27,12 @@ from typing import TextIO
 
 from counter import texts
 from counter.keypad import keys
-from counter.messages import DeskSnapshot, Malformed, parse_desk_state, parse_queue_state, parse_response
 from counter.options import CounterOptions, counter_options
 from shared.config import ConfigError, Settings, load_settings
 from shared.contract import topics as contract
+from shared.contract.answers import parse_counter_answer
+from shared.contract.records import DeskState, parse_desk_state, parse_queue_state
+from shared.contract.topics import PayloadError
 from shared.mqtt import MqttBus
 
 KEYMAP = {"enter": "next", "+": "next", "0": "recall", ".": "start", "*": "finish", "-": "noshow"}
@@ -56,7 +58,7 @@ class KeypadBridge:
         self.clock = clock
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}
-        self.desk: DeskSnapshot | None = None
+        self.desk: DeskState | None = None
         self.waiting: dict[str, int] = {}
         self.bus = MqttBus(settings.mqtt, settings.site, f"antre-keypad-{options.desk}")
         self.cmd_topic = contract.topic(settings.site, "counter_cmd", desk=options.desk)
@@ -99,7 +101,7 @@ class KeypadBridge:
         if not self.bus.connected.is_set():
             self.say(texts.t(self.lang, "keypad.ignored", name=key))
             return False
-        self.bus.publish(self.cmd_topic, action)
+        self.bus.publish(self.cmd_topic, contract.plain_command(action))
         return True
 
     def status_line(self) -> str:
@@ -117,23 +119,24 @@ class KeypadBridge:
 
     def _on_response(self, _params: dict[str, str], payload: bytes) -> None:
         try:
-            answer = parse_response(payload)
-        except Malformed:
+            answer = parse_counter_answer(payload)
+        except PayloadError:
             return
-        words = texts.answer_text(answer, self.lang, self.options.desk_name, self.options.service_names)
-        action = str(answer.get("action", "")) or "error"
+        options = self.options
+        words = texts.answer_text(answer.fields, self.lang, options.desk_name, options.service_names)
+        action = answer.action or "error"
         self.say(f"{action:<8} {words}")
 
     def _on_state(self, _params: dict[str, str], payload: bytes) -> None:
         try:
             self.desk = parse_desk_state(payload)
-        except Malformed:
+        except PayloadError:
             return
 
     def _on_queue(self, params: dict[str, str], payload: bytes) -> None:
         try:
             self.waiting[params["service"]] = parse_queue_state(payload).count
-        except Malformed:
+        except PayloadError:
             return
 
 

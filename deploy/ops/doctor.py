@@ -22,6 +22,7 @@ from pathlib import Path
 
 from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
+from shared.contract import staff_api
 from shared.contract import topics as contract
 
 WARN_FREE = 1_000_000_000
@@ -189,7 +190,7 @@ def check_hub_presence(settings: Settings, probe: BrokerProbe, topic: str) -> Ch
 
 def check_staff_api(base: str) -> Check:
     try:
-        urllib.request.urlopen(f"{base}/api/v1/visitor", timeout=3).close()
+        urllib.request.urlopen(base + staff_api.url("visitor"), timeout=3).close()
     except urllib.error.HTTPError:
         pass  # 401 without a sign-in: it answers, which is what is checked
     except (urllib.error.URLError, OSError) as exc:

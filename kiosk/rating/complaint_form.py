@@ -10,6 +10,7 @@ from typing import Any
 
 from kiosk.rating.sender import Body
 from kiosk.rating.steps import CONTACT, FIELDS, KEYBOARDS, RETRYABLE, RStep, Survey
+from shared.contract import feedback_requests as requests
 from shared.contract.feedback_requests import TEXT_LIMIT, contact_problems
 
 
@@ -66,19 +67,12 @@ class ComplaintForm:
             self._changed()
             return
         survey = self.survey or Survey(None)
-        body: Body = {"text": self.values["r_text"].strip(), "kind": self.kind, "via": self.options.via}
-        contact = {k: v for k, v in self._contact().items() if v}
-        if contact:
-            body["contact"] = contact
+        text, kind, via, contact = self.values["r_text"].strip(), self.kind, self.options.via, self._contact()
 
         def build() -> Body:
-            if survey.ref:
-                return {"complaint": body | {"rating_ref": survey.ref}}
-            if survey.code:
-                return {
-                    "complaint": body | {"ticket": survey.code} | ({"day": survey.day} if survey.day else {})
-                }
-            return {"complaint": body}
+            return requests.complaint(
+                text, kind, via, contact, rating_ref=survey.ref, ticket=survey.code, day=survey.day
+            )
 
         # "Kirim" again after a timeout resends the same complaint under the same request_id, so
         # the hub stores it once however many times the answer was lost.

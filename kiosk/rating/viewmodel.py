@@ -21,6 +21,7 @@ from kiosk.rating.complaint_form import ComplaintForm
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.sender import Body, Job, Sender
 from kiosk.rating.steps import FIELDS, FeedbackPort, RStep, Survey
+from shared.contract import feedback_requests as requests
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.domain import skm
 
@@ -127,11 +128,8 @@ class RatingViewModel(ComplaintForm):
             self.errors = {"r_code": "not_a_code"}
             self._changed()
             return
-        body: Body = {"ticket": ticket.code}
-        if ticket.day is not None:
-            body["day"] = ticket.day.isoformat()
         self.busy, self.errors, self.focused = True, {}, None
-        self.sender.send(lambda: {"rating_check": body}, self._checked, self._check_refused)
+        self.sender.send(lambda: requests.rating_check(ticket), self._checked, self._check_refused)
         self._changed()
 
     def _checked(self, answer: Body) -> None:
@@ -184,15 +182,14 @@ class RatingViewModel(ComplaintForm):
         assert survey is not None and survey.code is not None
         self.given[key] = score
         first, survey.begun = not survey.begun, True
-        scores: Body = {"overall": score} if key == "overall" else {"elements": {key: score}}
+        code, via = survey.code, self.options.via
 
         def build() -> Body | None:
             if first:
-                begin: Body = {"ticket": survey.code, "via": self.options.via, **scores}
-                return {"rating": begin | ({"day": survey.day} if survey.day else {})}
+                return requests.rating_begin(code, survey.day, via, key, score)
             if survey.refused or survey.ref is None:
                 return None  # the first score was refused: the hub would refuse these too
-            return {"rating": {"ref": survey.ref, **scores}}
+            return requests.rating_more(survey.ref, key, score)
 
         def done(answer: Body) -> None:
             if first:

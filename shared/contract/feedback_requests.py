@@ -15,17 +15,18 @@ travel on a request topic and nowhere else).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from shared.contract.fields import TICKET_CODE
 from shared.contract.topics import PayloadError
 from shared.domain import guestbook, skm
 
 VIA = ("kiosk", "desk")  # desk: the rating screen facing the visitor at a desk
 KINDS = ("complaint", "suggestion")
 TEXT_LIMIT = 2000
-_CODE = re.compile(r"[A-Z]{1,3}-[0-9]{3,6}")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def parse_ticket_text(text: str) -> TicketRef | None:
     (``A-012/2026-11-25``); ``None`` when it is neither."""
     code, _, day_text = text.strip().upper().partition("/")
     code = code.replace(" ", "")
-    found = re.fullmatch(r"([A-Z]{1,3})-?([0-9]{1,6})", code)
+    found = re.fullmatch(r"([A-Z]{1,3})-?(\d{1,6})", code)
     if not found:
         return None
     prefix, number = found.groups()
@@ -118,7 +119,7 @@ def _ticket(body: dict[str, Any], request_id: str, *, required: bool) -> TicketR
     code, day = body.get("ticket"), body.get("day")
     if code is None and not required:
         return None
-    if not isinstance(code, str) or not _CODE.fullmatch(code):
+    if not isinstance(code, str) or not TICKET_CODE.fullmatch(code):
         raise PayloadError("bad_request", "ticket must be a ticket code such as A-012", request_id)
     if day is None:
         return TicketRef(code)
@@ -209,3 +210,59 @@ def _contact(value: Any, request_id: str) -> Contact:
         listed = ", ".join(f"contact.{k}: {v}" for k, v in sorted(problems.items()))
         raise PayloadError("bad_complaint", f"invalid contact ({listed})", request_id)
     return Contact(name, email, phone)
+
+
+# --- what the kiosk and the rating screen send: built here, read by the parsers above ------------
+
+Body = dict[str, Any]
+
+
+def with_request_id(body: Body, request_id: str) -> Body:
+    """A feedback body built below, as the request that carries it."""
+    return {**body, "request_id": request_id}
+
+
+def rating_check(ticket: TicketRef) -> Body:
+    """May this ticket (typed or scanned, ``parse_ticket_text``) be rated?"""
+    body: Body = {"ticket": ticket.code}
+    if ticket.day is not None:
+        body["day"] = ticket.day.isoformat()
+    return {"rating_check": body}
+
+
+def _scores(key: str, score: int) -> Body:
+    return {"overall": score} if key == "overall" else {"elements": {key: score}}
+
+
+def rating_begin(ticket: str, day: str | None, via: str, key: str, score: int) -> Body:
+    """The first score of a ticket's rating (``key``: ``overall`` or an element, u1..u9)."""
+    begin: Body = {"ticket": ticket, "via": via, **_scores(key, score)}
+    return {"rating": begin | ({"day": day} if day else {})}
+
+
+def rating_more(ref: str, key: str, score: int) -> Body:
+    """A later score of the rating the hub answered with ``ref``."""
+    return {"rating": {"ref": ref, **_scores(key, score)}}
+
+
+def complaint(
+    text: str,
+    kind: str,
+    via: str,
+    contact: Mapping[str, str],
+    *,
+    rating_ref: str | None = None,
+    ticket: str | None = None,
+    day: str | None = None,
+) -> Body:
+    """A complaint or suggestion: about the rating begun (``rating_ref``), else about ``ticket``
+    (of ``day``), else about no visit. Only the contact details given are sent."""
+    body: Body = {"text": text, "kind": kind, "via": via}
+    given = {name: value for name, value in contact.items() if value}
+    if given:
+        body["contact"] = given
+    if rating_ref:
+        return {"complaint": body | {"rating_ref": rating_ref}}
+    if ticket:
+        return {"complaint": body | {"ticket": ticket} | ({"day": day} if day else {})}
+    return {"complaint": body}

@@ -14,6 +14,7 @@ Validity is decided by ``shared.domain.guestbook``, the same rules the kiosk for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,3 +143,31 @@ def _parse_lookup(data: Any, request_id: str) -> LookupRequest:
     if guestbook.field_problem("email", email.strip()):
         raise PayloadError("bad_request", "lookup.email is not an email address", request_id)
     return LookupRequest(request_id, email=email.strip().lower())
+
+
+# --- what the kiosk sends: built here, so that what the parsers above accept is what goes out ------
+
+
+def new_guest(entry: Mapping[str, str]) -> dict[str, object]:
+    """A guestbook entry (the form's fields, ``guestbook.clean``-ed) with the visitor's consent."""
+    return {**entry, "consent": True}
+
+
+def returning_guest(ref: str, purpose: str) -> dict[str, object]:
+    """A returning visitor: the ``ref`` a lookup gave, today's purpose and their consent."""
+    return {"ref": ref, "purpose": purpose, "consent": True}
+
+
+def issue_request(request_id: str, service: str, guest: Mapping[str, object] | None) -> dict[str, Any]:
+    """A ticket for ``service``; ``guest`` from ``new_guest`` or ``returning_guest`` (none: a
+    ticket without a guestbook entry)."""
+    body: dict[str, Any] = {"request_id": request_id, "service": service}
+    if guest:
+        body["guest"] = dict(guest)
+    return body
+
+
+def lookup_request(request_id: str, id_number: str = "", email: str = "") -> dict[str, Any]:
+    """Find a returning visitor by ID number, or else by email."""
+    key = {"id_number": id_number} if id_number else {"email": email}
+    return {"request_id": request_id, "lookup": key}

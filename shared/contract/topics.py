@@ -389,6 +389,23 @@ def parse_counter_command(raw: bytes) -> CounterCommand:
     return CounterCommand(action=action, request_id=request_id, to_service=to_service)
 
 
+def counter_command(action: str, request_id: str, to_service: str | None = None) -> dict[str, Any]:
+    """A desk app's JSON command (one of ``JSON_ACTIONS``; ``to_service`` for a transfer)."""
+    if action not in JSON_ACTIONS:
+        raise ValueError(f"action must be one of {', '.join(JSON_ACTIONS)}, got {action!r}")
+    body: dict[str, Any] = {"action": action, "request_id": request_id}
+    if to_service is not None:
+        body["to_service"] = to_service
+    return body
+
+
+def plain_command(word: str) -> bytes:
+    """What a button (or the keypad bridge) sends: a plain word, no request id."""
+    if word not in PLAIN_WORDS:
+        raise ValueError(f"a plain command is one of {', '.join(PLAIN_WORDS)}, got {word!r}")
+    return word.encode()
+
+
 def request_id_of(data: dict[str, Any]) -> str:
     request_id = data.get("request_id")
     if not isinstance(request_id, str) or not 1 <= len(request_id) <= 64:

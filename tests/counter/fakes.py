@@ -8,11 +8,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from counter.messages import Visitor
-from counter.online_records import OnlineItem, OnlineList
 from counter.options import CounterOptions, ServiceInfo
 from counter.staff_client import SignedIn, StaffError
 from shared.contract import topics as contract
+from shared.contract.staff_bodies import OnlineItem, OnlineList, Visitor
 
 T0 = datetime(2026, 11, 24, 2, 15, 0, tzinfo=UTC)  # 09:15 in Jakarta
 

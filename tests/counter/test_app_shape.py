@@ -18,7 +18,6 @@ KEYPAD_MAY_IMPORT = {
     "counter.keypad",
     "counter.keypad.bridge",
     "counter.keypad.keys",
-    "counter.messages",
     "counter.options",
     "counter.texts",
     "counter.texts_online",
