@@ -3,13 +3,14 @@ Plain functions (no Kivy): the app's widgets show what these return, and tests r
 
 from __future__ import annotations
 
-from kiosk import texts as i18n
+from kiosk import texts
 from kiosk.flow import LOOKUP
+from kiosk.touch import texts as touch_texts
 from kiosk.viewmodel import KioskViewModel
 
 
 def t(vm: KioskViewModel, key: str, **values: object) -> str:
-    return i18n.t(vm.language, key, **values)
+    return texts.t(vm.language, key, **values)
 
 
 def field_error(vm: KioskViewModel, field: str) -> str:
@@ -18,7 +19,7 @@ def field_error(vm: KioskViewModel, field: str) -> str:
         return lookup_error(vm)
     if not vm.show_errors or field not in vm.errors:
         return ""
-    return i18n.field_error(vm.language, field, vm.errors[field])
+    return touch_texts.field_error(vm.language, field, vm.errors[field])
 
 
 def lookup_error(vm: KioskViewModel) -> str:
@@ -30,9 +31,9 @@ def lookup_error(vm: KioskViewModel) -> str:
     if code == "kiosk.error":
         return t(vm, "kiosk.error")
     if code.startswith("hub."):
-        return i18n.hub_error(vm.language, code.removeprefix("hub."))
+        return texts.hub_error(vm.language, code.removeprefix("hub."))
     field = "email" if vm.lookup_mode == "email" else "id_number"
-    return i18n.field_error(vm.language, field, code)
+    return touch_texts.field_error(vm.language, field, code)
 
 
 def hint(vm: KioskViewModel, field: str) -> str:
@@ -49,9 +50,9 @@ def notice_lines(vm: KioskViewModel) -> tuple[str, str]:
     if notice is None:
         return "", ""
     if notice.kind == "printer":
-        what = i18n.printer_problem(vm.language, notice.code)
+        what = texts.printer_problem(vm.language, notice.code)
     elif notice.kind == "hub":
-        what = i18n.hub_error(vm.language, notice.code)
+        what = texts.hub_error(vm.language, notice.code)
     else:
         what = t(vm, "kiosk.error")
     todo = t(vm, "problem.go_front_desk")
@@ -72,11 +73,11 @@ def ticket_lines(vm: KioskViewModel) -> dict[str, str]:
         message = t(vm, "ticket.take")
     else:
         message = t(vm, "ticket.not_printed")
-    wait = i18n.wait_text(vm.language, ticket.estimated_wait_min) if ticket.ahead > 0 else ""
+    wait = texts.wait_text(vm.language, ticket.estimated_wait_min) if ticket.ahead > 0 else ""
     return {
         "code": ticket.code,
         "service": ticket.service_name,
-        "ahead": i18n.ahead_text(vm.language, ticket.ahead),
+        "ahead": texts.ahead_text(vm.language, ticket.ahead),
         "wait": wait,
         "message": message,
     }

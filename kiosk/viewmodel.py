@@ -17,16 +17,18 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kiosk import issuing
-from kiosk import texts as i18n
+from kiosk import issuing, texts
 from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
 from kiosk.options import KioskOptions
-from kiosk.ports import HubPort, PrinterPort, ReturningGuest, TicketText
+from kiosk.ports import PrinterPort, TicketText
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
-from kiosk.vm_returning import ReturningVisitorSteps
+from kiosk.returning import ReturningVisitorSteps
+from kiosk.touch.ports import HubPort, ReturningGuest
+from kiosk.touch.texts import other_language
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.domain import guestbook
+from shared.texts import LANGUAGES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -106,12 +108,12 @@ class KioskViewModel(ReturningVisitorSteps):
     # --- welcome ---------------------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
-        if language in i18n.LANGUAGES and language != self.language:
+        if language in LANGUAGES and language != self.language:
             self.language = language
             self._changed()
 
     def toggle_language(self) -> None:
-        self.set_language(i18n.other_language(self.language))
+        self.set_language(other_language(self.language))
 
     def choose_service(self, prefix: str) -> None:
         if prefix not in {s.prefix for s in self.options.services}:
@@ -281,7 +283,7 @@ class KioskViewModel(ReturningVisitorSteps):
         self._changed()
 
     def _hub_refused(self, code: str) -> None:
-        retryable = code in i18n.RETRYABLE_HUB_CODES
+        retryable = code in texts.RETRYABLE_HUB_CODES
         if not retryable:
             self.request_id = None  # the hub remembers its refusal for this id: a new attempt needs a new one
         back_to = {

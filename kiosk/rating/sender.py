@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.ports import HubError
+from kiosk.touch.ports import HubError
 
 log = logging.getLogger(__name__)
 Job = Callable[[], None]

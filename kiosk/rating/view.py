@@ -3,10 +3,10 @@ functions (no Kivy): the ``.kv`` files ask for values by a dotted name through `
 
 from __future__ import annotations
 
-from kiosk import texts as i18n
 from kiosk.rating import texts
 from kiosk.rating.steps import CONTACT
 from kiosk.rating.viewmodel import RatingViewModel
+from kiosk.touch import texts as touch_texts
 from shared.contract.feedback_requests import TEXT_LIMIT
 from shared.domain import skm
 
@@ -28,7 +28,7 @@ def field_error(vm: RatingViewModel, name: str) -> str:
         return t(vm, "complaint.empty")
     if code == "too_long":
         return t(vm, "complaint.too_long", max=TEXT_LIMIT)
-    return i18n.field_error(vm.language, CONTACT.get(name, name), code)
+    return touch_texts.field_error(vm.language, CONTACT.get(name, name), code)
 
 
 def ticket_line(vm: RatingViewModel) -> str:

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk import texts as i18n
 from kiosk.rating.complaint_form import ComplaintForm
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.sender import Body, Job, Sender
 from kiosk.rating.steps import FIELDS, FeedbackPort, RStep, Survey
+from kiosk.touch.texts import other_language
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.domain import skm
+from shared.texts import LANGUAGES
 
 __all__ = ["RStep", "RatingViewModel", "Survey"]
 
@@ -229,12 +230,12 @@ class RatingViewModel(ComplaintForm):
     # --- language, ending, idle ----------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
-        if language in i18n.LANGUAGES and language != self.language:
+        if language in LANGUAGES and language != self.language:
             self.language = language
             self._changed()
 
     def toggle_language(self) -> None:
-        self.set_language(i18n.other_language(self.language))
+        self.set_language(other_language(self.language))
 
     def to_thanks(self) -> None:
         if self.step in (RStep.DONE, RStep.COMPLAINT) and not self.busy:

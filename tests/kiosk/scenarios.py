@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kiosk.keyboard import BACKSPACE, HIDE
-from kiosk.ports import HubError, PrinterStatus
+from kiosk.ports import PrinterStatus
+from kiosk.touch.keys import BACKSPACE, HIDE
+from kiosk.touch.ports import HubError
 from tests.kiosk.fakes import RETURNING
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from kiosk.ports import HubError, IssuedTicket, ReturningGuest
+from kiosk.touch.ports import HubError, IssuedTicket, ReturningGuest
 from shared.config import Settings
 from shared.contract import topics as contract
 from shared.domain.queue import utc_now

@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk import issuing
 from kiosk.flow import LOOKUP, Step
-from kiosk.ports import HubPort, ReturningGuest
+from kiosk.touch.ports import HubPort, ReturningGuest
 from shared.domain import guestbook
 
 
