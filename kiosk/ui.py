@@ -35,8 +35,8 @@ SCREENS = {
 # What the keyboard's "next" (or Enter) does on the last field of a screen.
 _LAST_FIELD_ACTION: dict[Step, Callable[[KioskViewModel], None]] = {
     Step.FORM: lambda vm: vm.submit_form(),
-    Step.RETURNING: lambda vm: vm.submit_lookup(),
-    Step.PREFILL: lambda vm: vm.submit_prefill(),
+    Step.RETURNING: lambda vm: vm.returning.submit_lookup(),
+    Step.PREFILL: lambda vm: vm.returning.submit_prefill(),
 }
 BACKGROUND = (0.96, 0.97, 0.98, 1)
 

@@ -23,7 +23,7 @@ def field_error(vm: KioskViewModel, field: str) -> str:
 
 
 def lookup_error(vm: KioskViewModel) -> str:
-    code = vm.lookup_error
+    code = vm.returning.error
     if not code:
         return ""
     if code == "not_found":
@@ -32,7 +32,7 @@ def lookup_error(vm: KioskViewModel) -> str:
         return t(vm, "kiosk.error")
     if code.startswith("hub."):
         return texts.hub_error(vm.language, code.removeprefix("hub."))
-    field = "email" if vm.lookup_mode == "email" else "id_number"
+    field = "email" if vm.returning.mode == "email" else "id_number"
     return touch_texts.field_error(vm.language, field, code)
 
 
@@ -40,7 +40,7 @@ def hint(vm: KioskViewModel, field: str) -> str:
     if field == "id_number":
         return t(vm, f"hint.id_number.{vm.fields['id_type'] or 'ktp'}")
     if field == LOOKUP:
-        return t(vm, "hint.email" if vm.lookup_mode == "email" else "hint.id_number.ktp")
+        return t(vm, "hint.email" if vm.returning.mode == "email" else "hint.id_number.ktp")
     return t(vm, f"hint.{field}")
 
 
@@ -103,11 +103,12 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
     if group == "value" and key.startswith("r_"):
         return vm.rating.values.get(key, "")
     if group == "value":
-        return vm.lookup_value if key == LOOKUP else vm.fields.get(key, "")
+        return vm.returning.value if key == LOOKUP else vm.fields.get(key, "")
     if group == "ticket":
         return ticket_lines(vm)[key]
     if group == "masked":
-        return (vm.returning.masked.get(key) if vm.returning else None) or "-"
+        guest = vm.returning.guest
+        return (guest.masked.get(key) if guest else None) or "-"
     if group == "notice":
         what, todo = notice_lines(vm)
         notice = vm.notice
@@ -122,7 +123,7 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
     if name == "banner":
         return welcome_banner(vm)
     if name == "lookup_label":
-        return t(vm, "returning.field_email" if vm.lookup_mode == "email" else "returning.field_id")
+        return t(vm, "returning.field_email" if vm.returning.mode == "email" else "returning.field_id")
     if name == "service":
         return vm.options.service_name(vm.service) if vm.service else ""
     raise KeyError(name)
@@ -135,8 +136,8 @@ def _flag(vm: KioskViewModel, key: str) -> bool:
         "printed": vm.printed,
         "can_reprint": bool(vm.ticket and not vm.printed and not vm.reprinting),
         "has_unprinted": bool(vm.unprinted) and not vm.reprinting,
-        "not_found": vm.lookup_error in ("not_found", "hub.unknown_ref"),
-        "lookup_email": vm.lookup_mode == "email",
+        "not_found": vm.returning.error in ("not_found", "hub.unknown_ref"),
+        "lookup_email": vm.returning.mode == "email",
         "form_errors": vm.show_errors and bool(vm.errors),
         "single_service": len(vm.options.services) == 1,
     }

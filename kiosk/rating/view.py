@@ -71,8 +71,8 @@ def ui_value(vm: RatingViewModel, name: str) -> str | bool:
     if group == "flag":
         return {
             "busy": vm.busy,
-            "suggestion": vm.kind == "suggestion",
-            "can_complain": vm.problem_allows_complaint,
+            "suggestion": vm.complaint.kind == "suggestion",
+            "can_complain": vm.complaint.allowed_after_problem,
             "has_ticket": bool(vm.survey and vm.survey.code),
         }[key]
     if name == "ticket":
@@ -82,9 +82,9 @@ def ui_value(vm: RatingViewModel, name: str) -> str | bool:
     if name == "problem":
         return texts.hub_error(vm.language, vm.problem) if vm.problem else ""
     if name == "done_title":
-        return t(vm, "done.title_suggestion" if vm.kind == "suggestion" else "done.title")
+        return t(vm, "done.title_suggestion" if vm.complaint.kind == "suggestion" else "done.title")
     if name == "number":
-        return vm.complaint_number or ""
+        return vm.complaint.number or ""
     if name == "desk":
         desk = vm.options.desk_name or vm.options.desk
         return t(vm, "idle.desk", desk=desk) if desk else ""

@@ -199,7 +199,7 @@ def tour(d: Driver) -> Steps:
     yield from d.tap("returning.find")
     yield from d.shot("07_returning_searching")
     d.hub.gate.set()
-    yield from d.wait_for(lambda: d.vm.lookup_error == "not_found", "not found")
+    yield from d.wait_for(lambda: d.vm.returning.error == "not_found", "not found")
     yield from d.shot("08_returning_not_found")
     yield from d.tap("returning.by_email")
     yield from d.type_physical("siti@example.id")

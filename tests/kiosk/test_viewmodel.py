@@ -175,9 +175,9 @@ def test_keyboard_fits_the_focused_field() -> None:
     assert vm.keyboard_layout == "text"  # passport numbers have letters
     vm.blur("id_number")
     assert vm.keyboard_layout is None
-    vm.start_returning()
+    vm.returning.start()
     assert vm.focused == LOOKUP and vm.keyboard_layout == "numeric"
-    vm.set_lookup_mode("email")
+    vm.returning.set_mode("email")
     assert vm.keyboard_layout == "email"
 
 
@@ -333,60 +333,60 @@ def test_a_printed_ticket_leaves_the_screen_sooner_and_a_busy_kiosk_waits() -> N
 def test_returning_visitor_is_prefilled_masked_and_sends_only_a_ref() -> None:
     vm, hub, printer = make(hub=FakeHub(lookup_script=[None, RETURNING]))
     vm.choose_service("A")
-    vm.start_returning()
+    vm.returning.start()
     vm.set_field(LOOKUP, "1808")
     vm.set_field(LOOKUP, "1808 0141 0190 0001")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     assert hub.lookup_calls == [("req-1", "1808014101900001", "")]
     assert vm.step == Step.RETURNING and view.lookup_error(vm).startswith("Data tidak ditemukan")
-    vm.set_lookup_mode("email")
+    vm.returning.set_mode("email")
     vm.set_field(LOOKUP, "Siti@Example.id")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     assert hub.lookup_calls[1] == ("req-2", "", "siti@example.id")
-    assert vm.step == Step.PREFILL and vm.returning == RETURNING and vm.focused is None
-    vm.submit_prefill()
+    assert vm.step == Step.PREFILL and vm.returning.guest == RETURNING and vm.focused is None
+    vm.returning.submit_prefill()
     assert vm.errors == {"purpose": "required"} and vm.step == Step.PREFILL
     vm.set_field("purpose", "Data kemiskinan")
-    vm.submit_prefill()
+    vm.returning.submit_prefill()
     assert vm.step == Step.CONSENT
     vm.back()
     assert vm.step == Step.PREFILL
-    vm.submit_prefill()
+    vm.returning.submit_prefill()
     vm.agree()
     guest = {"ref": RETURNING.ref, "purpose": "Data kemiskinan", "consent": True}
     assert hub.issue_calls == [("req-3", "A", guest)]
-    assert vm.step == Step.TICKET and len(printer.printed) == 1 and vm.returning is None
+    assert vm.step == Step.TICKET and len(printer.printed) == 1 and vm.returning.guest is None
 
 
 def test_lookup_input_is_checked_and_hub_problems_show_on_the_field() -> None:
     vm, hub, _ = make(hub=FakeHub(lookup_script=[HubError("timeout")]))
     vm.choose_service("A")
-    vm.start_returning()
-    vm.submit_lookup()
-    assert vm.lookup_error == "required" and hub.lookup_calls == []
-    vm.set_lookup_mode("email")
+    vm.returning.start()
+    vm.returning.submit_lookup()
+    assert vm.returning.error == "required" and hub.lookup_calls == []
+    vm.returning.set_mode("email")
     vm.set_field(LOOKUP, "siti@")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     assert view.lookup_error(vm).startswith("Alamat email tidak valid")
     vm.set_field(LOOKUP, "siti@example.id")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     assert view.lookup_error(vm).startswith("Sistem antrian tidak menjawab")
-    vm.full_form()
+    vm.returning.full_form()
     assert vm.step == Step.FORM and vm.path == "new"
 
 
 def test_unknown_ref_sends_the_visitor_to_the_full_form() -> None:
     vm, _, _ = make(hub=FakeHub(lookup_script=[RETURNING], issue_script=[HubError("unknown_ref")]))
     vm.choose_service("A")
-    vm.start_returning()
+    vm.returning.start()
     vm.set_field(LOOKUP, "1808014101900001")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     vm.set_field("purpose", "Data kemiskinan")
-    vm.submit_prefill()
+    vm.returning.submit_prefill()
     vm.agree()
     assert vm.step == Step.PROBLEM and vm.notice is not None and vm.notice.back_to == Step.FORM
     vm.back()
-    assert vm.step == Step.FORM and vm.path == "new" and vm.returning is None
+    assert vm.step == Step.FORM and vm.path == "new" and vm.returning.guest is None
 
 
 def test_back_and_language() -> None:

@@ -41,7 +41,7 @@ def scan(d: Driver, text: str) -> Steps:
 
 
 def note(d: Driver, name: str) -> None:
-    d.records[name] = {"given": dict(d.vm.rating.given), "number": d.vm.rating.complaint_number}
+    d.records[name] = {"given": dict(d.vm.rating.given), "number": d.vm.rating.complaint.number}
 
 
 def real_rate_typed(d: Driver) -> Steps:

@@ -65,8 +65,8 @@ def test_a_full_survey_sends_each_answer_as_it_is_given() -> None:
     vm.set_field("r_text", "Toilet rusak")
     vm.set_field("r_email", "Budi@Example.id ")
     vm.set_field("r_phone", "0812-3456-7890")
-    vm.set_kind("suggestion")
-    vm.submit_complaint()
+    vm.complaint.set_kind("suggestion")
+    vm.complaint.submit()
     contact = {"email": "budi@example.id", "phone": "081234567890"}
     assert hub.sent[-1] == {"complaint": {"text": "Toilet rusak", "kind": "suggestion", "via": "desk",
                                           "contact": contact, "rating_ref": "ref-0123456789"}}  # fmt: skip
@@ -82,18 +82,18 @@ def test_contact_errors_are_shown_on_the_field_and_nothing_is_sent() -> None:
     vm.skip()
     for _ in range(9):
         vm.skip()
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert vm.errors == {"r_text": "empty"} and hub.sent == []
     vm.set_field("r_text", "Antrean lama")
     vm.set_field("r_email", "budi@")
     vm.set_field("r_phone", "12")
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert set(vm.errors) == {"r_email", "r_phone"} and vm.focused == "r_email"
     assert view.ui_value(vm, "error.r_email").startswith("Alamat email tidak valid")
     assert hub.sent == []
     vm.set_field("r_email", "")
     vm.set_field("r_phone", "")
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert hub.sent == [{"complaint": {"text": "Antrean lama", "kind": "complaint", "via": "desk",
                                        "ticket": "A-012", "day": "2026-11-25"}}]  # fmt: skip
 
@@ -143,7 +143,7 @@ def test_already_rated_is_said_in_plain_words_and_a_complaint_is_still_possible(
     vm.rate_overall(4)
     assert vm.step == RStep.PROBLEM
     assert view.ui_value(vm, "problem") == "Penilaian untuk tiket ini sudah diberikan. Terima kasih!"
-    vm.complain_after_problem()
+    vm.complaint.open_after_problem()
     assert vm.step == RStep.COMPLAINT
 
 
@@ -188,8 +188,8 @@ def test_a_complaint_sent_again_after_a_timeout_keeps_its_request_id() -> None:
     for _ in range(10):
         vm.skip()
     vm.set_field("r_text", "Antrean lama")
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert vm.errors == {"form": "hub.timeout"}  # what was typed stays; "Kirim" again
-    vm.submit_complaint()
-    assert vm.complaint_number == "ADU-20261125-001"
+    vm.complaint.submit()
+    assert vm.complaint.number == "ADU-20261125-001"
     assert len(ids) == 2 and ids[0] == ids[1]  # the hub stores it once
