@@ -1,4 +1,4 @@
-"""Runs the REAL rating screen app (``kiosk.rating.app``) in this process, offscreen, against a real
+"""Runs the REAL rating screen app (``kiosk.rating.ui``) in this process, offscreen, against a real
 broker and hub: the real ``MqttHubClient`` (behind a recorder) and the desk's retained prompt.
 Plays a scenario of taps and keystrokes (``tests.kiosk.rating.rating_scenarios``), hands over to the test
 process at handshakes (to serve a ticket at the desk, say), saves screenshots and ``result.json``.
