@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 import hub_bench  # noqa: E402
 from hub_bench import BenchClient, BenchError, Latency, Report  # noqa: E402
 
-from kiosk.hub_client import MqttHubClient  # noqa: E402
 from kiosk.rating.app import listen_for_prompts  # noqa: E402
 from kiosk.rating.options import RatingOptions  # noqa: E402
 from kiosk.rating.viewmodel import RatingViewModel, RStep  # noqa: E402
+from kiosk.touch.hub_client import MqttHubClient  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.contract import topics as contract  # noqa: E402
 

@@ -1,4 +1,5 @@
-"""The kiosk flow's state types, shared by the view-model and its returning-visitor steps."""
+"""The kiosk flow's state types, shared by the view-model and its returning-visitor part
+(``kiosk.returning``)."""
 
 from __future__ import annotations
 

@@ -14,16 +14,8 @@ import logging
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from kiosk.ports import (
-    HubError,
-    HubPort,
-    IssuedTicket,
-    PrinterPort,
-    PrinterStatus,
-    PrintFailed,
-    ReturningGuest,
-    TicketText,
-)
+from kiosk.ports import PrinterPort, PrinterStatus, PrintFailed, TicketText
+from kiosk.touch.ports import HubError, HubPort, IssuedTicket, ReturningGuest
 
 log = logging.getLogger(__name__)
 

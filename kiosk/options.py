@@ -20,10 +20,10 @@ from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk import texts as i18n
 from kiosk.rating.options import FeedbackChannels
 from shared.config import DEFAULT_SERVICES, ConfigError, Settings
 from shared.domain.queue import Service
+from shared.texts import DEFAULT_LANGUAGE, LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,15 @@ class KioskOptions:
     minutes_per_visitor: int = 10
     idle_timeout_s: float = 60.0
     ticket_screen_s: float = 20.0
-    language: str = i18n.DEFAULT_LANGUAGE
+    language: str = DEFAULT_LANGUAGE
     complaint_channels: tuple[str, ...] = ()  # empty: the service standard's (kiosk.ticket_text)
     feedback: FeedbackChannels = field(default_factory=FeedbackChannels)  # [feedback]: on the complaint form
 
     def __post_init__(self) -> None:
         if not self.services:
             raise ConfigError("the kiosk needs at least one service")
-        if self.language not in i18n.LANGUAGES:
-            raise ConfigError(f"[kiosk] language must be one of {', '.join(i18n.LANGUAGES)}")
+        if self.language not in LANGUAGES:
+            raise ConfigError(f"[kiosk] language must be one of {', '.join(LANGUAGES)}")
         if self.minutes_per_visitor < 0:
             raise ConfigError("[kiosk] minutes_per_visitor must be 0 or more")
         if self.idle_timeout_s <= 0 or self.ticket_screen_s <= 0:
@@ -60,7 +60,7 @@ class KioskOptions:
             "minutes_per_visitor": _number(section, "minutes_per_visitor", 10, int),
             "idle_timeout_s": _number(section, "idle_timeout_s", 60.0, float),
             "ticket_screen_s": _number(section, "ticket_screen_s", 20.0, float),
-            "language": str(section.get("language", i18n.DEFAULT_LANGUAGE)),
+            "language": str(section.get("language", DEFAULT_LANGUAGE)),
             "feedback": FeedbackChannels.from_settings(settings),
         }
         channels = section.get("complaint_channels")

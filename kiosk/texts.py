@@ -1,19 +1,16 @@
 """Every text the kiosk shows, in Bahasa Indonesia (the default) and English.
 
 Plain, friendly words for a visitor who has never used a kiosk. Keys are grouped by screen; the
-guestbook's error codes (``shared.domain.guestbook``), the hub's refusal codes
-(``shared.contract.topics`` and the hub) and the printer's problems (``kiosk.ports.PrinterStatus``)
-are translated here too, so no other module holds user-facing text. Only ASCII punctuation: the
+hub's refusal codes (``shared.contract.topics`` and the hub) and the printer's problems
+(``kiosk.ports.PrinterStatus``) are translated here too, so no other kiosk module holds
+user-facing text. What the rating screen shows as well (the language names, the on-screen
+keyboard, the guestbook's field errors) is in ``kiosk.touch.texts``. Only ASCII punctuation: the
 kiosk font has every glyph used here.
 """
 
 from __future__ import annotations
 
-from shared.domain import guestbook
-
-LANGUAGES = ("id", "en")
-DEFAULT_LANGUAGE = "id"
-LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+from shared.texts import Catalog
 
 _ID: dict[str, str] = {
     # welcome
@@ -122,27 +119,6 @@ _ID: dict[str, str] = {
     "hub.unknown_ref": "Data lama Anda tidak dapat dipakai lagi. Silakan isi buku tamu lengkap.",
     "hub.other": "Permintaan tidak dapat diproses (kode: {code}).",
     "kiosk.error": "Terjadi kesalahan pada kiosk.",
-    # on-screen keyboard
-    "kbd.space": "Spasi",
-    "kbd.backspace": "Hapus",
-    "kbd.hide": "Tutup",
-    "kbd.next": "Berikutnya",
-    "kbd.shift": "Huruf besar",
-    "kbd.unshift": "Huruf kecil",
-    # guestbook field errors (codes from shared.domain.guestbook)
-    "error.required": "Wajib diisi.",
-    "error.control_chars": "Ada tanda yang tidak boleh dipakai. Hapus lalu ketik ulang.",
-    "error.too_short": "Terlalu pendek: paling sedikit {min} huruf atau angka.",
-    "error.too_long": "Terlalu panjang: paling banyak {max} huruf atau angka.",
-    "error.id_type_unknown": "Pilih jenis kartu identitas.",
-    "error.nik_length": "NIK harus 16 angka.",
-    "error.nik_invalid": "NIK tidak valid. Periksa lagi angkanya sesuai KTP Anda.",
-    "error.sim_invalid": "Nomor SIM harus 12 sampai 14 angka.",
-    "error.passport_invalid": "Nomor paspor terdiri dari 6 sampai 12 huruf atau angka.",
-    "error.id_invalid": "Nomor identitas terdiri dari 4 sampai 32 huruf atau angka.",
-    "error.email_invalid": "Alamat email tidak valid. Contoh: nama@gmail.com",
-    "error.phone_invalid": "Nomor HP hanya angka, 8 sampai 15 digit. Contoh: 081234567890",
-    "error.other": "Isian ini belum benar.",
 }
 
 _EN: dict[str, str] = {
@@ -245,42 +221,12 @@ _EN: dict[str, str] = {
     "hub.unknown_ref": "Your earlier details can no longer be used. Please fill in the full guestbook.",
     "hub.other": "The request could not be handled (code: {code}).",
     "kiosk.error": "Something went wrong in the kiosk.",
-    "kbd.space": "Space",
-    "kbd.backspace": "Delete",
-    "kbd.hide": "Close",
-    "kbd.next": "Next",
-    "kbd.shift": "Capitals",
-    "kbd.unshift": "Small letters",
-    "error.required": "Please fill this in.",
-    "error.control_chars": "Contains characters that are not allowed. Delete and type it again.",
-    "error.too_short": "Too short: at least {min} letters or digits.",
-    "error.too_long": "Too long: at most {max} letters or digits.",
-    "error.id_type_unknown": "Choose the kind of ID card.",
-    "error.nik_length": "A NIK has exactly 16 digits.",
-    "error.nik_invalid": "This NIK is not valid. Check the digits against your KTP.",
-    "error.sim_invalid": "A SIM number has 12 to 14 digits.",
-    "error.passport_invalid": "A passport number has 6 to 12 letters or digits.",
-    "error.id_invalid": "An ID number has 4 to 32 letters or digits.",
-    "error.email_invalid": "Not a valid email address. Example: name@gmail.com",
-    "error.phone_invalid": "Digits only, 8 to 15 of them. Example: 081234567890",
-    "error.other": "This answer is not right yet.",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
-FIELD_ERROR_CODES = (
-    "required",
-    "control_chars",
-    "too_short",
-    "too_long",
-    "id_type_unknown",
-    "nik_length",
-    "nik_invalid",
-    "sim_invalid",
-    "passport_invalid",
-    "id_invalid",
-    "email_invalid",
-    "phone_invalid",
-)
+CATALOG = Catalog(TEXTS)
+t = CATALOG.t
+
 # The hub's codes that mean "try the same request again"; every other code is a final answer.
 RETRYABLE_HUB_CODES = frozenset({"timeout", "offline", "storage_error"})
 _HUB_CODES = (
@@ -294,23 +240,6 @@ _HUB_CODES = (
 )
 
 
-def _lang(language: str) -> str:
-    return language if language in TEXTS else DEFAULT_LANGUAGE
-
-
-def t(language: str, key: str, **values: object) -> str:
-    """The text for ``key`` in ``language`` (Indonesian when the language is unknown)."""
-    text = TEXTS[_lang(language)][key]
-    return text.format(**values) if values else text
-
-
-def field_error(language: str, field: str, code: str) -> str:
-    """The message shown under ``field`` for a guestbook error code."""
-    key = f"error.{code}" if code in FIELD_ERROR_CODES else "error.other"
-    low, high = guestbook.LIMITS.get(field, (0, 0))
-    return t(language, key, min=low, max=high)
-
-
 def hub_error(language: str, code: str) -> str:
     if code in _HUB_CODES:
         return t(language, f"hub.{code}")
@@ -319,7 +248,7 @@ def hub_error(language: str, code: str) -> str:
 
 def printer_problem(language: str, problem: str) -> str:
     key = f"printer.{problem}"
-    return t(language, key if key in TEXTS[_lang(language)] else "printer.unknown")
+    return t(language, key if CATALOG.has(language, key) else "printer.unknown")
 
 
 def ahead_text(language: str, ahead: int) -> str:
@@ -332,7 +261,3 @@ def ahead_text(language: str, ahead: int) -> str:
 
 def wait_text(language: str, minutes: int | None) -> str:
     return t(language, "ticket.wait", m=minutes) if minutes else ""
-
-
-def other_language(language: str) -> str:
-    return "en" if _lang(language) == "id" else "id"

@@ -3,13 +3,14 @@ Plain functions (no Kivy): the app's widgets show what these return, and tests r
 
 from __future__ import annotations
 
-from kiosk import texts as i18n
+from kiosk import texts
 from kiosk.flow import LOOKUP
+from kiosk.touch import texts as touch_texts
 from kiosk.viewmodel import KioskViewModel
 
 
 def t(vm: KioskViewModel, key: str, **values: object) -> str:
-    return i18n.t(vm.language, key, **values)
+    return texts.t(vm.language, key, **values)
 
 
 def field_error(vm: KioskViewModel, field: str) -> str:
@@ -18,11 +19,11 @@ def field_error(vm: KioskViewModel, field: str) -> str:
         return lookup_error(vm)
     if not vm.show_errors or field not in vm.errors:
         return ""
-    return i18n.field_error(vm.language, field, vm.errors[field])
+    return touch_texts.field_error(vm.language, field, vm.errors[field])
 
 
 def lookup_error(vm: KioskViewModel) -> str:
-    code = vm.lookup_error
+    code = vm.returning.error
     if not code:
         return ""
     if code == "not_found":
@@ -30,16 +31,16 @@ def lookup_error(vm: KioskViewModel) -> str:
     if code == "kiosk.error":
         return t(vm, "kiosk.error")
     if code.startswith("hub."):
-        return i18n.hub_error(vm.language, code.removeprefix("hub."))
-    field = "email" if vm.lookup_mode == "email" else "id_number"
-    return i18n.field_error(vm.language, field, code)
+        return texts.hub_error(vm.language, code.removeprefix("hub."))
+    field = "email" if vm.returning.mode == "email" else "id_number"
+    return touch_texts.field_error(vm.language, field, code)
 
 
 def hint(vm: KioskViewModel, field: str) -> str:
     if field == "id_number":
         return t(vm, f"hint.id_number.{vm.fields['id_type'] or 'ktp'}")
     if field == LOOKUP:
-        return t(vm, "hint.email" if vm.lookup_mode == "email" else "hint.id_number.ktp")
+        return t(vm, "hint.email" if vm.returning.mode == "email" else "hint.id_number.ktp")
     return t(vm, f"hint.{field}")
 
 
@@ -49,9 +50,9 @@ def notice_lines(vm: KioskViewModel) -> tuple[str, str]:
     if notice is None:
         return "", ""
     if notice.kind == "printer":
-        what = i18n.printer_problem(vm.language, notice.code)
+        what = texts.printer_problem(vm.language, notice.code)
     elif notice.kind == "hub":
-        what = i18n.hub_error(vm.language, notice.code)
+        what = texts.hub_error(vm.language, notice.code)
     else:
         what = t(vm, "kiosk.error")
     todo = t(vm, "problem.go_front_desk")
@@ -72,11 +73,11 @@ def ticket_lines(vm: KioskViewModel) -> dict[str, str]:
         message = t(vm, "ticket.take")
     else:
         message = t(vm, "ticket.not_printed")
-    wait = i18n.wait_text(vm.language, ticket.estimated_wait_min) if ticket.ahead > 0 else ""
+    wait = texts.wait_text(vm.language, ticket.estimated_wait_min) if ticket.ahead > 0 else ""
     return {
         "code": ticket.code,
         "service": ticket.service_name,
-        "ahead": i18n.ahead_text(vm.language, ticket.ahead),
+        "ahead": texts.ahead_text(vm.language, ticket.ahead),
         "wait": wait,
         "message": message,
     }
@@ -102,11 +103,12 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
     if group == "value" and key.startswith("r_"):
         return vm.rating.values.get(key, "")
     if group == "value":
-        return vm.lookup_value if key == LOOKUP else vm.fields.get(key, "")
+        return vm.returning.value if key == LOOKUP else vm.fields.get(key, "")
     if group == "ticket":
         return ticket_lines(vm)[key]
     if group == "masked":
-        return (vm.returning.masked.get(key) if vm.returning else None) or "-"
+        guest = vm.returning.guest
+        return (guest.masked.get(key) if guest else None) or "-"
     if group == "notice":
         what, todo = notice_lines(vm)
         notice = vm.notice
@@ -121,7 +123,7 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
     if name == "banner":
         return welcome_banner(vm)
     if name == "lookup_label":
-        return t(vm, "returning.field_email" if vm.lookup_mode == "email" else "returning.field_id")
+        return t(vm, "returning.field_email" if vm.returning.mode == "email" else "returning.field_id")
     if name == "service":
         return vm.options.service_name(vm.service) if vm.service else ""
     raise KeyError(name)
@@ -134,8 +136,8 @@ def _flag(vm: KioskViewModel, key: str) -> bool:
         "printed": vm.printed,
         "can_reprint": bool(vm.ticket and not vm.printed and not vm.reprinting),
         "has_unprinted": bool(vm.unprinted) and not vm.reprinting,
-        "not_found": vm.lookup_error in ("not_found", "hub.unknown_ref"),
-        "lookup_email": vm.lookup_mode == "email",
+        "not_found": vm.returning.error in ("not_found", "hub.unknown_ref"),
+        "lookup_email": vm.returning.mode == "email",
         "form_errors": vm.show_errors and bool(vm.errors),
         "single_service": len(vm.options.services) == 1,
     }

@@ -3,7 +3,9 @@ app binds widgets to this object, and tests drive it directly with fake ports.
 
 welcome -> guestbook form -> consent -> issuing -> ticket; or, for a returning visitor,
 welcome -> form -> returning (ID number or email) -> prefill (masked, purpose only) -> consent ...
-With one service the welcome screen has one big button; with more, one per service.
+With one service the welcome screen has one big button; with more, one per service. Composed of
+parts it holds: ``returning`` (``kiosk.returning``: the returning visitor's lookup and prefill) and
+``rating`` (``kiosk.rating.viewmodel``: the rating survey behind "Beri penilaian").
 
 Slow work (hub, printer) runs through ``run_background``; its result comes back through ``post``
 (Kivy's main thread in the app, synchronous in tests). State changes only on the caller's thread.
@@ -17,24 +19,26 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kiosk import issuing
-from kiosk import texts as i18n
+from kiosk import issuing, texts
 from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
 from kiosk.options import KioskOptions
-from kiosk.ports import HubPort, PrinterPort, ReturningGuest, TicketText
+from kiosk.ports import PrinterPort, TicketText
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
-from kiosk.vm_returning import ReturningVisitorSteps
+from kiosk.returning import ReturningVisitor
+from kiosk.touch.ports import HubPort
+from kiosk.touch.texts import other_language
 from shared.contract import kiosk_requests
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.domain import guestbook
+from shared.texts import LANGUAGES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Job = Callable[[], None]
 
 
-class KioskViewModel(ReturningVisitorSteps):
+class KioskViewModel:
     def __init__(
         self,
         options: KioskOptions,
@@ -58,6 +62,7 @@ class KioskViewModel(ReturningVisitorSteps):
         self.printer_problem: str | None = None  # last known, as staff were told
         self.reprinting = False
         self._last_activity = clock()
+        self.returning = ReturningVisitor(self, hub, self._new_id)
         self.rating = RatingViewModel(
             RatingOptions(
                 via="kiosk", language=options.language, idle_timeout_s=options.idle_timeout_s,
@@ -66,7 +71,7 @@ class KioskViewModel(ReturningVisitorSteps):
             hub, clock=clock, run_background=self._run_background, post=self._post, new_id=self._new_id,
             on_end=self.finish,
         )  # fmt: skip
-        self.rating.subscribe(self._changed)
+        self.rating.subscribe(self.changed)
         self._reset()
 
     # --- observing -------------------------------------------------------------------------
@@ -74,7 +79,8 @@ class KioskViewModel(ReturningVisitorSteps):
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
+        """Tell the listeners (the app's widgets) the state changed."""
         for listener in list(self._listeners):
             listener()
 
@@ -88,10 +94,7 @@ class KioskViewModel(ReturningVisitorSteps):
         self.show_errors = False
         self.focused: str | None = None
         self.path = "new"  # or "returning"
-        self.lookup_mode = "id_number"  # or "email"
-        self.lookup_value = ""
-        self.lookup_error: str | None = None  # a guestbook code, "not_found" or "hub.<code>"
-        self.returning: ReturningGuest | None = None
+        self.returning.reset()
         self.busy = False
         self.request_id: str | None = None  # one per attempt, reused on every retry
         self.ticket: TicketText | None = None
@@ -101,24 +104,24 @@ class KioskViewModel(ReturningVisitorSteps):
     def _forget_typed(self) -> None:
         self.fields = dict.fromkeys(guestbook.FIELDS, "")
         self.fields["id_type"] = "ktp"
-        self.lookup_value, self.returning, self.errors, self.show_errors = "", None, {}, False
-        self.focused = None
+        self.returning.forget()
+        self.errors, self.show_errors, self.focused = {}, False, None
 
     # --- welcome ---------------------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
-        if language in i18n.LANGUAGES and language != self.language:
+        if language in LANGUAGES and language != self.language:
             self.language = language
-            self._changed()
+            self.changed()
 
     def toggle_language(self) -> None:
-        self.set_language(i18n.other_language(self.language))
+        self.set_language(other_language(self.language))
 
     def choose_service(self, prefix: str) -> None:
         if prefix not in {s.prefix for s in self.options.services}:
             raise ValueError(f"unknown service {prefix!r}")
         self.service, self.step, self.path, self.focused = prefix, Step.FORM, "new", "name"
-        self._changed()
+        self.changed()
 
     def start_rating(self) -> None:
         """ "Beri penilaian / Sampaikan pengaduan": the ticket code field (typed or scanned)."""
@@ -138,7 +141,7 @@ class KioskViewModel(ReturningVisitorSteps):
     def finish(self) -> None:
         """Done (or start over): back to the welcome screen, everything typed forgotten."""
         self._reset()
-        self._changed()
+        self.changed()
 
     # --- typing ----------------------------------------------------------------------------
 
@@ -147,9 +150,8 @@ class KioskViewModel(ReturningVisitorSteps):
             self.rating.set_field(name, value)
             return
         if name == LOOKUP:
-            if value == self.lookup_value:
+            if not self.returning.type(value):
                 return
-            self.lookup_value, self.lookup_error = value, None
         else:
             if name not in self.fields:
                 raise ValueError(f"unknown field {name!r}")
@@ -157,8 +159,8 @@ class KioskViewModel(ReturningVisitorSteps):
                 return
             self.fields[name] = value
             if self.show_errors:
-                self._validate()
-        self._changed()
+                self.validate()
+        self.changed()
 
     def focus(self, name: str | None) -> None:
         if self.step == Step.RATING:
@@ -166,7 +168,7 @@ class KioskViewModel(ReturningVisitorSteps):
             return
         if name != self.focused:
             self.focused = name
-            self._changed()
+            self.changed()
 
     def blur(self, name: str) -> None:
         if self.active_focus == name:
@@ -186,12 +188,13 @@ class KioskViewModel(ReturningVisitorSteps):
         if name is None:
             return None
         if name == LOOKUP:
-            return "email" if self.lookup_mode == "email" else "numeric"
+            return "email" if self.returning.mode == "email" else "numeric"
         if name == "id_number":
             return "numeric" if self.fields["id_type"] in ("ktp", "sim") else "text"
         return {"phone": "phone", "email": "email"}.get(name, "text")
 
-    def _validate(self) -> None:
+    def validate(self) -> None:
+        """The guestbook's errors for what is typed (on the prefill screen: the purpose only)."""
         errors = guestbook.field_errors(guestbook.clean(self.fields))
         if self.step == Step.PREFILL:
             errors = {k: v for k, v in errors.items() if k == "purpose"}
@@ -201,12 +204,12 @@ class KioskViewModel(ReturningVisitorSteps):
 
     def submit_form(self) -> None:
         self.show_errors = True
-        self._validate()
+        self.validate()
         if self.errors:
             self.focused = next((f for f in TEXT_FIELDS if f in self.errors), None)
         else:
             self.step, self.path, self.focused = Step.CONSENT, "new", None
-        self._changed()
+        self.changed()
 
     def back(self) -> None:
         previous = {
@@ -224,16 +227,17 @@ class KioskViewModel(ReturningVisitorSteps):
         else:
             return
         if self.step == Step.RETURNING:
-            self.returning = None
+            self.returning.guest = None
         self.focused = None
-        self._changed()
+        self.changed()
 
     # --- issuing -----------------------------------------------------------------------------
 
     def guest_payload(self) -> dict[str, object]:
         cleaned = guestbook.clean(self.fields)
-        if self.path == "returning" and self.returning is not None:
-            return kiosk_requests.returning_guest(self.returning.ref, cleaned["purpose"])
+        guest = self.returning.guest
+        if self.path == "returning" and guest is not None:
+            return kiosk_requests.returning_guest(guest.ref, cleaned["purpose"])
         return kiosk_requests.new_guest(cleaned)
 
     def agree(self) -> None:
@@ -247,8 +251,8 @@ class KioskViewModel(ReturningVisitorSteps):
         )
         facts = self._ticket_facts()
         self.busy, self.step, self.notice, self.focused = True, Step.ISSUING, None, None
-        self._changed()
-        self._background(lambda: issuing.issue(self.hub, self.printer, attempt, facts), self._issue_done)
+        self.changed()
+        self.background(lambda: issuing.issue(self.hub, self.printer, attempt, facts), self._issue_done)
 
     retry = agree
 
@@ -279,10 +283,10 @@ class KioskViewModel(ReturningVisitorSteps):
             if not outcome.printed:
                 self.unprinted.append(outcome.ticket)
             self._forget_typed()
-        self._changed()
+        self.changed()
 
     def _hub_refused(self, code: str) -> None:
-        retryable = code in i18n.RETRYABLE_HUB_CODES
+        retryable = code in texts.RETRYABLE_HUB_CODES
         if not retryable:
             self.request_id = None  # the hub remembers its refusal for this id: a new attempt needs a new one
         back_to = {
@@ -290,7 +294,7 @@ class KioskViewModel(ReturningVisitorSteps):
             "no_consent": Step.CONSENT,
         }.get(code)
         if code == "unknown_ref":
-            self.returning, self.path, back_to = None, "new", Step.FORM
+            self.returning.guest, self.path, back_to = None, "new", Step.FORM
         self.notice = Notice("hub", code, can_retry=retryable, back_to=back_to)
         self.step = Step.PROBLEM
 
@@ -301,8 +305,8 @@ class KioskViewModel(ReturningVisitorSteps):
             return
         ticket, reported = candidates[0], self.printer_problem
         self.reprinting = True
-        self._changed()
-        self._background(
+        self.changed()
+        self.background(
             lambda: issuing.print_ticket(self.hub, self.printer, ticket, reported), self._reprint_done
         )
 
@@ -313,9 +317,11 @@ class KioskViewModel(ReturningVisitorSteps):
             self.unprinted = [t for t in self.unprinted if t.code != outcome.ticket.code]
             if self.ticket is not None and self.ticket.code == outcome.ticket.code:
                 self.printed = True
-        self._changed()
+        self.changed()
 
-    def _background(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
+    def background(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
+        """``work`` off the UI thread (hub, printer); ``done`` with its result back on it."""
+
         def job() -> None:
             try:
                 result = work()
@@ -330,10 +336,10 @@ class KioskViewModel(ReturningVisitorSteps):
     def _crashed(self) -> None:
         self.busy = self.reprinting = False
         if self.step == Step.RETURNING:
-            self.lookup_error = "kiosk.error"
+            self.returning.error = "kiosk.error"
         elif self.step == Step.ISSUING:  # the request id is kept: a retry cannot give a second ticket
             self.notice, self.step = Notice("kiosk", "error"), Step.PROBLEM
-        self._changed()
+        self.changed()
 
     # --- idle --------------------------------------------------------------------------------
 

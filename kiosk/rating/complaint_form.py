@@ -1,73 +1,81 @@
-"""The complaint or suggestion form of the rating flow, and typing into its fields: a mixin of
-``RatingViewModel``, which owns the state read here."""
+"""The complaint or suggestion form of the rating flow: its kind, its checks, sending it and the
+number it gets. A part the rating view-model holds (``vm.complaint``); the form's fields are the
+view-model's ``values`` and ``errors`` (typed through its ``set_field``), and the form moves the
+view-model's flow through ``Flow``."""
 
 from __future__ import annotations
 
 import json
 import re
 import uuid
-from typing import Any
+from typing import Protocol
 
-from kiosk.rating.sender import Body
-from kiosk.rating.steps import CONTACT, FIELDS, KEYBOARDS, RETRYABLE, RStep, Survey
+from kiosk.rating.options import RatingOptions
+from kiosk.rating.sender import Body, Sender
+from kiosk.rating.steps import CONTACT, FIELDS, RETRYABLE, RStep, Survey
 from shared.contract import feedback_requests as requests
 from shared.contract.feedback_requests import TEXT_LIMIT, contact_problems
 
 
-class ComplaintForm:
+class Flow(Protocol):
+    """What the complaint form uses of the rating view-model that holds it."""
+
+    options: RatingOptions
+    sender: Sender
     step: RStep
     survey: Survey | None
     values: dict[str, str]
     errors: dict[str, str]
     focused: str | None
     busy: bool
-    kind: str
     problem: str | None
-    complaint_number: str | None
-    _complaint_attempt: tuple[str, str] | None
-    sender: Any
-    options: Any
 
-    def _changed(self) -> None:
-        raise NotImplementedError
+    def changed(self) -> None: ...
+    def touch(self) -> None: ...
 
-    def touch(self) -> None:
-        raise NotImplementedError
 
-    def submit_code(self) -> None:
-        raise NotImplementedError
+class ComplaintForm:
+    def __init__(self, flow: Flow) -> None:
+        self._flow = flow
+        self.reset()
 
-    # --- the complaint -----------------------------------------------------------------------
+    def reset(self) -> None:
+        self.kind = "complaint"  # or "suggestion"
+        self.number: str | None = None  # the hub's complaint number, once stored
+        self._attempt: tuple[str, str] | None = None  # (what was sent, its request_id)
 
     def set_kind(self, kind: str) -> None:
         if kind in ("complaint", "suggestion") and kind != self.kind:
             self.kind = kind
-            self._changed()
+            self._flow.changed()
 
     def _contact(self) -> dict[str, str]:
+        values = self._flow.values
         return {
-            "name": self.values["r_name"].strip(),
-            "email": self.values["r_email"].strip().lower(),
-            "phone": re.sub(r"[ ().-]", "", self.values["r_phone"]),  # as the guestbook tidies it
+            "name": values["r_name"].strip(),
+            "email": values["r_email"].strip().lower(),
+            "phone": re.sub(r"[ ().-]", "", values["r_phone"]),  # as the guestbook tidies it
         }
 
-    def _complaint_errors(self) -> dict[str, str]:
-        text = self.values["r_text"].strip()
+    def _errors(self) -> dict[str, str]:
+        text = self._flow.values["r_text"].strip()
         errors = {"r_text": "empty"} if not text else {"r_text": "too_long"} if len(text) > TEXT_LIMIT else {}
         by_field = {v: k for k, v in CONTACT.items()}
         errors.update({by_field[f]: code for f, code in contact_problems(**self._contact()).items()})
         return errors
 
-    def submit_complaint(self) -> None:
-        if self.step != RStep.COMPLAINT or self.busy:
+    def submit(self) -> None:
+        """ "Kirim": checked, then sent (with the rating, the ticket, or neither)."""
+        flow = self._flow
+        if flow.step != RStep.COMPLAINT or flow.busy:
             return
-        self.errors = self._complaint_errors()
-        if self.errors:
-            self.focused = next(f for f in FIELDS if f in self.errors)
-            self._changed()
+        flow.errors = self._errors()
+        if flow.errors:
+            flow.focused = next(f for f in FIELDS if f in flow.errors)
+            flow.changed()
             return
-        survey = self.survey or Survey(None)
-        text, kind, via, contact = self.values["r_text"].strip(), self.kind, self.options.via, self._contact()
+        survey = flow.survey or Survey(None)
+        text, kind, via, contact = flow.values["r_text"].strip(), self.kind, flow.options.via, self._contact()
 
         def build() -> Body:
             return requests.complaint(
@@ -77,72 +85,40 @@ class ComplaintForm:
         # "Kirim" again after a timeout resends the same complaint under the same request_id, so
         # the hub stores it once however many times the answer was lost.
         key = json.dumps(build(), sort_keys=True)
-        if self._complaint_attempt is None or self._complaint_attempt[0] != key:
-            self._complaint_attempt = (key, uuid.uuid4().hex)
-        self.busy, self.focused = True, None
-        self.sender.send(build, self._complained, self._complaint_refused, self._complaint_attempt[1])
-        self._changed()
+        if self._attempt is None or self._attempt[0] != key:
+            self._attempt = (key, uuid.uuid4().hex)
+        flow.busy, flow.focused = True, None
+        flow.sender.send(build, self._sent, self._refused, self._attempt[1])
+        flow.changed()
 
-    def _complained(self, answer: Body) -> None:
-        self.busy = False
-        if self.step == RStep.COMPLAINT:
-            self.complaint_number, self.step = str(answer.get("complaint", "")), RStep.DONE
-            self._complaint_attempt = None
-            self.values = dict.fromkeys(FIELDS, "")  # personal data: forgotten once sent
-            self.touch()
-            self._changed()
+    def _sent(self, answer: Body) -> None:
+        flow = self._flow
+        flow.busy = False
+        if flow.step == RStep.COMPLAINT:
+            self.number, flow.step = str(answer.get("complaint", "")), RStep.DONE
+            self._attempt = None
+            flow.values = dict.fromkeys(FIELDS, "")  # personal data: forgotten once sent
+            flow.touch()
+            flow.changed()
 
-    def _complaint_refused(self, code: str) -> None:
-        self.busy = False
-        if self.step != RStep.COMPLAINT:
+    def _refused(self, code: str) -> None:
+        flow = self._flow
+        flow.busy = False
+        if flow.step != RStep.COMPLAINT:
             return
         if code in RETRYABLE:
-            self.errors = {"form": f"hub.{code}"}  # what was typed stays: "Kirim" again
+            flow.errors = {"form": f"hub.{code}"}  # what was typed stays: "Kirim" again
         else:
-            self.problem, self.step = code, RStep.PROBLEM
-        self._changed()
+            flow.problem, flow.step = code, RStep.PROBLEM
+        flow.changed()
 
-    def complain_after_problem(self) -> None:
+    def open_after_problem(self) -> None:
         """From the problem screen (say, already rated): the complaint form for the same ticket."""
-        if self.step == RStep.PROBLEM and self.problem_allows_complaint:
-            self.step, self.errors = RStep.COMPLAINT, {}
-            self._changed()
+        flow = self._flow
+        if flow.step == RStep.PROBLEM and self.allowed_after_problem:
+            flow.step, flow.errors = RStep.COMPLAINT, {}
+            flow.changed()
 
     @property
-    def problem_allows_complaint(self) -> bool:
-        return self.problem in ("already_rated", "rating_closed", "unknown_rating")
-
-    # --- typing ------------------------------------------------------------------------------
-
-    def set_field(self, name: str, value: str) -> None:
-        if name not in self.values:
-            raise ValueError(f"unknown field {name!r}")
-        if self.values[name] == value:
-            return
-        self.values[name] = value
-        self.errors.pop(name, None)
-        self.errors.pop("form", None)
-        self._changed()
-
-    def focus(self, name: str | None) -> None:
-        if name != self.focused:
-            self.focused = name
-            self._changed()
-
-    def blur(self, name: str) -> None:
-        if self.focused == name:
-            self.focus(None)
-
-    def enter(self, name: str) -> None:
-        """Enter (a USB scanner ends with it) or the keyboard's "next" on the last field."""
-        if name == "r_code":
-            self.submit_code()
-        elif name in FIELDS:
-            later = FIELDS[FIELDS.index(name) + 1 :]
-            self.focus(later[0] if later else None)
-
-    @property
-    def keyboard_layout(self) -> str | None:
-        if self.focused is None:
-            return None
-        return KEYBOARDS.get(self.focused, "text")
+    def allowed_after_problem(self) -> bool:
+        return self._flow.problem in ("already_rated", "rating_closed", "unknown_rating")

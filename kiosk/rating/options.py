@@ -21,9 +21,9 @@ from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk import texts as i18n
 from shared.config import ConfigError, Settings
 from shared.contract.feedback_requests import VIA
+from shared.texts import DEFAULT_LANGUAGE, LANGUAGES
 
 PROMPT_MAX_AGE_S = 600.0  # a prompt older than 10 minutes is not asked any more (docs/mqtt.md)
 
@@ -53,7 +53,7 @@ class RatingOptions:
     via: str = "desk"  # "desk": a desk's rating screen; "kiosk": the kiosk's "give a rating"
     desk: str = ""  # the desk whose prompts a rating screen follows
     desk_name: str = ""  # its name, shown on the idle screen
-    language: str = i18n.DEFAULT_LANGUAGE
+    language: str = DEFAULT_LANGUAGE
     idle_timeout_s: float = 60.0
     thanks_s: float = 8.0
     prompt_max_age_s: float = PROMPT_MAX_AGE_S
@@ -64,8 +64,8 @@ class RatingOptions:
     def __post_init__(self) -> None:
         if self.via not in VIA:
             raise ConfigError(f"via must be one of {', '.join(VIA)}")
-        if self.language not in i18n.LANGUAGES:
-            raise ConfigError(f"[rate] language must be one of {', '.join(i18n.LANGUAGES)}")
+        if self.language not in LANGUAGES:
+            raise ConfigError(f"[rate] language must be one of {', '.join(LANGUAGES)}")
         if self.idle_timeout_s <= 0 or self.thanks_s <= 0:
             raise ConfigError("[rate] idle_timeout_s and thanks_s must be more than 0")
 
@@ -73,7 +73,7 @@ class RatingOptions:
     def from_settings(cls, settings: Settings, **overrides: Any) -> RatingOptions:
         section = settings.section("rate")
         values: dict[str, Any] = {
-            "language": str(section.get("language", i18n.DEFAULT_LANGUAGE)),
+            "language": str(section.get("language", DEFAULT_LANGUAGE)),
             "idle_timeout_s": _seconds(section, "idle_timeout_s", 60.0),
             "thanks_s": _seconds(section, "thanks_s", 8.0),
             "office_name": settings.office_name,

@@ -15,18 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.ports import HubError
+from kiosk.touch.ports import HubError
 from shared.contract.feedback_requests import Body
-
-__all__ = ["Body", "Job", "Outgoing", "Sender"]
 
 log = logging.getLogger(__name__)
 Job = Callable[[], None]
+__all__ = ["Body", "Job", "Outgoing", "Sender"]
 
 
 @dataclass
 class Outgoing:
-    build: Callable[[], Body | None]  # a shared.contract.feedback_requests builder; None: nothing to send
+    build: Callable[[], Body | None]  # None: nothing to send any more
     done: Callable[[Body], None]
     failed: Callable[[str], None]
     request_id: str | None = None  # given: the same request again (the hub answers it once)

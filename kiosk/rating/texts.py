@@ -7,7 +7,7 @@ has every glyph used here.
 
 from __future__ import annotations
 
-from kiosk import texts as i18n
+from shared.texts import Catalog
 
 _ID: dict[str, str] = {
     "idle.thanks": "Terima kasih telah berkunjung",
@@ -142,13 +142,9 @@ _EN: dict[str, str] = {
 }
 
 TEXTS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
+CATALOG = Catalog(TEXTS)
+t = CATALOG.t
 _HUB_CODES = frozenset(k.removeprefix("hub.") for k in _ID if k.startswith("hub.")) - {"other"}
-
-
-def t(language: str, key: str, **values: object) -> str:
-    """The text for ``key`` (Indonesian when the language is unknown)."""
-    text = TEXTS[language if language in TEXTS else i18n.DEFAULT_LANGUAGE][key]
-    return text.format(**values) if values else text
 
 
 def hub_error(language: str, code: str) -> str:

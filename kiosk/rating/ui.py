@@ -1,44 +1,65 @@
-"""The rating screens for a Kivy app: load their ``.kv`` files and add them to a screen manager.
-Both the desk's rating screen (``kiosk.rating.app``) and the kiosk use them; the app provides
-``rt`` (texts), ``rui`` (values from the view-model), ``rvm`` (the ``RatingViewModel``) and
-``toggle_rating_language``, besides what the kiosk's ``common.kv`` needs (``u``, ``fit``, ...)."""
+"""The desk's rating screen as a Kivy app: the survey's screens (``survey_screens``) over the docked
+keyboard, bound to a ``RatingViewModel``. Their texts come through ``rt`` and ``rui``, re-evaluated
+when ``rev`` moves. Imported by ``kiosk.rating.app.main`` once Kivy's environment is prepared.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from kiosk.rating.viewmodel import RStep
+from kiosk.rating import survey_screens, texts, view
+from kiosk.rating.viewmodel import RatingViewModel, RStep
+from kiosk.touch.app_base import TouchApp
 
-SCREENS_DIR = Path(__file__).with_name("screens")
-KIOSK_COMMON = Path(__file__).parents[1] / "screens" / "common.kv"  # as kiosk.app names it
-SCREEN_CLASSES = {
-    RStep.IDLE: "RatingIdleScreen",
-    RStep.CODE: "RatingCodeScreen",
-    RStep.FACES: "RatingFacesScreen",
-    RStep.ELEMENT: "RatingElementScreen",
-    RStep.COMPLAINT: "RatingComplaintScreen",
-    RStep.DONE: "RatingDoneScreen",
-    RStep.THANKS: "RatingThanksScreen",
-    RStep.PROBLEM: "RatingProblemScreen",
-}
+BACKGROUND = (0.96, 0.97, 0.98, 1)
+SCREENS = (RStep.IDLE, RStep.FACES, RStep.ELEMENT, RStep.COMPLAINT, RStep.DONE, RStep.THANKS, RStep.PROBLEM)
 
 
-def load_screens() -> None:
-    """Load the kiosk's common looks and the rating screens (once per process)."""
-    from kivy.lang import Builder
+class RatingApp(TouchApp):
+    def __init__(self, vm: RatingViewModel, *, screenshot: Path | None = None, **kwargs: Any) -> None:
+        super().__init__(vm, title="Antre - penilaian", screenshot=screenshot, **kwargs)
 
-    from kiosk import widgets  # noqa: F401  (KioskInput, KButton for the .kv files)
-    from kiosk.rating import widgets as rating_widgets  # noqa: F401  (FaceButton, ...)
+    # --- used by the .kv files -----------------------------------------------------------------
 
-    rest = sorted(p for p in SCREENS_DIR.glob("*.kv") if p.name != "rcommon.kv")
-    for path in [KIOSK_COMMON, SCREENS_DIR / "rcommon.kv", *rest]:
-        if str(path) not in Builder.files:
-            Builder.load_file(str(path))
+    @property
+    def rvm(self) -> RatingViewModel:
+        return self.vm
 
+    def rt(self, key: str, _lang: str = "") -> str:
+        return texts.t(self.vm.language, key) if key and not key.endswith(".") else ""
 
-def add_screens(manager: Any, steps: tuple[RStep, ...] = tuple(RStep)) -> None:
-    from kivy.factory import Factory
+    def rui(self, name: str, _rev: float = 0) -> Any:
+        return view.ui_value(self.vm, name)
 
-    for step in steps:
-        manager.add_widget(Factory.get(SCREEN_CLASSES[step])(name=step.value))
+    def toggle_rating_language(self) -> None:
+        self.vm.toggle_language()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def build(self) -> Any:
+        from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+        survey_screens.load_screens()
+        self.watch_window(BACKGROUND)
+        self.sm = ScreenManager(transition=NoTransition())
+        survey_screens.add_screens(self.sm, SCREENS)
+        root = self.dock_keyboard()
+        self.start_view_model()
+        return root
+
+    def _on_vm_change(self) -> None:
+        vm = self.vm
+        self.lang = vm.language
+        self.rev += 1
+        if self.sm.current != vm.step.value:
+            self.sm.current = vm.step.value
+        self.sync_inputs(self.sm.current_screen, lambda field: vm.values.get(field, ""))
+
+    def focused_field(self) -> str | None:
+        return self.vm.focused
+
+    def _next_field(self) -> None:
+        target = self.keyboard.target
+        if target is not None:
+            self.vm.enter(target.field)

@@ -3,10 +3,10 @@ functions (no Kivy): the ``.kv`` files ask for values by a dotted name through `
 
 from __future__ import annotations
 
-from kiosk import texts as i18n
 from kiosk.rating import texts
 from kiosk.rating.steps import CONTACT
 from kiosk.rating.viewmodel import RatingViewModel
+from kiosk.touch import texts as touch_texts
 from shared.contract.feedback_requests import TEXT_LIMIT
 from shared.domain import skm
 
@@ -28,7 +28,7 @@ def field_error(vm: RatingViewModel, name: str) -> str:
         return t(vm, "complaint.empty")
     if code == "too_long":
         return t(vm, "complaint.too_long", max=TEXT_LIMIT)
-    return i18n.field_error(vm.language, CONTACT.get(name, name), code)
+    return touch_texts.field_error(vm.language, CONTACT.get(name, name), code)
 
 
 def ticket_line(vm: RatingViewModel) -> str:
@@ -71,8 +71,8 @@ def ui_value(vm: RatingViewModel, name: str) -> str | bool:
     if group == "flag":
         return {
             "busy": vm.busy,
-            "suggestion": vm.kind == "suggestion",
-            "can_complain": vm.problem_allows_complaint,
+            "suggestion": vm.complaint.kind == "suggestion",
+            "can_complain": vm.complaint.allowed_after_problem,
             "has_ticket": bool(vm.survey and vm.survey.code),
         }[key]
     if name == "ticket":
@@ -82,9 +82,9 @@ def ui_value(vm: RatingViewModel, name: str) -> str | bool:
     if name == "problem":
         return texts.hub_error(vm.language, vm.problem) if vm.problem else ""
     if name == "done_title":
-        return t(vm, "done.title_suggestion" if vm.kind == "suggestion" else "done.title")
+        return t(vm, "done.title_suggestion" if vm.complaint.kind == "suggestion" else "done.title")
     if name == "number":
-        return vm.complaint_number or ""
+        return vm.complaint.number or ""
     if name == "desk":
         desk = vm.options.desk_name or vm.options.desk
         return t(vm, "idle.desk", desk=desk) if desk else ""

@@ -5,7 +5,8 @@ its number -> "Terima kasih". Every step can be skipped; each score is sent as i
 first begins the rating, the rest carry its ``rating_ref``, ``kiosk.rating.sender``); a minute
 without a touch ends the survey and keeps what was given. A desk's rating screen starts from the
 retained prompt (``on_prompt``); the kiosk starts from a typed or scanned ticket (``begin_code``)
-or a complaint without a ticket. No Kivy here: the apps bind widgets to this object.
+or a complaint without a ticket. The complaint form is a part it holds (``complaint``,
+``kiosk.rating.complaint_form``). No Kivy here: the apps bind widgets to this object.
 """
 
 from __future__ import annotations
@@ -16,21 +17,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk import texts as i18n
 from kiosk.rating.complaint_form import ComplaintForm
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.sender import Body, Job, Sender
-from kiosk.rating.steps import FIELDS, FeedbackPort, RStep, Survey
+from kiosk.rating.steps import FIELDS, KEYBOARDS, FeedbackPort, RStep, Survey
+from kiosk.touch.texts import other_language
 from shared.contract import feedback_requests as requests
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.domain import skm
+from shared.texts import LANGUAGES
 
 __all__ = ["RStep", "RatingViewModel", "Survey"]
 
 log = logging.getLogger(__name__)
 
 
-class RatingViewModel(ComplaintForm):
+class RatingViewModel:
     def __init__(
         self,
         options: RatingOptions,
@@ -53,6 +55,7 @@ class RatingViewModel(ComplaintForm):
         self._pending: dict[str, Any] | None = None  # a prompt that came while a survey ran
         self.language = options.language
         self._last_activity = clock()
+        self.complaint = ComplaintForm(self)
         self._reset()
 
     # --- observing ---------------------------------------------------------------------------
@@ -60,7 +63,8 @@ class RatingViewModel(ComplaintForm):
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
+        """Tell the listeners (the app's widgets, or the kiosk's view-model) the state changed."""
         for listener in list(self._listeners):
             listener()
 
@@ -70,12 +74,10 @@ class RatingViewModel(ComplaintForm):
         self.element_index = 0
         self.given: dict[str, int] = {}  # what this visitor gave: overall, u1..u9
         self.values = dict.fromkeys(FIELDS, "")
-        self.kind = "complaint"
         self.errors: dict[str, str] = {}  # field (or "form") -> a code
         self.focused: str | None = None
         self.busy = False  # a ticket check or a complaint on its way
-        self.complaint_number: str | None = None
-        self._complaint_attempt: tuple[str, str] | None = None  # (what was sent, its request_id)
+        self.complaint.reset()
         self.problem: str | None = None  # the hub's code on the problem screen
 
     # --- starting ----------------------------------------------------------------------------
@@ -110,7 +112,7 @@ class RatingViewModel(ComplaintForm):
         if survey.code:
             self._asked.add((survey.code, survey.day))
         self.touch()
-        self._changed()
+        self.changed()
 
     def begin_code(self, language: str | None = None) -> None:
         """The kiosk's "give a rating / make a complaint": the ticket code field, focused."""
@@ -118,7 +120,7 @@ class RatingViewModel(ComplaintForm):
         self.language = language or self.language
         self.step, self.focused = RStep.CODE, "r_code"
         self.touch()
-        self._changed()
+        self.changed()
 
     def submit_code(self) -> None:
         if self.step != RStep.CODE or self.busy:
@@ -126,11 +128,11 @@ class RatingViewModel(ComplaintForm):
         ticket = parse_ticket_text(self.values["r_code"])
         if ticket is None:
             self.errors = {"r_code": "not_a_code"}
-            self._changed()
+            self.changed()
             return
         self.busy, self.errors, self.focused = True, {}, None
         self.sender.send(lambda: requests.rating_check(ticket), self._checked, self._check_refused)
-        self._changed()
+        self.changed()
 
     def _checked(self, answer: Body) -> None:
         self.busy = False
@@ -141,13 +143,13 @@ class RatingViewModel(ComplaintForm):
         self.busy = False
         if self.step == RStep.CODE:
             self.errors, self.focused = {"r_code": f"hub.{code}"}, "r_code"
-            self._changed()
+            self.changed()
 
     def complain_without_ticket(self) -> None:
         if self.step == RStep.CODE and not self.busy:
             self._reset()
             self.survey, self.step = Survey(None), RStep.COMPLAINT
-            self._changed()
+            self.changed()
 
     # --- the faces and the nine elements -------------------------------------------------------
 
@@ -160,7 +162,7 @@ class RatingViewModel(ComplaintForm):
             return
         self.step, self.element_index = RStep.ELEMENT, 0  # before sending: a refusal may move on
         self._give("overall", score)
-        self._changed()
+        self.changed()
 
     def answer(self, score: int) -> None:
         if self.step != RStep.ELEMENT or score not in skm.SCALE:
@@ -168,7 +170,7 @@ class RatingViewModel(ComplaintForm):
         key = self.element.key
         self._next_element()
         self._give(key, score)
-        self._changed()
+        self.changed()
 
     def _next_element(self) -> None:
         if self.element_index + 1 < len(skm.ELEMENTS):
@@ -205,7 +207,7 @@ class RatingViewModel(ComplaintForm):
             if self.step == RStep.COMPLAINT and self.busy:
                 return  # the complaint is on its way: it says how it went
             self.problem, self.step, self.focused = code, RStep.PROBLEM, None
-            self._changed()
+            self.changed()
 
     def skip(self) -> None:
         """ "Lewati": on to the next step, nothing sent for this one."""
@@ -213,30 +215,30 @@ class RatingViewModel(ComplaintForm):
             return
         if self.step == RStep.FACES:
             self.step, self.element_index = RStep.ELEMENT, 0
-            self._changed()
+            self.changed()
         elif self.step == RStep.ELEMENT:
             self._next_element()
-            self._changed()
+            self.changed()
         elif self.step in (RStep.COMPLAINT, RStep.DONE):
             self.step, self.focused = RStep.THANKS, None
-            self._changed()
+            self.changed()
         else:
             self.end()
 
     # --- language, ending, idle ----------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
-        if language in i18n.LANGUAGES and language != self.language:
+        if language in LANGUAGES and language != self.language:
             self.language = language
-            self._changed()
+            self.changed()
 
     def toggle_language(self) -> None:
-        self.set_language(i18n.other_language(self.language))
+        self.set_language(other_language(self.language))
 
     def to_thanks(self) -> None:
         if self.step in (RStep.DONE, RStep.COMPLAINT) and not self.busy:
             self.step, self.focused = RStep.THANKS, None
-            self._changed()
+            self.changed()
 
     def end(self) -> None:
         """The survey is over (what was given stays given): the idle screen, or back to the kiosk."""
@@ -251,10 +253,45 @@ class RatingViewModel(ComplaintForm):
                 Survey(str(pending["ticket"]), pending.get("day"), str(pending.get("desk_name") or ""))
             )
             return
-        self._changed()
+        self.changed()
 
     def touch(self) -> None:
         self._last_activity = self._clock()
+
+    # --- typing --------------------------------------------------------------------------------
+
+    def set_field(self, name: str, value: str) -> None:
+        if name not in self.values:
+            raise ValueError(f"unknown field {name!r}")
+        if self.values[name] == value:
+            return
+        self.values[name] = value
+        self.errors.pop(name, None)
+        self.errors.pop("form", None)
+        self.changed()
+
+    def focus(self, name: str | None) -> None:
+        if name != self.focused:
+            self.focused = name
+            self.changed()
+
+    def blur(self, name: str) -> None:
+        if self.focused == name:
+            self.focus(None)
+
+    def enter(self, name: str) -> None:
+        """Enter (a USB scanner ends with it) or the keyboard's "next" on the last field."""
+        if name == "r_code":
+            self.submit_code()
+        elif name in FIELDS:
+            later = FIELDS[FIELDS.index(name) + 1 :]
+            self.focus(later[0] if later else None)
+
+    @property
+    def keyboard_layout(self) -> str | None:
+        if self.focused is None:
+            return None
+        return KEYBOARDS.get(self.focused, "text")
 
     def tick(self) -> None:
         """About once a second: a minute without a touch ends the survey; "Terima kasih" goes sooner."""
@@ -264,7 +301,7 @@ class RatingViewModel(ComplaintForm):
         if self.step == RStep.IDLE:
             if self.language != self.options.language and idle >= self.options.idle_timeout_s:
                 self.language = self.options.language
-                self._changed()
+                self.changed()
             return
         limit = self.options.thanks_s if self.step == RStep.THANKS else self.options.idle_timeout_s
         if idle >= limit:

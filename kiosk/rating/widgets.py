@@ -7,7 +7,7 @@ from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, Str
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.widgets import KButton
+from kiosk.touch.widgets import KButton
 
 # Very unhappy .. very happy: red to green, and the mouth from a frown (-1) to a smile (1).
 FACE_TINTS = {

@@ -8,7 +8,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from kiosk.ports import HubError, IssuedTicket, PrinterStatus, PrintFailed, ReturningGuest, TicketText
+from kiosk.ports import PrinterStatus, PrintFailed, TicketText
+from kiosk.touch.ports import HubError, IssuedTicket, ReturningGuest
 
 ISSUED_AT = datetime(2026, 11, 24, 2, 15, 2, tzinfo=UTC)  # 09:15:02 in Jakarta
 SERVICE_NAMES = {"A": "Konsultasi Statistik", "B": "Perpustakaan"}

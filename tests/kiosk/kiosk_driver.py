@@ -29,18 +29,19 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
-from kiosk import app as kiosk_app  # prepares Kivy's environment before kivy is imported
-from kiosk.keyboard import SHIFT, SPACE
+from kiosk import app as kiosk_app
 from kiosk.options import KioskOptions
+from kiosk.touch.keys import SHIFT, SPACE
 from kiosk.viewmodel import KioskViewModel
 from shared.domain.queue import Service
-from shared.kivy_base import window as kivy_app
+from shared.kivy_base import window as kivy_window
 from tests.kiosk import layout_check
 from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter
 from tests.kiosk.real_scenarios import REAL_SCENARIOS
 from tests.kiosk.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
+    from kiosk.touch.app_base import TouchApp
     from tests.kiosk.real_ports import RecordingHub, RecordingPrinter
 
 Steps = Iterator[None]
@@ -52,7 +53,7 @@ class Driver:
 
     def __init__(
         self,
-        app: kiosk_app.KioskApp,
+        app: TouchApp,
         out: Path,
         hub: FakeHub | RecordingHub,
         printer: FakePrinter | RecordingPrinter,
@@ -181,7 +182,7 @@ class Driver:
     def shot(self, name: str) -> Steps:
         """A checkpoint: after the next frames are drawn, a PNG and a record of what is shown."""
         yield from self.frames(3)
-        kivy_app.save_window_png(self.out / f"{name}.png")
+        kivy_window.save_window_png(self.out / f"{name}.png")
         self.record(name)
 
     def record(self, name: str) -> None:
@@ -234,7 +235,8 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
     if real is None:
         hub, printer = FakeHub(**setup.hub), FakePrinter(**setup.printer)
     else:
-        kiosk_app.configure_logging()  # before python-escpos is imported
+        kiosk_app.use_escpos_cache()  # as kiosk.app.main does, before python-escpos is imported
+        kiosk_app.configure_logging()
         from tests.kiosk import real_ports
 
         config = real_ports.RealConfig.load(real)
@@ -248,11 +250,15 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
         minutes_per_visitor=setup.minutes_per_visitor,
         kiosk_id=kiosk_id,
     )
-    kivy_app.configure_window(size)
+    kivy_window.prepare_environment()  # as kiosk.app.main does: before kivy is imported
+    kivy_window.configure_window(size)
+    from kiosk.ui import KioskApp
+
     vm = KioskViewModel(
-        options, hub, printer, clock=clock, run_background=kiosk_app.run_in_thread, post=kivy_app.post_to_main
-    )
-    app = kiosk_app.KioskApp(vm)
+        options, hub, printer, clock=clock, run_background=kiosk_app.run_in_thread,
+        post=kivy_window.post_to_main,
+    )  # fmt: skip
+    app = KioskApp(vm)
     driver = Driver(app, out, hub, printer, clock, params)
     result: dict[str, Any] = {"scenario": scenario, "size": list(size), "ok": False}
     steps = script(driver)
@@ -266,7 +272,7 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
             result["ok"] = True
         except Exception:
             result["error"] = traceback.format_exc()
-            kivy_app.save_window_png(out / "failure.png")
+            kivy_window.save_window_png(out / "failure.png")
         app.stop()
         return False
 
@@ -305,7 +311,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("scenario", choices=sorted(ALL_SCENARIOS))
     parser.add_argument("out", type=Path)
-    parser.add_argument("--size", type=kivy_app.parse_size, default=(1280, 800))
+    parser.add_argument("--size", type=kivy_window.parse_size, default=(1280, 800))
     parser.add_argument("--lang", default="id")
     parser.add_argument("--real", type=Path, help="JSON config of the real ports (tests.kiosk.real_ports)")
     args = parser.parse_args()

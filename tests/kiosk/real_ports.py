@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.hub_client import MqttHubClient
-from kiosk.ports import IssuedTicket, PrinterStatus, ReturningGuest, TicketText
+from kiosk.ports import PrinterStatus, TicketText
 from kiosk.printing import PrinterConfig, TicketPrinter
+from kiosk.touch.hub_client import MqttHubClient
+from kiosk.touch.ports import IssuedTicket, ReturningGuest
 from shared.config import Settings
 
 

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kiosk.keyboard import BACKSPACE, HIDE
-from kiosk.ports import HubError, PrinterStatus
+from kiosk.ports import PrinterStatus
+from kiosk.touch.keys import BACKSPACE, HIDE
+from kiosk.touch.ports import HubError
 from tests.kiosk.fakes import RETURNING
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def tour(d: Driver) -> Steps:
     yield from d.tap("returning.find")
     yield from d.shot("07_returning_searching")
     d.hub.gate.set()
-    yield from d.wait_for(lambda: d.vm.lookup_error == "not_found", "not found")
+    yield from d.wait_for(lambda: d.vm.returning.error == "not_found", "not found")
     yield from d.shot("08_returning_not_found")
     yield from d.tap("returning.by_email")
     yield from d.type_physical("siti@example.id")

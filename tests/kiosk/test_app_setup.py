@@ -1,5 +1,5 @@
-"""What ``kiosk.app`` sets up before python-escpos is imported: its printer database pickled once in
-the user cache dir (not into a new /tmp/tmpXXXX folder per start), and the kiosk's own log format
+"""What ``kiosk.app.main`` sets up before python-escpos is imported: its printer database pickled once
+in the user cache dir (not into a new /tmp/tmpXXXX folder per start), and the kiosk's own log format
 (escpos calls ``logging.basicConfig()`` on import)."""
 
 from __future__ import annotations
@@ -41,9 +41,16 @@ def run_python(tmp_path: Path, code: str) -> list[str]:
     return proc.stdout.strip().splitlines()[-2:]
 
 
+def main_code(png: Path) -> str:
+    """Start the kiosk with its default ports (the dummy printer: python-escpos imported) and stop
+    it after its first screenshot."""
+    args = ["--screenshot", str(png), "--size", "1280x800"]
+    return f"from kiosk.app import main; assert main({args!r}) == 0; "
+
+
 def test_python_escpos_pickles_into_the_user_cache_dir_not_into_temp(tmp_path: Path) -> None:
     for _ in range(2):  # the second start reads the pickle the first wrote
-        folder, _ = run_python(tmp_path, f"import kiosk.app, kiosk.printing; {REPORT}")
+        folder, _ = run_python(tmp_path, f"{main_code(tmp_path / 'welcome.png')}{REPORT}")
         assert folder == str(tmp_path / "cache" / "antre" / "escpos")
     assert [p.name.endswith(".capabilities.pickle") for p in Path(folder).iterdir()] == [True]
     # python-escpos 3.1 still calls mkdtemp() on every import (environ.get's default): empty ones.
@@ -53,9 +60,8 @@ def test_python_escpos_pickles_into_the_user_cache_dir_not_into_temp(tmp_path: P
 @pytest.mark.parametrize("escpos_first", [False, True])
 def test_the_kiosk_log_format_wins_over_python_escpos(tmp_path: Path, escpos_first: bool) -> None:
     png = tmp_path / "welcome.png"
-    first = "import kiosk.app, kiosk.printing; " if escpos_first else ""
-    run_main = f"assert main(['--screenshot', {str(png)!r}, '--size', '1280x800']) == 0; "
-    code = f"{first}from kiosk.app import main; {run_main}{REPORT}"
+    first = "import kiosk.printing; " if escpos_first else ""
+    code = f"{first}{main_code(png)}{REPORT}"
     _, facts = run_python(tmp_path, code)
     assert facts == "True 1 INFO %(asctime)s %(levelname)s %(name)s: %(message)s"
     assert png.exists()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.hub_client import MqttHubClient
-from kiosk.ports import HubError
+from kiosk.touch.hub_client import MqttHubClient
+from kiosk.touch.ports import HubError
 from shared.config import Settings
 from tests.broker.hub.test_hub_commands import GUEST
 from tests.support import Broker, Probe, wait_until

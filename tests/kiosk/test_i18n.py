@@ -1,5 +1,6 @@
-"""The kiosk's texts: both languages complete, every guestbook error code translated, and every
-character drawable by the font the app uses (Kivy's Roboto has no glyph for some symbols)."""
+"""The kiosk's texts and the touch toolkit's (``kiosk.touch.texts``: the keyboard, the guestbook's
+field errors): both languages complete, every guestbook error code translated, and every character
+drawable by the font the app uses (Kivy's Roboto has no glyph for some symbols)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import texts as i18n
+from kiosk import texts
+from kiosk.touch import texts as touch_texts
 from shared.domain import guestbook
+from shared.texts import LANGUAGES
 
 
-def test_both_languages_have_the_same_keys_and_placeholders() -> None:
-    assert set(i18n.TEXTS["id"]) == set(i18n.TEXTS["en"])
-    for key, text in i18n.TEXTS["id"].items():
-        assert re.findall(r"\{(\w+)\}", text) == re.findall(r"\{(\w+)\}", i18n.TEXTS["en"][key]), key
+@pytest.mark.parametrize("catalog", [texts.TEXTS, touch_texts.TEXTS], ids=["kiosk", "touch"])
+def test_both_languages_have_the_same_keys_and_placeholders(catalog: dict[str, dict[str, str]]) -> None:
+    assert set(catalog["id"]) == set(catalog["en"])
+    for key, text in catalog["id"].items():
+        assert re.findall(r"\{(\w+)\}", text) == re.findall(r"\{(\w+)\}", catalog["en"][key]), key
 
 
 def _result_strings(node: ast.AST) -> set[str]:
@@ -48,26 +52,26 @@ def _codes_returned_by_guestbook() -> set[str]:
 def test_every_guestbook_error_code_is_translated() -> None:
     found = _codes_returned_by_guestbook()
     assert {"required", "nik_invalid", "email_invalid", "phone_invalid"} <= found
-    assert found <= set(i18n.FIELD_ERROR_CODES), found - set(i18n.FIELD_ERROR_CODES)
-    for code in i18n.FIELD_ERROR_CODES:
-        for language in i18n.LANGUAGES:
-            message = i18n.field_error(language, "name", code)
+    assert found <= set(touch_texts.FIELD_ERROR_CODES), found - set(touch_texts.FIELD_ERROR_CODES)
+    for code in touch_texts.FIELD_ERROR_CODES:
+        for language in LANGUAGES:
+            message = touch_texts.field_error(language, "name", code)
             assert message and "{" not in message
 
 
 def test_limits_are_in_the_messages() -> None:
-    short = i18n.field_error("id", "purpose", "too_short")
+    short = touch_texts.field_error("id", "purpose", "too_short")
     assert short == "Terlalu pendek: paling sedikit 5 huruf atau angka."
-    assert i18n.field_error("en", "name", "too_long") == "Too long: at most 100 letters or digits."
+    assert touch_texts.field_error("en", "name", "too_long") == "Too long: at most 100 letters or digits."
 
 
 def test_hub_and_printer_situations() -> None:
-    assert i18n.hub_error("id", "timeout").startswith("Sistem antrian tidak menjawab")
-    assert i18n.hub_error("en", "made_up") == "The request could not be handled (code: made_up)."
-    assert i18n.printer_problem("id", "paper_out") == "Kertas printer tiket habis."
-    assert i18n.printer_problem("en", "smoke") == "The ticket printer has a problem."
-    assert i18n.ahead_text("en", 1) == "1 person waiting before you"
-    assert i18n.wait_text("id", 0) == ""
+    assert texts.hub_error("id", "timeout").startswith("Sistem antrian tidak menjawab")
+    assert texts.hub_error("en", "made_up") == "The request could not be handled (code: made_up)."
+    assert texts.printer_problem("id", "paper_out") == "Kertas printer tiket habis."
+    assert texts.printer_problem("en", "smoke") == "The ticket printer has a problem."
+    assert texts.ahead_text("en", 1) == "1 person waiting before you"
+    assert texts.wait_text("id", 0) == ""
 
 
 def _glyph_mask(font: object, char: str) -> bytes:
@@ -85,7 +89,8 @@ def test_the_kiosk_font_draws_every_character(font_file: str) -> None:
     path = Path(spec.origin).parent / "data" / "fonts" / font_file
     font = ImageFont.truetype(str(path), 40)
     missing_glyph = _glyph_mask(font, "\ue000")  # a private-use code point: the font's empty box
-    chars = {c for language in i18n.LANGUAGES for text in i18n.TEXTS[language].values() for c in text}
+    by_language = [*texts.TEXTS.values(), *touch_texts.TEXTS.values()]
+    chars = {c for by_key in by_language for text in by_key.values() for c in text}
     chars |= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789*@")
     special = sorted(c for c in chars if c not in string.printable or c in "@*")
     undrawable = [c for c in special if _glyph_mask(font, c) == missing_glyph]

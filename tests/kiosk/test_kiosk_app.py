@@ -206,7 +206,7 @@ def test_main_explains_missing_ports(tmp_path: Path) -> None:
     code = (
         "import sys; from kiosk.app import main, PortsUnavailable\n"
         "def broken(settings, kiosk_id):\n"
-        "    raise PortsUnavailable('the kiosk hub client (kiosk.hub_client) cannot be loaded: no module')\n"
+        "    raise PortsUnavailable('the kiosk hub client (kiosk.touch.hub_client) cannot be loaded: gone')\n"
         "sys.exit(main([], ports=broken))"
     )
     env = {**kivy_env(tmp_path), "ANTRE_CONFIG": str(tmp_path / "none.toml")}
@@ -215,4 +215,4 @@ def test_main_explains_missing_ports(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 2
-    assert "antre kiosk: the kiosk hub client (kiosk.hub_client) cannot be loaded" in proc.stderr
+    assert "antre kiosk: the kiosk hub client (kiosk.touch.hub_client) cannot be loaded" in proc.stderr

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk import view as presenter
+from kiosk import view
 from kiosk.flow import LOOKUP, Step
 from kiosk.options import KioskOptions
-from kiosk.ports import HubError, PrinterStatus
+from kiosk.ports import PrinterStatus
+from kiosk.touch.ports import HubError
 from kiosk.viewmodel import KioskViewModel
 from shared.config import ConfigError, settings_from_mapping
 from shared.domain.queue import Service
@@ -96,7 +97,7 @@ def test_the_whole_flow_issues_prints_and_forgets_what_was_typed() -> None:
     assert Step.ISSUING in seen
     assert all(value in ("", "ktp") for value in vm.fields.values())  # typed data already forgotten
     assert vm.request_id is None and hub.reports == []
-    lines = presenter.ticket_lines(vm)
+    lines = view.ticket_lines(vm)
     assert lines["code"] == "B-001" and "2 orang" in lines["ahead"] and "14 menit" in lines["wait"]
     vm.finish()
     assert vm.step == Step.WELCOME and vm.ticket is None
@@ -115,7 +116,7 @@ def test_errors_appear_after_the_first_submit_and_follow_the_typing() -> None:
     vm, hub, _ = make()
     vm.choose_service("A")
     vm.set_field("id_number", "12345")
-    assert vm.errors == {} and presenter.field_error(vm, "id_number") == ""
+    assert vm.errors == {} and view.field_error(vm, "id_number") == ""
     vm.submit_form()
     assert vm.step == Step.FORM and hub.issue_calls == []
     assert vm.errors == {
@@ -125,13 +126,13 @@ def test_errors_appear_after_the_first_submit_and_follow_the_typing() -> None:
         "purpose": "required",
     }
     assert vm.focused == "name"  # the first field to fix gets the keyboard
-    assert presenter.field_error(vm, "name") == "Wajib diisi."
-    assert presenter.field_error(vm, "phone") == ""
+    assert view.field_error(vm, "name") == "Wajib diisi."
+    assert view.field_error(vm, "phone") == ""
     fill(vm, id_number="1808019913900001", email="siti@", phone="0812-34ab-567")
     assert vm.errors == {"id_number": "nik_invalid", "email": "email_invalid", "phone": "phone_invalid"}
-    assert presenter.field_error(vm, "id_number").startswith("NIK tidak valid")
+    assert view.field_error(vm, "id_number").startswith("NIK tidak valid")
     vm.toggle_language()
-    assert presenter.field_error(vm, "email").startswith("Not a valid email address")
+    assert view.field_error(vm, "email").startswith("Not a valid email address")
     vm.set_field("phone", "")  # optional: empty is fine
     vm.set_field("email", "siti@example.id")
     vm.set_field("id_number", "1808014101900001")
@@ -146,7 +147,7 @@ def test_length_limits_and_other_id_types() -> None:
     fill(vm, name="S", id_type="sim", id_number="12345")
     vm.submit_form()
     assert vm.errors == {"name": "too_short", "id_number": "sim_invalid"}
-    assert presenter.field_error(vm, "name") == "Terlalu pendek: paling sedikit 2 huruf atau angka."
+    assert view.field_error(vm, "name") == "Terlalu pendek: paling sedikit 2 huruf atau angka."
     vm.set_field("id_type", "paspor")
     vm.set_field("id_number", "a1")
     assert vm.errors["id_number"] == "too_short"
@@ -174,9 +175,9 @@ def test_keyboard_fits_the_focused_field() -> None:
     assert vm.keyboard_layout == "text"  # passport numbers have letters
     vm.blur("id_number")
     assert vm.keyboard_layout is None
-    vm.start_returning()
+    vm.returning.start()
     assert vm.focused == LOOKUP and vm.keyboard_layout == "numeric"
-    vm.set_lookup_mode("email")
+    vm.returning.set_mode("email")
     assert vm.keyboard_layout == "email"
 
 
@@ -188,7 +189,7 @@ def test_printer_out_stops_before_the_hub_and_tells_staff(status: PrinterStatus)
     assert hub.issue_calls == [] and printer.attempts == []
     assert hub.reports == [str(status)]
     assert vm.step == Step.PROBLEM and vm.notice is not None and vm.notice.staff_told
-    what, todo = presenter.notice_lines(vm)
+    what, todo = view.notice_lines(vm)
     assert what in ("Kertas printer tiket habis.", "Printer tiket mati atau tidak tersambung.")
     assert "meja depan" in todo and "Petugas sudah diberi tahu." in todo
     # Paper refilled: "try again" issues, prints and clears the alert.
@@ -204,7 +205,7 @@ def test_print_failure_after_issue_keeps_the_ticket_for_a_reprint() -> None:
     assert vm.step == Step.TICKET and not vm.printed and vm.ticket is not None
     assert vm.ticket.code == "A-001" and [t.code for t in vm.unprinted] == ["A-001"]
     assert hub.reports == ["paper_out"]
-    assert presenter.ticket_lines(vm)["message"].startswith("Tiket tidak dapat dicetak")
+    assert view.ticket_lines(vm)["message"].startswith("Tiket tidak dapat dicetak")
     vm.reprint()  # still no paper
     assert not vm.printed and len(vm.unprinted) == 1
     vm.tick()
@@ -222,9 +223,9 @@ def test_an_unprinted_ticket_survives_the_idle_reset() -> None:
     clock.advance(61)
     vm.tick()
     assert vm.step == Step.WELCOME and [t.code for t in vm.unprinted] == ["A-001"]
-    assert presenter.welcome_banner(vm) == "Tiket belum tercetak: A-001"
+    assert view.welcome_banner(vm) == "Tiket belum tercetak: A-001"
     vm.reprint("A-001")
-    assert [t.code for t in printer.printed] == ["A-001"] and presenter.welcome_banner(vm) == ""
+    assert [t.code for t in printer.printed] == ["A-001"] and view.welcome_banner(vm) == ""
 
 
 def test_hub_timeout_is_retried_with_the_same_request_id() -> None:
@@ -232,7 +233,7 @@ def test_hub_timeout_is_retried_with_the_same_request_id() -> None:
     to_consent(vm)
     vm.agree()
     assert vm.step == Step.PROBLEM and vm.notice is not None and vm.notice.can_retry
-    assert presenter.notice_lines(vm)[0].startswith("Sistem antrian tidak menjawab")
+    assert view.notice_lines(vm)[0].startswith("Sistem antrian tidak menjawab")
     vm.retry()
     assert [call[0] for call in hub.issue_calls] == ["req-1", "req-1"]
     assert vm.step == Step.TICKET and [t.code for t in printer.printed] == ["A-001"]
@@ -254,7 +255,7 @@ def test_unknown_codes_and_a_broken_port_still_tell_the_visitor_what_to_do() -> 
     vm, _, printer = make(hub=FakeHub(issue_script=[HubError("weird_code")]))
     to_consent(vm)
     vm.agree()
-    assert presenter.notice_lines(vm)[0] == "Permintaan tidak dapat diproses (kode: weird_code)."
+    assert view.notice_lines(vm)[0] == "Permintaan tidak dapat diproses (kode: weird_code)."
 
     def broken() -> PrinterStatus:
         raise OSError("usb gone")
@@ -264,7 +265,7 @@ def test_unknown_codes_and_a_broken_port_still_tell_the_visitor_what_to_do() -> 
     printer.status = broken  # type: ignore[method-assign]
     vm.agree()
     assert vm.step == Step.PROBLEM and not vm.busy and vm.notice is not None and vm.notice.kind == "kiosk"
-    assert presenter.notice_lines(vm)[0] == "Terjadi kesalahan pada kiosk."
+    assert view.notice_lines(vm)[0] == "Terjadi kesalahan pada kiosk."
 
 
 def test_staff_alert_failing_does_not_stop_the_notice() -> None:
@@ -273,7 +274,7 @@ def test_staff_alert_failing_does_not_stop_the_notice() -> None:
     to_consent(vm)
     vm.agree()
     assert vm.step == Step.PROBLEM and vm.notice is not None and not vm.notice.staff_told
-    assert "Petugas sudah diberi tahu" not in presenter.notice_lines(vm)[1]
+    assert "Petugas sudah diberi tahu" not in view.notice_lines(vm)[1]
 
 
 def test_issuing_runs_in_the_background_and_lands_through_post() -> None:
@@ -332,60 +333,60 @@ def test_a_printed_ticket_leaves_the_screen_sooner_and_a_busy_kiosk_waits() -> N
 def test_returning_visitor_is_prefilled_masked_and_sends_only_a_ref() -> None:
     vm, hub, printer = make(hub=FakeHub(lookup_script=[None, RETURNING]))
     vm.choose_service("A")
-    vm.start_returning()
+    vm.returning.start()
     vm.set_field(LOOKUP, "1808")
     vm.set_field(LOOKUP, "1808 0141 0190 0001")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     assert hub.lookup_calls == [("req-1", "1808014101900001", "")]
-    assert vm.step == Step.RETURNING and presenter.lookup_error(vm).startswith("Data tidak ditemukan")
-    vm.set_lookup_mode("email")
+    assert vm.step == Step.RETURNING and view.lookup_error(vm).startswith("Data tidak ditemukan")
+    vm.returning.set_mode("email")
     vm.set_field(LOOKUP, "Siti@Example.id")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     assert hub.lookup_calls[1] == ("req-2", "", "siti@example.id")
-    assert vm.step == Step.PREFILL and vm.returning == RETURNING and vm.focused is None
-    vm.submit_prefill()
+    assert vm.step == Step.PREFILL and vm.returning.guest == RETURNING and vm.focused is None
+    vm.returning.submit_prefill()
     assert vm.errors == {"purpose": "required"} and vm.step == Step.PREFILL
     vm.set_field("purpose", "Data kemiskinan")
-    vm.submit_prefill()
+    vm.returning.submit_prefill()
     assert vm.step == Step.CONSENT
     vm.back()
     assert vm.step == Step.PREFILL
-    vm.submit_prefill()
+    vm.returning.submit_prefill()
     vm.agree()
     guest = {"ref": RETURNING.ref, "purpose": "Data kemiskinan", "consent": True}
     assert hub.issue_calls == [("req-3", "A", guest)]
-    assert vm.step == Step.TICKET and len(printer.printed) == 1 and vm.returning is None
+    assert vm.step == Step.TICKET and len(printer.printed) == 1 and vm.returning.guest is None
 
 
 def test_lookup_input_is_checked_and_hub_problems_show_on_the_field() -> None:
     vm, hub, _ = make(hub=FakeHub(lookup_script=[HubError("timeout")]))
     vm.choose_service("A")
-    vm.start_returning()
-    vm.submit_lookup()
-    assert vm.lookup_error == "required" and hub.lookup_calls == []
-    vm.set_lookup_mode("email")
+    vm.returning.start()
+    vm.returning.submit_lookup()
+    assert vm.returning.error == "required" and hub.lookup_calls == []
+    vm.returning.set_mode("email")
     vm.set_field(LOOKUP, "siti@")
-    vm.submit_lookup()
-    assert presenter.lookup_error(vm).startswith("Alamat email tidak valid")
+    vm.returning.submit_lookup()
+    assert view.lookup_error(vm).startswith("Alamat email tidak valid")
     vm.set_field(LOOKUP, "siti@example.id")
-    vm.submit_lookup()
-    assert presenter.lookup_error(vm).startswith("Sistem antrian tidak menjawab")
-    vm.full_form()
+    vm.returning.submit_lookup()
+    assert view.lookup_error(vm).startswith("Sistem antrian tidak menjawab")
+    vm.returning.full_form()
     assert vm.step == Step.FORM and vm.path == "new"
 
 
 def test_unknown_ref_sends_the_visitor_to_the_full_form() -> None:
     vm, _, _ = make(hub=FakeHub(lookup_script=[RETURNING], issue_script=[HubError("unknown_ref")]))
     vm.choose_service("A")
-    vm.start_returning()
+    vm.returning.start()
     vm.set_field(LOOKUP, "1808014101900001")
-    vm.submit_lookup()
+    vm.returning.submit_lookup()
     vm.set_field("purpose", "Data kemiskinan")
-    vm.submit_prefill()
+    vm.returning.submit_prefill()
     vm.agree()
     assert vm.step == Step.PROBLEM and vm.notice is not None and vm.notice.back_to == Step.FORM
     vm.back()
-    assert vm.step == Step.FORM and vm.path == "new" and vm.returning is None
+    assert vm.step == Step.FORM and vm.path == "new" and vm.returning.guest is None
 
 
 def test_back_and_language() -> None:
@@ -393,7 +394,7 @@ def test_back_and_language() -> None:
     vm.choose_service("A")
     vm.set_field("name", "Siti")
     vm.set_language("en")
-    assert presenter.t(vm, "form.title") == "Guestbook"
+    assert view.t(vm, "form.title") == "Guestbook"
     vm.back()
     assert vm.step == Step.WELCOME and vm.fields["name"] == ""
     with pytest.raises(ValueError):

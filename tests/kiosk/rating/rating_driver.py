@@ -1,4 +1,4 @@
-"""Runs the REAL rating screen app (``kiosk.rating.app``) in this process, offscreen, against a real
+"""Runs the REAL rating screen app (``kiosk.rating.ui``) in this process, offscreen, against a real
 broker and hub: the real ``MqttHubClient`` (behind a recorder) and the desk's retained prompt.
 Plays a scenario of taps and keystrokes (``tests.kiosk.rating.rating_scenarios``), hands over to the test
 process at handshakes (to serve a ticket at the desk, say), saves screenshots and ``result.json``.
@@ -24,13 +24,13 @@ from typing import Any
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
-from kiosk.hub_client import MqttHubClient
-from kiosk.ports import HubError
-from kiosk.rating import app as rating_app  # prepares Kivy's environment before kivy is imported
+from kiosk.rating import app as rating_app
 from kiosk.rating.options import FeedbackChannels, RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
+from kiosk.touch.hub_client import MqttHubClient
+from kiosk.touch.ports import HubError
 from shared.config import Settings
-from shared.kivy_base import window as kivy_app
+from shared.kivy_base import window as kivy_window
 from tests.kiosk.kiosk_driver import Driver
 from tests.kiosk.rating.rating_scenarios import SCENARIOS
 
@@ -72,10 +72,13 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, mqtt: st
         idle_timeout_s=float(params.get("idle_timeout_s", 60)), thanks_s=float(params.get("thanks_s", 8)),
         channels=FeedbackChannels("bps1808@bps.go.id", "0813-8600-1808", "lapor.go.id"),
     )  # fmt: skip
-    kivy_app.configure_window(size)
-    vm = RatingViewModel(options, hub, run_background=rating_app.run_in_thread, post=kivy_app.post_to_main)
-    rating_app.listen_for_prompts(client, desk, vm, kivy_app.post_to_main)
-    app = rating_app.RatingApp(vm)
+    kivy_window.prepare_environment()  # as kiosk.rating.app.main does: before kivy is imported
+    kivy_window.configure_window(size)
+    from kiosk.rating.ui import RatingApp
+
+    vm = RatingViewModel(options, hub, run_background=rating_app.run_in_thread, post=kivy_window.post_to_main)
+    rating_app.listen_for_prompts(client, desk, vm, kivy_window.post_to_main)
+    app = RatingApp(vm)
     driver = Driver(app, out, hub, None, time.monotonic, params)  # type: ignore[arg-type]
     result: dict[str, Any] = {"scenario": scenario, "size": list(size), "ok": False}
     steps = SCENARIOS[scenario](driver)
@@ -89,7 +92,7 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, mqtt: st
             result["ok"] = True
         except Exception:
             result["error"] = traceback.format_exc()
-            kivy_app.save_window_png(out / "failure.png")
+            kivy_window.save_window_png(out / "failure.png")
         app.stop()
         return False
 
@@ -110,7 +113,7 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--mqtt", required=True)
     parser.add_argument("--desk", default="1")
-    parser.add_argument("--size", type=kivy_app.parse_size, default=(1280, 800))
+    parser.add_argument("--size", type=kivy_window.parse_size, default=(1280, 800))
     parser.add_argument("--lang", default="id")
     parser.add_argument("--params", default="{}")
     args = parser.parse_args()

@@ -40,7 +40,7 @@ def answer_elements(d: Driver, answers: tuple[int | None, ...], shots: bool = Fa
 
 def note(d: Driver) -> None:
     d.records["given"] = dict(d.vm.given)
-    d.records["number"] = d.vm.complaint_number
+    d.records["number"] = d.vm.complaint.number
 
 
 def full(d: Driver) -> Steps:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from kiosk.keyboard import BACKSPACE, NEXT
 from kiosk.rating.viewmodel import RStep
+from kiosk.touch.keys import BACKSPACE, NEXT
 from tests.kiosk.real_scenarios import connected, note_ports
 from tests.kiosk.scenarios import Setup
 
@@ -41,7 +41,7 @@ def scan(d: Driver, text: str) -> Steps:
 
 
 def note(d: Driver, name: str) -> None:
-    d.records[name] = {"given": dict(d.vm.rating.given), "number": d.vm.rating.complaint_number}
+    d.records[name] = {"given": dict(d.vm.rating.given), "number": d.vm.rating.complaint.number}
 
 
 def real_rate_typed(d: Driver) -> Steps:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kiosk.ports import HubError
-from kiosk.rating import view as presenter
+from kiosk.rating import view
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel, RStep
+from kiosk.touch.ports import HubError
 from tests.kiosk.fakes import FakeClock
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -54,7 +54,7 @@ def make(via: str = "desk", hub: FakeFeedbackHub | None = None, ended: list[int]
 def test_a_full_survey_sends_each_answer_as_it_is_given() -> None:
     vm, hub, _ = make()
     assert vm.on_prompt(prompt()) and vm.step == RStep.FACES
-    assert presenter.ui_value(vm, "ticket") == "Tiket A-012 - Meja 1"
+    assert view.ui_value(vm, "ticket") == "Tiket A-012 - Meja 1"
     vm.rate_overall(5)
     assert hub.sent[0] == {"rating": {"ticket": "A-012", "via": "desk", "overall": 5, "day": "2026-11-25"}}
     for n in range(9):
@@ -65,12 +65,12 @@ def test_a_full_survey_sends_each_answer_as_it_is_given() -> None:
     vm.set_field("r_text", "Toilet rusak")
     vm.set_field("r_email", "Budi@Example.id ")
     vm.set_field("r_phone", "0812-3456-7890")
-    vm.set_kind("suggestion")
-    vm.submit_complaint()
+    vm.complaint.set_kind("suggestion")
+    vm.complaint.submit()
     contact = {"email": "budi@example.id", "phone": "081234567890"}
     assert hub.sent[-1] == {"complaint": {"text": "Toilet rusak", "kind": "suggestion", "via": "desk",
                                           "contact": contact, "rating_ref": "ref-0123456789"}}  # fmt: skip
-    assert vm.step == RStep.DONE and presenter.ui_value(vm, "number") == "ADU-20261125-001"
+    assert vm.step == RStep.DONE and view.ui_value(vm, "number") == "ADU-20261125-001"
     assert vm.values["r_email"] == ""  # personal data forgotten once sent
     vm.to_thanks()
     assert vm.step == RStep.THANKS
@@ -82,18 +82,18 @@ def test_contact_errors_are_shown_on_the_field_and_nothing_is_sent() -> None:
     vm.skip()
     for _ in range(9):
         vm.skip()
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert vm.errors == {"r_text": "empty"} and hub.sent == []
     vm.set_field("r_text", "Antrean lama")
     vm.set_field("r_email", "budi@")
     vm.set_field("r_phone", "12")
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert set(vm.errors) == {"r_email", "r_phone"} and vm.focused == "r_email"
-    assert presenter.ui_value(vm, "error.r_email").startswith("Alamat email tidak valid")
+    assert view.ui_value(vm, "error.r_email").startswith("Alamat email tidak valid")
     assert hub.sent == []
     vm.set_field("r_email", "")
     vm.set_field("r_phone", "")
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert hub.sent == [{"complaint": {"text": "Antrean lama", "kind": "complaint", "via": "desk",
                                        "ticket": "A-012", "day": "2026-11-25"}}]  # fmt: skip
 
@@ -142,8 +142,8 @@ def test_already_rated_is_said_in_plain_words_and_a_complaint_is_still_possible(
     vm.on_prompt(prompt())
     vm.rate_overall(4)
     assert vm.step == RStep.PROBLEM
-    assert presenter.ui_value(vm, "problem") == "Penilaian untuk tiket ini sudah diberikan. Terima kasih!"
-    vm.complain_after_problem()
+    assert view.ui_value(vm, "problem") == "Penilaian untuk tiket ini sudah diberikan. Terima kasih!"
+    vm.complaint.open_after_problem()
     assert vm.step == RStep.COMPLAINT
 
 
@@ -154,7 +154,7 @@ def test_the_kiosk_reads_a_typed_code_or_the_scanned_qr() -> None:
     assert vm.step == RStep.CODE and vm.focused == "r_code" and vm.keyboard_layout == "text"
     vm.set_field("r_code", "hello")
     vm.enter("r_code")
-    assert presenter.ui_value(vm, "error.r_code") == "Not a queue number. Example: A-012"
+    assert view.ui_value(vm, "error.r_code") == "Not a queue number. Example: A-012"
     vm.set_field("r_code", "a-12/2026-11-25")
     vm.enter("r_code")  # the scanner's Enter
     assert hub.sent == [{"rating_check": {"ticket": "A-012", "day": "2026-11-25"}}]
@@ -170,9 +170,9 @@ def test_the_kiosk_shows_a_refused_check_on_the_field() -> None:
     vm.begin_code()
     vm.set_field("r_code", "A-012")
     vm.submit_code()
-    assert vm.step == RStep.CODE and "sudah diberikan" in presenter.ui_value(vm, "error.r_code")
+    assert vm.step == RStep.CODE and "sudah diberikan" in view.ui_value(vm, "error.r_code")
     vm.complain_without_ticket()
-    assert vm.step == RStep.COMPLAINT and not presenter.ui_value(vm, "flag.has_ticket")
+    assert vm.step == RStep.COMPLAINT and not view.ui_value(vm, "flag.has_ticket")
 
 
 def test_a_complaint_sent_again_after_a_timeout_keeps_its_request_id() -> None:
@@ -188,8 +188,8 @@ def test_a_complaint_sent_again_after_a_timeout_keeps_its_request_id() -> None:
     for _ in range(10):
         vm.skip()
     vm.set_field("r_text", "Antrean lama")
-    vm.submit_complaint()
+    vm.complaint.submit()
     assert vm.errors == {"form": "hub.timeout"}  # what was typed stays; "Kirim" again
-    vm.submit_complaint()
-    assert vm.complaint_number == "ADU-20261125-001"
+    vm.complaint.submit()
+    assert vm.complaint.number == "ADU-20261125-001"
     assert len(ids) == 2 and ids[0] == ids[1]  # the hub stores it once

@@ -1,23 +1,39 @@
-"""What the kiosk and the rating screen share as touch apps: the size of everything, the screens
-over a docked on-screen keyboard, the view-model's loop, and the text boxes bound to the
-view-model (what it holds is shown, what is typed goes back, Enter moves on).
+"""The Kivy app both touch programs build on (the kiosk, a desk's rating screen): the size of
+everything, the screens over a docked on-screen keyboard, the view-model's loop, and the text boxes
+bound to the view-model (what it holds is shown, what is typed goes back, Enter moves on).
 
-A mixin for the two Kivy apps. The app provides ``vm`` (``set_field``, ``focus``, ``blur``,
-``touch``, ``tick``, ``subscribe``, ``language``, ``keyboard_layout``), ``sm`` (the screen
-manager), ``screenshot``, ``focused_field()``, ``_next_field()`` and ``_on_vm_change()``.
+A subclass provides ``vm`` (``set_field``, ``focus``, ``blur``, ``touch``, ``tick``, ``subscribe``,
+``language``, ``keyboard_layout``), ``sm`` (the screen manager, in ``build``),
+``focused_field()``, ``_next_field()`` and ``_on_vm_change()``. Importing this module imports
+Kivy: the apps' ``ui`` modules import it once the environment is prepared.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk import texts as i18n
-from shared.kivy_base import window as kivy_app
+from kiosk.touch import texts
+from shared.kivy_base import window as kivy_window
+from shared.texts import DEFAULT_LANGUAGE
+
+COMMON_KV = Path(__file__).with_name("screens") / "common.kv"
+
+
+def load_kv(paths: Iterable[Path]) -> None:
+    """Load the toolkit's common looks, then ``paths`` in order; each file once per process."""
+    from kivy.lang import Builder
+
+    from kiosk.touch import widgets  # noqa: F401  (registers KioskInput, KButton, KioskScroll)
+
+    for path in [COMMON_KV, *paths]:
+        if str(path) not in Builder.files:
+            Builder.load_file(str(path))
 
 
 def window_scale(width: float, height: float) -> float:
@@ -28,15 +44,25 @@ def window_scale(width: float, height: float) -> float:
     return max(0.6, min(width / 900, height / 1400))
 
 
-class FormBinding:
+class TouchApp(App):
+    """The Kivy app of a visitor-facing touch screen (the kiosk, a desk's rating screen)."""
+
+    lang = StringProperty(DEFAULT_LANGUAGE)
+    rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
+    u = NumericProperty(1.0)  # the size scale of every font and margin
+    landscape = BooleanProperty(True)
+
     vm: Any
     sm: Any
     keyboard: Any
-    u: float
-    landscape: bool
-    screenshot: Any
     # True while a change comes from a widget: the view-model's echo must not move the focus back.
     _from_widget: bool = False
+
+    def __init__(self, vm: Any, *, title: str, screenshot: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.vm = vm
+        self.screenshot = screenshot
+        self.title = title
 
     def focused_field(self) -> str | None:
         raise NotImplementedError
@@ -46,6 +72,17 @@ class FormBinding:
 
     def _on_vm_change(self) -> None:
         raise NotImplementedError
+
+    # --- used by the .kv files of both programs --------------------------------------------------
+
+    def fit(self, text: str, width: float, base: float) -> float:
+        """A font size no larger than ``base`` at which the longest word of ``text`` fits ``width``."""
+        longest = max((len(word) for word in text.split()), default=1)
+        return max(8.0, min(base, width / (0.62 * longest)))
+
+    def other_language_name(self, _lang: str = "") -> str:
+        """The other language's own name, on the language button."""
+        return texts.LANGUAGE_NAMES[texts.other_language(self.vm.language)]
 
     # --- the window, the keyboard, the loop ----------------------------------------------------
 
@@ -68,10 +105,10 @@ class FormBinding:
         """The screens over the on-screen keyboard (shown only while a field wants it)."""
         from kivy.uix.boxlayout import BoxLayout
 
-        from kiosk.keyboard import OnScreenKeyboard
+        from kiosk.touch.keyboard import OnScreenKeyboard
 
         self.keyboard = OnScreenKeyboard(u=self.u, language=self.vm.language)
-        self.bind(u=self.keyboard.setter("u"))  # type: ignore[attr-defined]  # the Kivy App's
+        self.bind(u=self.keyboard.setter("u"))
         self.keyboard.on_next = self._next_field
         self.keyboard.on_hide = self._hide_keyboard
         root = BoxLayout(orientation="vertical")
@@ -84,11 +121,11 @@ class FormBinding:
         self.vm.subscribe(self._on_vm_change)
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
         if self.screenshot is not None:
-            kivy_app.schedule_screenshot(self, self.screenshot)
+            kivy_window.schedule_screenshot(self, self.screenshot)
         self._on_vm_change()
 
     def inputs(self, screen: Any) -> list[Any]:
-        from kiosk.widgets import KioskInput
+        from kiosk.touch.widgets import KioskInput
 
         return [w for w in screen.walk(restrict=True) if isinstance(w, KioskInput)]
 
@@ -149,18 +186,3 @@ class FormBinding:
         scroll = self.sm.current_screen.ids.get("scroll") if self.sm.current_screen else None
         if scroll is not None and box.focus and box in self.inputs(self.sm.current_screen):
             scroll.scroll_to(box.parent, padding=self.u * 20, animate=False)
-
-
-class TouchApp(FormBinding, App):
-    """The Kivy app of a visitor-facing touch screen (the kiosk, a desk's rating screen)."""
-
-    lang = StringProperty(i18n.DEFAULT_LANGUAGE)
-    rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
-    u = NumericProperty(1.0)  # the size scale of every font and margin
-    landscape = BooleanProperty(True)
-
-    def __init__(self, vm: Any, *, title: str, screenshot: Any = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.vm = vm
-        self.screenshot = screenshot
-        self.title = title

@@ -3,61 +3,24 @@ an ID or phone number, an email layout with ``@`` and common endings, letters ot
 
 Its own big buttons rather than Kivy's VKeyboard: keys sized for a finger and labelled in the
 visitor's language. Keys type into the focused ``KioskInput`` without taking its focus; a physical
-keyboard keeps working alongside.
+keyboard keeps working alongside. The layouts themselves are plain data in ``kiosk.touch.keys``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.widget import Widget
 
-from kiosk import texts as i18n
+from kiosk.touch import texts
+from kiosk.touch.keys import BACKSPACE, HIDE, LAYOUTS, MAX_WIDTH, NEXT, SHIFT, SPACE
+from shared.texts import DEFAULT_LANGUAGE
 
-# Special keys; every other key types its own text.
-SHIFT, BACKSPACE, SPACE, HIDE, NEXT = "<shift>", "<backspace>", "<space>", "<hide>", "<next>"
+# The special keys labelled in the visitor's language (shift says what it does next).
 _LABEL_KEYS = {SPACE: "kbd.space", BACKSPACE: "kbd.backspace", HIDE: "kbd.hide", NEXT: "kbd.next"}
-# (key, relative width); None is an empty gap.
-Row = Sequence[tuple[str | None, float]]
-
-
-def _keys(chars: str) -> list[tuple[str | None, float]]:
-    return [(c, 1.0) for c in chars]
-
-
-LAYOUTS: dict[str, list[Row]] = {
-    "text": [
-        _keys("1234567890"),
-        _keys("qwertyuiop"),
-        [(None, 0.5), *_keys("asdfghjkl"), (None, 0.5)],
-        [(SHIFT, 1.5), *_keys("zxcvbnm,."), (BACKSPACE, 1.5)],
-        [(HIDE, 1.5), ("-", 1.0), (SPACE, 4.5), ("/", 1.0), (NEXT, 2.0)],
-    ],
-    "email": [
-        _keys("1234567890"),
-        _keys("qwertyuiop"),
-        [*_keys("asdfghjkl"), ("_", 1.0)],
-        [(SHIFT, 1.5), *_keys("zxcvbnm-."), (BACKSPACE, 1.5)],
-        [(HIDE, 1.5), ("@", 1.0), (".com", 1.5), (".co.id", 1.5), ("@gmail.com", 2.5), (NEXT, 2.0)],
-    ],
-    "numeric": [
-        [*_keys("123"), (BACKSPACE, 1.5)],
-        [*_keys("456"), (HIDE, 1.5)],
-        [*_keys("789"), (NEXT, 1.5)],
-        [(None, 1.0), ("0", 1.0), (None, 1.0), (None, 1.5)],
-    ],
-    "phone": [
-        [*_keys("123"), (BACKSPACE, 1.5)],
-        [*_keys("456"), (HIDE, 1.5)],
-        [*_keys("789"), (NEXT, 1.5)],
-        [("+", 1.0), ("0", 1.0), (None, 1.0), (None, 1.5)],
-    ],
-}
-# How wide a layout may grow, in scaled pixels: a number pad needs no full-width keys.
-MAX_WIDTH = {"text": 1600.0, "email": 1600.0, "numeric": 760.0, "phone": 760.0}
 
 
 class KeyButton(Button):
@@ -68,7 +31,7 @@ class OnScreenKeyboard(BoxLayout):
     """Set ``layout`` (or ``""`` to hide) and ``target`` (a TextInput); ``u`` scales the keys."""
 
     layout = StringProperty("")
-    language = StringProperty(i18n.DEFAULT_LANGUAGE)
+    language = StringProperty(DEFAULT_LANGUAGE)
     target = ObjectProperty(None, allownone=True)
     shift = BooleanProperty(False)
     u = NumericProperty(1.0)
@@ -142,9 +105,9 @@ class OnScreenKeyboard(BoxLayout):
     def _relabel(self, *_args: object) -> None:
         for key, button in self.keys.items():
             if key == SHIFT:
-                button.text = i18n.t(self.language, "kbd.unshift" if self.shift else "kbd.shift")
+                button.text = texts.t(self.language, "kbd.unshift" if self.shift else "kbd.shift")
             elif key in _LABEL_KEYS:
-                button.text = i18n.t(self.language, _LABEL_KEYS[key])
+                button.text = texts.t(self.language, _LABEL_KEYS[key])
             else:
                 button.text = key.upper() if self.shift and len(key) == 1 else key
 

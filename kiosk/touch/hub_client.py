@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kiosk.ports import HubError, IssuedTicket, ReturningGuest
+from kiosk.touch.ports import HubError, IssuedTicket, ReturningGuest
 from shared.config import Settings
 from shared.contract import feedback_requests, kiosk_requests
 from shared.contract import topics as contract
