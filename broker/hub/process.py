@@ -1,15 +1,16 @@
 """``antre hub``: the one writer. Wires ``Hub`` to the MQTT bus.
 
-paho's network thread only queues work; one worker thread applies it, in arrival order, so the
-database sees one command at a time and the network never waits on a disk flush. On every
-(re)connect the worker republishes every retained state from the database.
+paho's network thread checks each message without the database (``broker.hub.ingress``): junk is
+answered there and goes no further; the rest waits in its sender's own short queue. One worker
+thread applies the jobs, one sender's at a time in turn, so the database sees one command at a
+time, the network never waits on a disk flush, and a noisy client cannot starve the others. On
+every (re)connect the worker republishes every retained state from the database.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 
 from broker.hub.commands import Hub
+from broker.hub.ingress import HUB_LANE, FairQueue, Precheck, Verdict
 from broker.hub.publications import Publication
 from broker.hub.staff import StaffDesk, StaffResult
 from broker.hub.staff_api import StaffApi
@@ -37,7 +39,8 @@ class HubService:
     def __init__(self, settings: Settings, hub: Hub | None = None) -> None:
         self.settings = settings
         self.hub = hub or Hub(settings, make_engine(settings.db_url))
-        self.jobs: queue.Queue[Job] = queue.Queue()
+        self.jobs = FairQueue()
+        self.precheck = Precheck(self.hub.names)
         # A fixed id and a persistent session: commands sent while the hub was down are kept by
         # the broker (QoS 1) and delivered when it returns.
         self.bus = MqttBus(
@@ -45,7 +48,7 @@ class HubService:
         )
         self.bus.on("kiosk_request", self._queue_kiosk)
         self.bus.on("counter_cmd", self._queue_counter)
-        self.bus.on_connected(lambda: self.jobs.put(self.hub.snapshot))
+        self.bus.on_connected(lambda: self.jobs.put(HUB_LANE, self.hub.snapshot, bounded=False))
         self.staff = StaffDesk(self.hub)
         host, port = staff_api_address(settings)
         try:
@@ -69,14 +72,28 @@ class HubService:
             future.set_result(result)
             return result.publications
 
-        self.jobs.put(job)
+        self.jobs.put(HUB_LANE, job, bounded=False)
         return future
 
+    # --- paho's network thread: check, then queue behind the sender's own earlier jobs ---------
+
     def _queue_kiosk(self, params: dict[str, str], payload: bytes) -> None:
-        self.jobs.put(lambda: self.hub.kiosk_request(params["kiosk_id"], payload))
+        kiosk_id = params["kiosk_id"]
+        verdict = self.precheck.kiosk(kiosk_id, payload)
+        self._admit(f"kiosk/{kiosk_id}", verdict, lambda: self.hub.kiosk_request(kiosk_id, payload))
 
     def _queue_counter(self, params: dict[str, str], payload: bytes) -> None:
-        self.jobs.put(lambda: self.hub.counter_command(params["desk"], payload))
+        desk = params["desk"]
+        verdict = self.precheck.counter(desk, payload)
+        self._admit(f"counter/{desk}", verdict, lambda: self.hub.counter_command(desk, payload))
+
+    def _admit(self, sender: str, verdict: Verdict, job: Job) -> None:
+        reply = verdict.reply
+        if verdict.admit and not self.jobs.put(sender, job):
+            log.warning("%s: queue full, request %s answered busy", sender, verdict.request_id)
+            reply = verdict.busy()
+        if reply is not None:  # None: dropped (a malformed sender id has no topic to answer on)
+            self.bus.publish(reply.topic, reply.payload, retain=reply.retain)
 
     def run(self, stop: threading.Event) -> None:
         """Serve until ``stop`` is set."""
@@ -84,12 +101,14 @@ class HubService:
         self.bus.start()
         self.staff_api.start()
         log.info("staff API on http://%s:%d", *self.staff_api.server.server_address[:2])
-        watcher = threading.Thread(target=lambda: (stop.wait(), self.jobs.put(_STOP)), daemon=True)
+        watcher = threading.Thread(
+            target=lambda: (stop.wait(), self.jobs.put(HUB_LANE, _STOP, bounded=False)), daemon=True
+        )
         watcher.start()
         threading.Thread(target=self._tick_timing, args=(stop,), name="timing", daemon=True).start()
         try:
             while True:
-                job = self.jobs.get()
+                job = self.jobs.take()
                 if job is _STOP:
                     break
                 self._apply(job)
@@ -101,8 +120,8 @@ class HubService:
     def _tick_timing(self, stop: threading.Event) -> None:
         # A few times a second: an alert follows its moment within TICK_S plus the queue's delay.
         while not stop.wait(TICK_S):
-            if self.jobs.qsize() < 100:  # under a burst, commands first; the clocks keep counting
-                self.jobs.put(self.hub.timing_tick)
+            if self.jobs.waiting() < 100:  # under a burst, commands first; the clocks keep counting
+                self.jobs.put(HUB_LANE, self.hub.timing_tick, bounded=False)
 
     def _apply(self, job: Job) -> None:
         try:

@@ -23,7 +23,7 @@ SOURCES = {
     "contract": ROOT / "shared" / "contract" / "topics.py",
     "kiosk_requests": ROOT / "shared" / "contract" / "kiosk_requests.py",
     "domain": ROOT / "shared" / "domain" / "queue.py",
-    "hub": (ROOT / "broker" / "hub" / "handlers.py", ROOT / "broker" / "hub" / "transactions.py"),
+    "hub": tuple(ROOT / "broker" / "hub" / f"{name}.py" for name in ("handlers", "transactions", "ingress")),
     "feedback_requests": ROOT / "shared" / "contract" / "feedback_requests.py",
     "ratings": ROOT / "shared" / "store" / "ratings.py",
     "complaints": ROOT / "shared" / "store" / "complaints.py",

@@ -1,0 +1,146 @@
+"""The hub's intake: what arrives is sorted before any database work, and the one worker serves
+the senders in turn, so no client can starve the others.
+
+Each message is first checked where it arrives (paho's network thread), without the database:
+the payload's size, depth and encoding, a known desk, a known service, a sane kiosk id. What fails
+is answered at once (when it carries a request id) and never reaches the worker or the database;
+a refusal that depends on nothing but the message is the same every time, so a repeat gets the
+same answer without it being stored. What passes waits in its sender's own short queue. The
+worker takes one job from each sender in turn (round robin), so a kiosk flooding the hub waits
+behind itself, while a desk's ``next`` waits for at most one job of each other busy sender. A
+sender whose queue is full is answered ``busy`` (its client retries with the same request id):
+memory stays bounded however fast the junk comes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from broker.hub.publications import Publication, SiteNames, answer
+from shared.contract import kiosk_requests
+from shared.contract import topics as contract
+from shared.contract.kiosk_requests import KioskRequest
+from shared.contract.topics import PayloadError
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], list[Publication]]
+
+HUB_LANE = "hub"  # the hub's own jobs (the clocks' tick, snapshots, the staff desk) take turns too
+PER_SENDER = 16  # a kiosk or desk waits on a handful of answers at most; more is a flood
+MAX_SENDERS = 64  # distinct kiosks and desks with work waiting at one time
+KIOSK_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+BUSY_MESSAGE = "the hub is busy with this device's earlier requests; send the same request again shortly"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the intake decided about one message: admit it (``request_id``, ``reply_to``: where a
+    ``busy`` answer would go), or answer it now with ``reply`` (or drop it: nobody to answer)."""
+
+    admit: bool
+    reply: Publication | None = None
+    request_id: str | None = None
+    reply_to: str = ""
+
+    def busy(self) -> Publication:
+        """The answer when the sender's queue cannot take this request."""
+        return answer(self.reply_to, contract.error_answer(self.request_id, "busy", BUSY_MESSAGE))
+
+
+DROP = Verdict(admit=False)
+
+
+class Precheck:
+    """The checks that need no database: they run where the message arrives."""
+
+    def __init__(self, names: SiteNames) -> None:
+        self.names = names
+
+    def kiosk(self, kiosk_id: str, raw: bytes) -> Verdict:
+        if not KIOSK_ID.fullmatch(kiosk_id):
+            log.warning("kiosk request on a malformed kiosk id: dropped")
+            return DROP
+        reply_to = self.names.topic("kiosk_response", kiosk_id=kiosk_id)
+        try:
+            request = kiosk_requests.parse_kiosk_request(raw)
+        except PayloadError as exc:
+            log.warning("kiosk %s: rejected request %s: %s", kiosk_id, exc.request_id, exc.code)
+            return refuse(reply_to, exc.request_id, exc.code, exc.message)
+        if isinstance(request, KioskRequest) and request.service not in self.names.services:
+            log.warning("kiosk %s: request %s for unknown service", kiosk_id, request.request_id)
+            message = f"unknown service {request.service!r}"
+            return refuse(reply_to, request.request_id, "unknown_service", message)
+        return Verdict(admit=True, request_id=request.request_id, reply_to=reply_to)
+
+    def counter(self, desk: str, raw: bytes) -> Verdict:
+        if desk not in self.names.desks:
+            request_id = contract.request_id_in(raw)
+            log.warning("command %s for an unknown desk: refused", request_id)
+            if not KIOSK_ID.fullmatch(desk):
+                return DROP  # no sane topic to answer on (a 300-character level, say)
+            reply_to = self.names.topic("counter_response", desk=desk)
+            return refuse(reply_to, request_id, "unknown_desk", f"unknown desk {desk!r}")
+        reply_to = self.names.topic("counter_response", desk=desk)
+        try:
+            command = contract.parse_counter_command(raw)
+        except PayloadError as exc:
+            log.warning("desk %s: rejected command %s: %s", desk, exc.request_id, exc.code)
+            return refuse(reply_to, exc.request_id, exc.code, exc.message)
+        return Verdict(admit=True, request_id=command.request_id, reply_to=reply_to)
+
+
+def refuse(reply_to: str, request_id: str | None, code: str, message: str) -> Verdict:
+    # Answered even without a request id (``"request_id": null``), as the hub always has: whoever
+    # watches the response topic (a technician wiring a button) sees why. No database was touched.
+    return Verdict(admit=False, reply=answer(reply_to, contract.error_answer(request_id, code, message)))
+
+
+class FairQueue:
+    """Jobs by sender, each sender's own bounded queue, served one job per sender in turn."""
+
+    def __init__(self, per_sender: int = PER_SENDER, max_senders: int = MAX_SENDERS) -> None:
+        self.per_sender = per_sender
+        self.max_senders = max_senders
+        self._senders: OrderedDict[str, deque[Job]] = OrderedDict()
+        self._ready = threading.Condition()
+        self.shed = 0  # jobs refused because a queue was full: a figure for the logs and benches
+
+    def put(self, sender: str, job: Job, *, bounded: bool = True) -> bool:
+        """Queue ``job`` behind ``sender``'s others; ``False`` (and not queued) when it is full."""
+        with self._ready:
+            jobs = self._senders.get(sender)
+            if jobs is None:
+                if bounded and len(self._senders) >= self.max_senders:
+                    self.shed += 1
+                    return False
+                jobs = self._senders[sender] = deque()
+            elif bounded and len(jobs) >= self.per_sender:
+                self.shed += 1
+                return False
+            jobs.append(job)
+            self._ready.notify()
+            return True
+
+    def take(self) -> Job:
+        """The next job: the oldest of the sender whose turn it is (blocks while there is none)."""
+        with self._ready:
+            while not self._senders:
+                self._ready.wait()
+            sender, jobs = next(iter(self._senders.items()))
+            job = jobs.popleft()
+            if jobs:
+                self._senders.move_to_end(sender)  # the others go first next time
+            else:
+                del self._senders[sender]
+            return job
+
+    def waiting(self) -> int:
+        with self._ready:
+            return sum(len(jobs) for jobs in self._senders.values())
+
