@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +100,37 @@ def refuse(reply_to: str, request_id: str | None, code: str, message: str) -> Ve
     # Answered even without a request id (``"request_id": null``), as the hub always has: whoever
     # watches the response topic (a technician wiring a button) sees why. No database was touched.
     return Verdict(admit=False, reply=answer(reply_to, contract.error_answer(request_id, code, message)))
+
+
+class RefusalBudget:
+    """How many refusals the intake answers: ``per_sender`` a second for each sender (a burst of
+    ``burst``) and ``total`` a second in all. A real device never comes near it; a flood's
+    refusals beyond it are dropped, so their answers cannot queue up in front of the real ones."""
+
+    def __init__(self, per_sender: float = 10, burst: float = 20, total: float = 200,
+                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        self.per_sender, self.burst, self.total = per_sender, burst, total
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # sender -> (tokens, at)
+        self._all = (total, clock())
+        self.dropped = 0
+
+    def allow(self, sender: str) -> bool:
+        now = self.clock()
+        tokens, at = self._all
+        tokens = min(self.total, tokens + (now - at) * self.total)
+        mine, mine_at = self._buckets.get(sender, (self.burst, now))
+        mine = min(self.burst, mine + (now - mine_at) * self.per_sender)
+        if tokens < 1 or mine < 1:
+            self._all = (tokens, now)
+            self._buckets[sender] = (mine, now)
+            self.dropped += 1
+            return False
+        self._all = (tokens - 1, now)
+        if len(self._buckets) > 4 * MAX_SENDERS:  # random sender ids must not grow the table
+            self._buckets.clear()
+        self._buckets[sender] = (mine - 1, now)
+        return True
 
 
 class FairQueue:

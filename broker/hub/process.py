@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 
 from broker.hub.commands import Hub
-from broker.hub.ingress import HUB_LANE, FairQueue, Precheck, Verdict
+from broker.hub.ingress import HUB_LANE, FairQueue, Precheck, RefusalBudget, Verdict
 from broker.hub.publications import Publication
 from broker.hub.staff import StaffDesk, StaffResult
 from broker.hub.staff_api import StaffApi
@@ -41,6 +41,7 @@ class HubService:
         self.hub = hub or Hub(settings, make_engine(settings.db_url))
         self.jobs = FairQueue()
         self.precheck = Precheck(self.hub.names)
+        self.refusals = RefusalBudget()
         # A fixed id and a persistent session: commands sent while the hub was down are kept by
         # the broker (QoS 1) and delivered when it returns.
         self.bus = MqttBus(
@@ -92,6 +93,8 @@ class HubService:
         if verdict.admit and not self.jobs.put(sender, job):
             log.warning("%s: queue full, request %s answered busy", sender, verdict.request_id)
             reply = verdict.busy()
+        if reply is not None and not self.refusals.allow(sender):
+            return  # a flood of refusals: answering each would only queue up in front of real answers
         if reply is not None:  # None: dropped (a malformed sender id has no topic to answer on)
             self.bus.publish(reply.topic, reply.payload, retain=reply.retain)
 

@@ -17,6 +17,7 @@ VERSION = 1
 QOS = 1
 MAX_PAYLOAD_BYTES = 64 * 1024
 MAX_PAYLOAD_DEPTH = 8  # the deepest real payload (a guest inside a request) is 2
+MAX_BRACKETS = 64  # the most '[' and '{' a payload may hold (a rating with every element: ~3)
 # A queue state lists the first codes only: a display shows a handful, and the message must stay
 # small and cheap to build however long the queue grows.
 QUEUE_STATE_HEAD = 50
@@ -297,6 +298,10 @@ def decode(raw: bytes) -> dict[str, Any]:
         raise PayloadError(
             "too_large", f"payload is {len(raw)} bytes; the limit is {MAX_PAYLOAD_BYTES}", request_id_in(raw)
         )
+    if raw.count(b"[") + raw.count(b"{") > MAX_BRACKETS:
+        # Counted in C before parsing: thousands of nested brackets would cost the parser (and its
+        # RecursionError) far more than this, and no real payload has more than a handful.
+        raise PayloadError("bad_json", "payload is nested too deeply", request_id_in(raw))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -94,3 +94,16 @@ def test_take_waits_for_work() -> None:
     jobs.put("counter/1", lambda: ["late"])
     worker.join(10)
     assert got == ["late"]
+
+
+def test_refusals_are_answered_within_a_budget_per_sender_and_in_all() -> None:
+    from broker.hub.ingress import RefusalBudget
+
+    now = [0.0]
+    budget = RefusalBudget(per_sender=10, burst=20, total=100, clock=lambda: now[0])
+    assert sum(budget.allow("kiosk/flood") for _ in range(1000)) == 20
+    assert budget.allow("kiosk/kiosk-1"), "another device's refusal still gets its answer"
+    now[0] = 1.0
+    assert sum(budget.allow("kiosk/flood") for _ in range(1000)) == 10, "10 a second after the burst"
+    spread = sum(budget.allow(f"counter/{n}") for n in range(1000))
+    assert spread <= 100, "random sender ids share the total"
