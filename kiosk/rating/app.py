@@ -21,6 +21,7 @@ from kiosk.rating.viewmodel import RatingViewModel
 from shared import logs
 from shared.config import ConfigError, Settings, load_settings
 from shared.contract import topics as contract
+from shared.contract.records import parse_rate_prompt
 from shared.kivy_base import window as kivy_window
 from shared.texts import LANGUAGES
 
@@ -34,7 +35,7 @@ def listen_for_prompts(
 
     def on_prompt(_params: dict[str, str], payload: bytes) -> None:
         try:
-            prompt = contract.decode(payload)
+            prompt = parse_rate_prompt(payload)
         except contract.PayloadError as exc:
             log.warning("rating screen %s: unreadable prompt: %s", desk, exc.code)
             return

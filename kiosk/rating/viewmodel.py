@@ -24,6 +24,7 @@ from kiosk.rating.steps import FIELDS, KEYBOARDS, FeedbackPort, RStep, Survey
 from kiosk.touch.texts import other_language
 from shared.contract import feedback_requests as requests
 from shared.contract.feedback_requests import parse_ticket_text
+from shared.contract.records import RatePrompt
 from shared.domain import skm
 from shared.texts import LANGUAGES
 
@@ -52,7 +53,7 @@ class RatingViewModel:
         self._listeners: list[Callable[[], None]] = []
         self._seen_prompts: set[str] = set()
         self._asked: set[tuple[str, str | None]] = set()  # tickets this device asked about
-        self._pending: dict[str, Any] | None = None  # a prompt that came while a survey ran
+        self._pending: RatePrompt | None = None  # a prompt that came while a survey ran
         self.language = options.language
         self._last_activity = clock()
         self.complaint = ComplaintForm(self)
@@ -82,29 +83,23 @@ class RatingViewModel:
 
     # --- starting ----------------------------------------------------------------------------
 
-    def on_prompt(self, payload: dict[str, Any]) -> bool:
+    def on_prompt(self, prompt: RatePrompt) -> bool:
         """A retained ``rate/{desk}/prompt``: start the survey if it is new, fresh and has a ticket."""
-        code, day, prompt_id = payload.get("ticket"), payload.get("day"), payload.get("prompt_id")
+        code, day = prompt.ticket, prompt.day.isoformat() if prompt.day else None
         if not code:
             self._pending = None  # the desk's last visitor was rated (or no longer asked)
             return False
-        if prompt_id in self._seen_prompts or (code, day) in self._asked or self._too_old(payload.get("at")):
+        if prompt.prompt_id in self._seen_prompts or (code, day) in self._asked or self._too_old(prompt.at):
             return False
-        self._seen_prompts.add(str(prompt_id))
+        self._seen_prompts.add(prompt.prompt_id)
         if self.step in (RStep.IDLE, RStep.THANKS):
-            self._start(Survey(str(code), day, str(payload.get("desk_name") or "")))
+            self._start(Survey(code, day, prompt.desk_name or ""))
         else:
-            self._pending = payload
+            self._pending = prompt
         return True
 
-    def _too_old(self, at: Any) -> bool:
-        try:
-            moment = datetime.fromisoformat(str(at))
-        except ValueError:
-            return True
-        if moment.tzinfo is None:
-            return True
-        return (self._now() - moment).total_seconds() > self.options.prompt_max_age_s
+    def _too_old(self, at: datetime) -> bool:
+        return (self._now() - at).total_seconds() > self.options.prompt_max_age_s
 
     def _start(self, survey: Survey) -> None:
         self._reset()
@@ -248,10 +243,9 @@ class RatingViewModel:
                 self._on_end()
             return
         pending, self._pending = self._pending, None
-        if pending is not None and not self._too_old(pending.get("at")):
-            self._start(
-                Survey(str(pending["ticket"]), pending.get("day"), str(pending.get("desk_name") or ""))
-            )
+        if pending is not None and pending.ticket and not self._too_old(pending.at):
+            day = pending.day.isoformat() if pending.day else None
+            self._start(Survey(pending.ticket, day, pending.desk_name or ""))
             return
         self.changed()
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from kiosk.rating import view
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel, RStep
 from kiosk.touch.ports import HubError
+from shared.contract import topics as contract
+from shared.contract.records import RatePrompt, parse_rate_prompt
 from tests.kiosk.fakes import FakeClock
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -37,10 +41,11 @@ class FakeFeedbackHub:
         return answer
 
 
-def prompt(ticket: str | None = "A-012", age_s: float = 5, prompt_id: str = "p1") -> dict[str, Any]:
-    at = (NOW - timedelta(seconds=age_s)).isoformat()
-    return {"prompt_id": prompt_id, "ticket": ticket, "day": "2026-11-25", "desk": "1",
-            "desk_name": "Meja 1", "at": at}  # fmt: skip
+def prompt(ticket: str | None = "A-012", age_s: float = 5, prompt_id: str = "p1") -> RatePrompt:
+    """A prompt as the hub builds it, read back by the contract's parser."""
+    at = NOW - timedelta(seconds=age_s)
+    body = contract.rate_prompt(prompt_id, ticket, "2026-11-25", "A", "1", "Meja 1", at)
+    return parse_rate_prompt(contract.encode(body))
 
 
 def make(via: str = "desk", hub: FakeFeedbackHub | None = None, ended: list[int] | None = None):
@@ -128,7 +133,9 @@ def test_old_empty_and_repeated_prompts_are_ignored_and_one_waits_its_turn() -> 
     vm, _, _ = make()
     assert not vm.on_prompt(prompt(age_s=601))
     assert not vm.on_prompt(prompt(ticket=None))
-    assert not vm.on_prompt({**prompt(), "at": "not a time"})
+    bad_time = {**contract.rate_prompt("p9", "A-012", None, "A", "1", "Meja 1", NOW), "at": "not a time"}
+    with pytest.raises(contract.PayloadError):  # refused by the contract before the screen sees it
+        parse_rate_prompt(contract.encode(bad_time))
     assert vm.on_prompt(prompt())
     assert not vm.on_prompt(prompt())  # the retained prompt again
     assert vm.on_prompt(prompt("A-013", prompt_id="p2"))  # the next visitor: after this one
