@@ -24,6 +24,7 @@ from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
 from shared.contract import staff_api
 from shared.contract import topics as contract
+from shared.contract.records import parse_kiosk_status
 
 WARN_FREE = 1_000_000_000
 PROBLEM_FREE = 200_000_000
@@ -274,8 +275,8 @@ def check_printer(probe: BrokerProbe, topic: str) -> Check:
             "PROBLEM", "printer", "the kiosk has not reported its printer. Fix: is antre-kiosk running?"
         )
     try:
-        state = str(contract.decode(raw).get("printer"))
-    except (ValueError, contract.PayloadError):
+        state = parse_kiosk_status(raw).printer
+    except contract.PayloadError:
         return Check("UNKNOWN", "printer", f"could not read the kiosk's status on {topic}")
     if state == "ready":
         return Check("OK", "printer", "the ticket printer is ready")
