@@ -59,7 +59,7 @@ def build_app(args: argparse.Namespace) -> CounterApp:
     settings, options = load(args)
     prepare_environment()
     window = window_args(args)
-    configure_window(window.size or DEFAULT_SIZE, window.fullscreen)
+    configure_window(window.size or DEFAULT_SIZE, window.fullscreen, window.position)
     from counter.ui import create_app
 
     app = create_app(settings, options)

@@ -25,6 +25,18 @@ fi
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+# Install only when pyproject.toml changed since the last install: a rerun (every `deploy/lobby.sh`)
+# starts at once and quietly. The build backend's own notices go to a log, shown if it fails.
+stamp=.venv/.antre-installed
+wanted_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted_stamp" ] || [ ! -x .venv/bin/antre ]; then
+    echo "dev-setup: installing Antre and its tools into .venv"
+    if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+           .venv/bin/python -m pip install -q -e ".[test]"; } >.venv/install.log 2>&1; then
+        cat .venv/install.log
+        echo "dev-setup: the install failed (log above, kept in .venv/install.log)" >&2
+        exit 1
+    fi
+    echo "$wanted_stamp" >"$stamp"
+fi
 echo "dev-setup: ready ($(.venv/bin/antre --help >/dev/null && echo 'antre installed in .venv'))"

@@ -51,7 +51,7 @@ def build_app(args: argparse.Namespace) -> DisplayApp:
     # against 6.2/32.0. The running text then also steps at its own pace, not on 60 Hz ticks.
     os.environ.setdefault("KIVY_CLOCK", "interrupt")
     prepare_environment()
-    configure_window(args.size, args.fullscreen)
+    configure_window(args.size, args.fullscreen, args.position)
     from kivy.config import Config
 
     # No multisampling (Kivy asks for 2 samples by default): the wall is upright rectangles and

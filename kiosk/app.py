@@ -105,7 +105,7 @@ def main(
         return 2
     kivy_window.prepare_environment()  # before the first kivy import
     window = kivy_window.window_args(args)
-    kivy_window.configure_window(window.size, window.fullscreen)
+    kivy_window.configure_window(window.size, window.fullscreen, window.position)
     from kiosk.ui import KioskApp
 
     vm = KioskViewModel(options, hub, printer, run_background=run_in_thread, post=kivy_window.post_to_main)

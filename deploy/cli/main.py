@@ -43,7 +43,13 @@ def cmd_up(args: argparse.Namespace) -> int:
     unknown = set(apps) - set(APPS)
     if unknown:
         raise ConfigError(f"--apps: unknown {', '.join(sorted(unknown))} (choose from {', '.join(APPS)})")
-    return run_lobby(_settings(args), args.config, apps)
+    return run_lobby(_settings(args), args.config, apps, args.screen)
+
+
+def _screen_size(text: str) -> tuple[int, int]:
+    from shared.kivy_base.window import parse_size  # no Kivy in it: only the window's arguments
+
+    return parse_size(text)
 
 
 def _app(module: str) -> Callable[[argparse.Namespace], int]:
@@ -67,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="run the whole lobby on this machine (broker, hub, apps)")
     up.add_argument(
         "--apps", default="kiosk,display,counter", help="apps to open, comma-separated, or none (default all)"
+    )
+    up.add_argument(
+        "--screen",
+        type=_screen_size,
+        default="1920x1080",
+        metavar="WxH",
+        help="this screen's size; the apps' windows are laid out side by side in it (default 1920x1080)",
     )
     up.set_defaults(func=cmd_up)
 

@@ -45,8 +45,61 @@ APPS = {
     "rate": ["rate", "--desk", "{desk}"],  # optional: antre up --apps kiosk,display,counter,rate
 }
 
+DEFAULT_SCREEN = (1920, 1080)
+TITLE_BAR = 32  # what a window manager adds above each window, so stacked windows do not overlap
 
-def run_lobby(settings: Settings, config: str | None, apps: tuple[str, ...] = tuple(APPS)) -> int:
+Box = tuple[tuple[int, int], tuple[int, int]]
+"""A window's (width, height) and (left, top)."""
+
+
+def window_layout(screen: tuple[int, int], apps: tuple[str, ...]) -> dict[str, Box]:
+    """Lay the apps out side by side, each in the shape it has in a lobby.
+
+    The kiosk stands portrait (9:16) on the left, full height: at a landscape 800x600 its keyboard
+    hid most of the form. The wall display (16:9) fills the top of the rest, the counter (a 16:10
+    tablet) and the rating screen share the row below it. The apps scale with their windows, so each
+    looks as it will on its own screen, only smaller."""
+    width, height = screen
+    boxes: dict[str, Box] = {}
+    left = 0
+    if "kiosk" in apps:
+        kiosk_h = height - TITLE_BAR
+        boxes["kiosk"] = ((kiosk_h * 9 // 16, kiosk_h), (0, TITLE_BAR))
+        left = kiosk_h * 9 // 16
+    rest_w = width - left
+    top = 0
+    if "display" in apps:
+        display_h = min(rest_w * 9 // 16, int(height * 0.55) - TITLE_BAR)
+        boxes["display"] = ((display_h * 16 // 9, display_h), (left, TITLE_BAR))
+        top = display_h + TITLE_BAR
+    row_h = height - top - TITLE_BAR
+    row_left = left
+    for app, aspect in (("counter", 1.6), ("rate", 1.1)):
+        if app in apps:
+            row_w = min(int(row_h * aspect), width - row_left)
+            boxes[app] = ((row_w, row_h), (row_left, top + TITLE_BAR))
+            row_left += row_w
+    return boxes
+
+
+def app_commands(settings: Settings, apps: tuple[str, ...], screen: tuple[int, int]) -> dict[str, list[str]]:
+    """Each app's ``antre`` arguments: the first desk's counter, each window in its place."""
+    first_desk = settings.desks[0].id
+    layout = window_layout(screen, apps)
+    commands: dict[str, list[str]] = {}
+    for app in apps:
+        (w, h), (x, y) = layout[app]
+        args = [part.format(desk=first_desk) for part in APPS[app]]
+        commands[app] = [*args, "--size", f"{w}x{h}", "--position", f"{x},{y}"]
+    return commands
+
+
+def run_lobby(
+    settings: Settings,
+    config: str | None,
+    apps: tuple[str, ...] = tuple(APPS),
+    screen: tuple[int, int] = DEFAULT_SCREEN,
+) -> int:
     endpoint = settings.mqtt
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     stop = threading.Event()
@@ -71,9 +124,8 @@ def run_lobby(settings: Settings, config: str | None, apps: tuple[str, ...] = tu
     upgrade(settings.db_url)
     children.append(("hub", _child(["hub"], config)))
     essential = {"broker", "hub"}
-    first_desk = settings.desks[0].id
-    for app in apps:
-        children.append((app, _child([part.format(desk=first_desk) for part in APPS[app]], config)))
+    for app, args in app_commands(settings, apps, screen).items():
+        children.append((app, _child(args, config)))
     print("antre up: the lobby is running; press Ctrl-C to stop it", flush=True)
 
     reported: set[str] = set()

@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         return 2
     kivy_window.prepare_environment()  # before the first kivy import
     window = kivy_window.window_args(args)
-    kivy_window.configure_window(window.size, window.fullscreen)
+    kivy_window.configure_window(window.size, window.fullscreen, window.position)
     from kiosk.rating.ui import RatingApp
 
     vm = RatingViewModel(options, client, run_background=run_in_thread, post=kivy_window.post_to_main)

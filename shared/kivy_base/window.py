@@ -5,7 +5,7 @@ Kivy reads its environment when it is first imported and creates the window when
 
 1. ``prepare_environment()`` before anything imports kivy (no command-line parsing by Kivy, log
    records through Python's ``logging`` at WARNING and up, no log files in the Kivy home);
-2. ``configure_window(size, fullscreen)`` before the window exists;
+2. ``configure_window(size, fullscreen, position)`` before the window exists;
 3. ``App.run()``; ``schedule_screenshot(app, path)`` writes a PNG of the window after a few drawn
    frames and stops the app (``--screenshot PATH``);
 4. results from other threads (MQTT, printer) reach widgets only through ``call_on_main``.
@@ -64,6 +64,7 @@ class WindowArgs:
     size: tuple[int, int] | None = None
     fullscreen: bool = False
     screenshot: Path | None = None
+    position: tuple[int, int] | None = None
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -77,8 +78,22 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def parse_position(text: str) -> tuple[int, int]:
+    """``"540,0"`` -> ``(540, 0)``: the window's top-left corner on the screen."""
+    try:
+        left, top = (int(part) for part in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"position must look like 540,0, got {text!r}") from exc
+    if left < 0 or top < 0:
+        raise argparse.ArgumentTypeError(f"position must not be negative: {text!r}")
+    return left, top
+
+
 def add_window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=parse_size, metavar="WxH", help="window size, e.g. 1080x1920")
+    parser.add_argument(
+        "--position", type=parse_position, metavar="LEFT,TOP", help="window's top-left corner, e.g. 540,0"
+    )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (a kiosk, a wall TV)")
     parser.add_argument(
         "--screenshot", type=Path, metavar="PATH", help="write a PNG of the first screen there, then exit"
@@ -86,10 +101,19 @@ def add_window_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def window_args(args: argparse.Namespace) -> WindowArgs:
-    return WindowArgs(size=args.size, fullscreen=args.fullscreen, screenshot=args.screenshot)
+    return WindowArgs(
+        size=args.size,
+        fullscreen=args.fullscreen,
+        screenshot=args.screenshot,
+        position=getattr(args, "position", None),
+    )
 
 
-def configure_window(size: tuple[int, int] | None = None, fullscreen: bool = False) -> None:
+def configure_window(
+    size: tuple[int, int] | None = None,
+    fullscreen: bool = False,
+    position: tuple[int, int] | None = None,
+) -> None:
     """Window size and mode; call after ``prepare_environment`` and before the window exists."""
     if "kivy.core.window" in sys.modules:
         raise RuntimeError("configure_window() must run before kivy.core.window is imported")
@@ -100,6 +124,10 @@ def configure_window(size: tuple[int, int] | None = None, fullscreen: bool = Fal
     if size is not None:
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
+    if position is not None:  # `antre up` lays its windows out side by side
+        Config.set("graphics", "position", "custom")
+        Config.set("graphics", "left", str(position[0]))
+        Config.set("graphics", "top", str(position[1]))
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "resizable", "1")
 

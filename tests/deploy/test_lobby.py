@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import itertools
 import os
 import signal
 import subprocess
@@ -12,7 +14,9 @@ import pytest
 
 from broker.mosquitto import server as mosquitto
 from broker.mosquitto.server import is_listening
-from deploy.cli.main import main
+from deploy.cli.main import build_parser, main
+from deploy.ops.lobby import TITLE_BAR, app_commands, window_layout
+from shared.config import load_settings
 from tests.support import Probe, free_port, hub_env, site_config, wait_until
 
 pytestmark = pytest.mark.e2e  # antre up / antre broker in a subprocess, without a fixture
@@ -134,3 +138,35 @@ def test_antre_up_opens_the_kiosk_display_and_counter_and_stops_them_cleanly(tmp
     assert lobby.returncode == 0, output
     assert "Traceback" not in output, output
     assert not is_listening("127.0.0.1", port)
+
+
+@pytest.mark.parametrize("screen", [(1920, 1080), (1366, 768), (1280, 800)])
+def test_antre_up_lays_the_windows_side_by_side_each_in_its_lobby_shape(screen) -> None:
+    boxes = window_layout(screen, ("kiosk", "display", "counter", "rate"))
+    assert set(boxes) == {"kiosk", "display", "counter", "rate"}
+    rects = {app: (x, y - TITLE_BAR, x + w, y + h) for app, ((w, h), (x, y)) in boxes.items()}
+    for app, (left, top, right, bottom) in rects.items():
+        assert left >= 0 and top >= 0 and right <= screen[0] and bottom <= screen[1], app
+    for a, b in itertools.combinations(rects.values(), 2):  # title bars included
+        assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    (kw, kh), _ = boxes["kiosk"]
+    assert kh > kw and abs(kw / kh - 9 / 16) < 0.01  # portrait, as the kiosk stands
+    (dw, dh), _ = boxes["display"]
+    assert abs(dw / dh - 16 / 9) < 0.01
+    (cw, ch), _ = boxes["counter"]
+    assert cw >= 500 and ch >= 300  # the sign-in form and keypad still fit
+
+
+def test_antre_up_gives_each_app_its_place() -> None:
+    settings = load_settings(str(Path("deploy/demo.toml").resolve()))
+    commands = app_commands(settings, ("kiosk", "display", "counter"), (1366, 768))
+    layout = window_layout((1366, 768), ("kiosk", "display", "counter"))
+    for app, args in commands.items():
+        (w, h), (x, y) = layout[app]
+        assert args[-4:] == ["--size", f"{w}x{h}", "--position", f"{x},{y}"], app
+    assert commands["counter"][:3] == ["counter", "--desk", settings.desks[0].id]
+    assert build_parser().parse_args(["up", "--screen", "1366x768"]).screen == (1366, 768)
+    # Each app accepts what it is given.
+    for module in ("kiosk.app", "display.app", "counter.app", "kiosk.rating.app"):
+        parser = importlib.import_module(module).build_parser()
+        assert parser.parse_args(["--size", "600x400", "--position", "10,20"]).position == (10, 20)
