@@ -7,9 +7,10 @@ minutes_per_visitor = 10       # estimated wait = visitors ahead x this (0: no e
 idle_timeout_s = 60            # back to the welcome screen, everything typed forgotten
 ticket_screen_s = 20           # how long a printed ticket stays on the screen
 language = "id"                # "id" or "en"
-complaint_channels = ["..."]   # printed on the ticket; default: the service standard's
 printer = { kind = "dummy" }   # see kiosk.printing
 ```
+
+The ticket's complaint channels are the office's ``[feedback]`` (``shared.feedback_channels``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.rating.options import FeedbackChannels
 from shared.config import DEFAULT_SERVICES, ConfigError, Settings
 from shared.domain.queue import Service
+from shared.feedback_channels import FeedbackChannels
 from shared.texts import DEFAULT_LANGUAGE, LANGUAGES
 
 
@@ -36,8 +37,7 @@ class KioskOptions:
     idle_timeout_s: float = 60.0
     ticket_screen_s: float = 20.0
     language: str = DEFAULT_LANGUAGE
-    complaint_channels: tuple[str, ...] = ()  # empty: the service standard's (kiosk.ticket_text)
-    feedback: FeedbackChannels = field(default_factory=FeedbackChannels)  # [feedback]: on the complaint form
+    feedback: FeedbackChannels = field(default_factory=FeedbackChannels)  # [feedback]: ticket, complaint form
 
     def __post_init__(self) -> None:
         if not self.services:
@@ -63,11 +63,11 @@ class KioskOptions:
             "language": str(section.get("language", DEFAULT_LANGUAGE)),
             "feedback": FeedbackChannels.from_settings(settings),
         }
-        channels = section.get("complaint_channels")
-        if channels is not None:
-            if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
-                raise ConfigError("[kiosk] complaint_channels must be a list of strings")
-            values["complaint_channels"] = tuple(channels)
+        if "complaint_channels" in section:
+            raise ConfigError(
+                "[kiosk] complaint_channels is no longer read: name the office's channels once in "
+                "[feedback] (email, whatsapp, web, lapor, suggestion_box)"
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -14,24 +14,6 @@ from datetime import date, datetime, timedelta
 from kiosk.ports import TicketText
 from shared.domain.calendar_words import indonesian_zone, long_date
 
-# The channels of the service standard (SK 030 Tahun 2024), used when the config names none.
-DEFAULT_COMPLAINT_CHANNELS = {
-    "id": (
-        "Kotak saran di ruang layanan PST",
-        "Web: tulangbawangkab.bps.go.id",
-        "Email: bps1808@bps.go.id",
-        "WhatsApp: 0813-8600-1808",
-        "LAPOR!: lapor.go.id",
-    ),
-    "en": (
-        "Suggestion box in the PST service room",
-        "Web: tulangbawangkab.bps.go.id",
-        "Email: bps1808@bps.go.id",
-        "WhatsApp: 0813-8600-1808",
-        "LAPOR!: lapor.go.id",
-    ),
-}
-
 _PHRASES = {
     "id": {
         "title": "Nomor Antrian",
@@ -139,7 +121,7 @@ def wording(ticket: TicketText) -> TicketWording:
         wait=wait,
         free=phrases["free"],
         complaints_heading=phrases["complaints"],
-        complaints=ticket.complaint_channels or DEFAULT_COMPLAINT_CHANNELS[lang],
+        complaints=ticket.complaint_channels,
     )
 
 

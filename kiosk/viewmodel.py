@@ -264,7 +264,7 @@ class KioskViewModel:
             tz=o.tz,
             minutes_per_visitor=o.minutes_per_visitor,
             language=self.language,
-            complaint_channels=o.complaint_channels,
+            complaint_channels=o.feedback.lines(self.language),
         )
 
     def _issue_done(self, outcome: issuing.IssueOutcome) -> None:

@@ -1,7 +1,7 @@
 """The rating screen's settings: ``[rate]`` and the office's complaint channels in ``[feedback]``.
 
 ```toml
-[feedback]                       # shown beside the complaint form, for escalation
+[feedback]                       # shown beside the complaint form (shared.feedback_channels)
 email = "bps1808@bps.go.id"
 whatsapp = "0813-8600-1808"
 lapor = "lapor.go.id"
@@ -23,29 +23,10 @@ from zoneinfo import ZoneInfo
 
 from shared.config import ConfigError, Settings
 from shared.contract.feedback_requests import VIA
+from shared.feedback_channels import FeedbackChannels
 from shared.texts import DEFAULT_LANGUAGE, LANGUAGES
 
 PROMPT_MAX_AGE_S = 600.0  # a prompt older than 10 minutes is not asked any more (docs/mqtt.md)
-
-
-@dataclass(frozen=True)
-class FeedbackChannels:
-    """Where a visitor can take a complaint further (the service standard's channels)."""
-
-    email: str = "bps1808@bps.go.id"
-    whatsapp: str = "0813-8600-1808"
-    lapor: str = "lapor.go.id"
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> FeedbackChannels:
-        section = settings.section("feedback")
-        values = {}
-        for key in ("email", "whatsapp", "lapor"):
-            if key in section:
-                if not isinstance(section[key], str) or not section[key].strip():
-                    raise ConfigError(f"[feedback] {key} must be a non-empty string")
-                values[key] = section[key].strip()
-        return cls(**values)
 
 
 @dataclass(frozen=True)

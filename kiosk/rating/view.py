@@ -51,8 +51,7 @@ def element_value(vm: RatingViewModel, key: str) -> str:
 
 
 def channels(vm: RatingViewModel) -> str:
-    c = vm.options.channels
-    return t(vm, "complaint.channels", lapor=c.lapor, email=c.email, whatsapp=c.whatsapp)
+    return t(vm, "complaint.channels", channels=" - ".join(vm.options.channels.remote()))
 
 
 def ui_value(vm: RatingViewModel, name: str) -> str | bool:

@@ -26,10 +26,12 @@ from escpos.constants import (
 from escpos.printer import Usb
 from PIL import Image
 
+from kiosk.options import KioskOptions
 from kiosk.ports import PrinterStatus, PrintFailed, TicketText
 from kiosk.printing import QR_MODULE_DOTS, PrinterConfig, TicketPrinter, render_ticket
-from kiosk.ticket_text import DEFAULT_COMPLAINT_CHANNELS, ascii_safe, format_issued
-from shared.config import ConfigError
+from kiosk.ticket_text import ascii_safe, format_issued
+from shared.config import ConfigError, load_settings
+from shared.feedback_channels import FeedbackChannels
 from tests.kiosk.emupos_env import REPO, Emulator
 from tests.support import free_port
 
@@ -37,6 +39,9 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 ISSUED = datetime(2026, 11, 24, 9, 15, tzinfo=JAKARTA)  # a Tuesday
 ARTIFACTS = REPO / "artifacts" / "kiosk"
 DUMMY = PrinterConfig(kind="dummy")
+TULANG_BAWANG = FeedbackChannels(
+    email="bps1808@bps.go.id", whatsapp="0813-8600-1808", web="tulangbawangkab.bps.go.id"
+)
 
 
 def ticket(language: str = "id", **changes: object) -> TicketText:
@@ -48,6 +53,7 @@ def ticket(language: str = "id", **changes: object) -> TicketText:
         "ahead": 3,
         "estimated_wait_min": 12,
         "language": language,
+        "complaint_channels": TULANG_BAWANG.lines(language),
     }
     fields.update(changes)
     return TicketText(**fields)  # type: ignore[arg-type]
@@ -128,7 +134,11 @@ def test_indonesian_wording() -> None:
         "Perkiraan waktu tunggu: +/- 12 menit",
         "Layanan ini tidak dipungut biaya",
         "Keluhan, pengaduan, dan apresiasi:",
-        *DEFAULT_COMPLAINT_CHANNELS["id"],
+        "Kotak saran di ruang layanan",
+        "Web: tulangbawangkab.bps.go.id",
+        "Email: bps1808@bps.go.id",
+        "WhatsApp: 0813-8600-1808",
+        "LAPOR!: lapor.go.id",
     ):
         assert f"{line}\n".encode() in out, line
     for channel in ("tulangbawangkab.bps.go.id", "bps1808@bps.go.id", "0813-8600-1808", "lapor.go.id"):
@@ -143,7 +153,7 @@ def test_english_wording() -> None:
         "Ahead of you: 3 visitors",
         "Estimated wait: about 12 min",
         "This service is free of charge",
-        "Suggestion box in the PST service room",
+        "Suggestion box in the service room",
         "LAPOR!: lapor.go.id",
     ):
         assert f"{line}\n".encode() in out, line
@@ -164,10 +174,33 @@ def test_estimated_wait_is_left_out_when_unknown() -> None:
     assert b"Estimated" not in render_ticket(ticket("en", estimated_wait_min=None), DUMMY)
 
 
-def test_configured_complaint_channels_replace_the_defaults() -> None:
-    out = render_ticket(ticket(complaint_channels=("Loket informasi", "WA 0812-0000-0000")), DUMMY)
-    assert b"Loket informasi\nWA 0812-0000-0000\n" in out
-    assert b"bps1808" not in out
+def test_the_ticket_prints_the_channels_of_the_office_configured_and_no_other(tmp_path: Path) -> None:
+    config = tmp_path / "metro.toml"
+    config.write_text(
+        'site = "metro"\noffice_name = "BPS Kota Metro"\n'
+        '[feedback]\nemail = "bps1872@bps.go.id"\nwhatsapp = "0812-7000-1872"\nsuggestion_box = false\n'
+    )
+    options = KioskOptions.from_settings(load_settings(str(config)))
+    out = render_ticket(ticket(office_name=options.office_name,
+                               complaint_channels=options.feedback.lines("id")), DUMMY)  # fmt: skip
+    assert b"BPS Kota Metro\n" in out
+    assert b"Email: bps1872@bps.go.id\nWhatsApp: 0812-7000-1872\nLAPOR!: lapor.go.id\n" in out
+    for other in (b"bps1808", b"0813-8600-1808", b"tulangbawang", b"Kotak saran"):
+        assert other not in out
+
+
+def test_an_office_that_names_no_channel_prints_only_the_national_one(tmp_path: Path) -> None:
+    config = tmp_path / "plain.toml"
+    config.write_text('site = "x"\n')
+    lines = KioskOptions.from_settings(load_settings(str(config))).feedback.lines("en")
+    assert lines == ("Suggestion box in the service room", "LAPOR!: lapor.go.id")
+
+
+def test_the_old_kiosk_channel_list_is_refused_with_where_to_put_it(tmp_path: Path) -> None:
+    config = tmp_path / "old.toml"
+    config.write_text('site = "x"\n[kiosk]\ncomplaint_channels = ["WA 0812"]\n')
+    with pytest.raises(ConfigError, match=r"\[feedback\]"):
+        KioskOptions.from_settings(load_settings(str(config)))
 
 
 def test_dates_in_both_languages_and_time_zones() -> None:

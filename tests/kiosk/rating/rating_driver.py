@@ -25,11 +25,12 @@ os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
 from kiosk.rating import app as rating_app
-from kiosk.rating.options import FeedbackChannels, RatingOptions
+from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.touch.hub_client import MqttHubClient
 from kiosk.touch.ports import HubError
 from shared.config import Settings
+from shared.feedback_channels import FeedbackChannels
 from shared.kivy_base import window as kivy_window
 from tests.kiosk.kiosk_driver import Driver
 from tests.kiosk.rating.rating_scenarios import SCENARIOS
@@ -70,7 +71,7 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, mqtt: st
     options = RatingOptions(
         via="desk", desk=desk, desk_name=f"Meja {desk}", language=language,
         idle_timeout_s=float(params.get("idle_timeout_s", 60)), thanks_s=float(params.get("thanks_s", 8)),
-        channels=FeedbackChannels("bps1808@bps.go.id", "0813-8600-1808", "lapor.go.id"),
+        channels=FeedbackChannels(email="bps1808@bps.go.id", whatsapp="0813-8600-1808"),
     )  # fmt: skip
     kivy_window.prepare_environment()  # as kiosk.rating.app.main does: before kivy is imported
     kivy_window.configure_window(size)
