@@ -52,6 +52,7 @@ def add_parsers(sub: Any) -> Any:
     sla = sub.add_parser("sla", help="one day against the service standard (walk-in and online)")
     sla.add_argument("--date", help="business day YYYY-MM-DD (default today, office time)")
     sla.add_argument("--json", action="store_true", help="JSON instead of the table")
+    sla.add_argument("--lang", choices=["id", "en"], default="id", help="language of the table (default id)")
     sla.set_defaults(func=run_in_transaction(_sla, write=False))
     return actions
 
@@ -80,8 +81,13 @@ def run_in_transaction(command: Any, write: bool = True) -> Any:
             print(f"antre {args.command}: {exc.message}", file=sys.stderr)
             return 1
         except (OperationalError, ProgrammingError) as exc:
-            first = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            print(f"antre: the database is not ready ({first}); run `antre db upgrade`", file=sys.stderr)
+            from deploy.cli.db_problems import is_empty, not_ready_message
+
+            message = f"antre {args.command}: {not_ready_message(settings, engine, exc, args.config)}"
+            if not write and is_empty(engine):  # a read-only look at a fresh database: nothing to show
+                print(message)
+                return 0
+            print(message, file=sys.stderr)
             return 1
         finally:
             engine.dispose()
@@ -177,7 +183,8 @@ def _autoclose(args: argparse.Namespace, settings: Any, session: Any) -> int:
 
 
 def _sla(args: argparse.Namespace, settings: Any, session: Any) -> int:
-    from broker.reports.sla import as_json, build_report, render_text
+    from broker.reports.sla import as_json, build_report
+    from broker.reports.sla_text import render_text
 
     now = datetime.now(UTC)
     try:
@@ -189,5 +196,5 @@ def _sla(args: argparse.Namespace, settings: Any, session: Any) -> int:
     if args.json:
         print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
     else:
-        print(render_text(report, settings.office_name), end="")
+        print(render_text(report, settings.office_name, args.lang), end="")
     return 0

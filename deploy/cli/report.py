@@ -123,8 +123,9 @@ def _run(args: argparse.Namespace) -> int:
         with Session(engine) as session:
             figures = build(session, settings, period, now)
     except (OperationalError, ProgrammingError) as exc:
-        first = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-        print(f"antre: the database is not ready ({first}); run `antre db upgrade`", file=sys.stderr)
+        from deploy.cli.db_problems import not_ready_message
+
+        print(f"antre report: {not_ready_message(settings, engine, exc, args.config)}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()

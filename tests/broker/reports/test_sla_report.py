@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from broker.hub.commands import Hub
-from broker.reports.sla import Breach, Stats, as_json, build_report, render_text
+from broker.reports.sla import Breach, Stats, as_json, build_report
+from broker.reports.sla_text import render_text
 from shared.contract import topics as contract
 from shared.store import online
 from shared.store.db import write_transaction
@@ -119,9 +120,9 @@ def test_the_report_of_a_day_built_through_the_hub(tmp_path: Path) -> None:
     data = as_json(day)
     assert data["met_share"] == round(4 / 6, 4) and data["raw_wait"]["median"] == 240.0
     assert json.loads(json.dumps(data)) == data  # plain JSON
-    text = render_text(day, "BPS Kabupaten Tulang Bawang")
+    text = render_text(day, "BPS Kabupaten Tulang Bawang", "en")
     assert text.splitlines()[0] == (
-        "Service standard, Tuesday 2026-11-24 (Asia/Jakarta)  BPS Kabupaten Tulang Bawang"
+        "Service standard, Tuesday, 24 November 2026 (Asia/Jakarta)  BPS Kabupaten Tulang Bawang"
     )
     expected = """
   tickets issued                         5   (A 3, B 2)
@@ -147,6 +148,14 @@ Online requests due this day
   not answered yet, still in time        0
 """.format(late=", ".join(numbers[2:]))
     assert text.endswith(expected)
+    indonesian = render_text(day, "BPS Kabupaten Tulang Bawang")  # the office reads Indonesian first
+    assert indonesian.splitlines()[0] == (
+        "Standar pelayanan, Selasa, 24 November 2026 (Asia/Jakarta)  BPS Kabupaten Tulang Bawang"
+    )
+    words = [" ".join(line.split()) for line in indonesian.splitlines()]
+    for line in ("memenuhi standar 10 menit 4 dari 6 (66.7%)", "melewati standar 2",
+                 "B-002 B - 389.0 tidak pernah dipanggil", "Permintaan daring jatuh tempo hari ini"):  # fmt: skip
+        assert line in words, line
     assert "example.id" not in text and "PDRB" not in text and "example.id" not in json.dumps(data)
 
 
@@ -156,5 +165,5 @@ def test_a_day_without_anything(tmp_path: Path) -> None:
     with Session(hub.engine) as session:
         day = build_report(session, hub.settings, wib(24, 9, 0).date(), clocks.now())
     assert (day.tickets, day.met, day.breached, day.raw_wait) == (0, 0, 0, Stats(0, None, None, None))
-    assert "met the 10-minute standard             0   of 0\n" in render_text(day)
+    assert "met the 10-minute standard             0   of 0\n" in render_text(day, language="en")
     assert as_json(day)["met_share"] is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -56,7 +57,9 @@ def number_in(text: str) -> str:
 
 
 def test_the_online_commands_end_to_end(antre) -> None:  # type: ignore[no-untyped-def]
-    assert "not ready" in antre("online", "list", status=1)  # no schema yet: says what to do
+    fresh_db = antre("sla")  # a read-only look at a database nothing has written to yet
+    assert "no data yet in sqlite:///" in fresh_db and "antre.db" in fresh_db
+    assert "antre db upgrade" in antre("online", "list", status=1)  # no schema yet: says what to do
     antre("db", "upgrade")
     now = datetime.now(UTC)
     today = now.astimezone(WIB).date()
@@ -110,6 +113,24 @@ def test_the_online_commands_end_to_end(antre) -> None:  # type: ignore[no-untyp
     assert report["online"] == {
         "due": 1, "met": 0, "late": 1, "pending": 0, "late_numbers": [old], "pending_numbers": [],
     }  # fmt: skip
-    text = antre("sla", "--date", old_due.isoformat())
+    text = antre("sla", "--date", old_due.isoformat(), "--lang", "en")
     assert re.search(rf"late\s+1\s+{old}", text) and "PDRB" not in text
+    text = antre("sla", "--date", old_due.isoformat())  # Indonesian unless asked
+    assert text.startswith("Standar pelayanan, ") and re.search(rf"terlambat\s+1\s+{old}", text)
     assert "must look like" in antre("sla", "--date", "24-11-2026", status=2)
+
+
+def test_antre_sla_without_a_config_names_the_database_it_opened_and_says_no_config_was_found(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
+    engine_file = tmp_path / "x.db"
+    env |= {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "ANTRE_DATA_DIR": str(tmp_path / "data"), "ANTRE_DB_URL": f"sqlite:///{engine_file}"}  # fmt: skip
+    with sqlite3.connect(engine_file) as db:  # an old or foreign database: tables, not Antre's
+        db.execute("CREATE TABLE something (id INTEGER)")
+    done = subprocess.run([sys.executable, "-m", "deploy.cli.main", "sla"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1
+    assert f"the database sqlite:///{engine_file} is not ready" in done.stderr
+    assert "no config file found" in done.stderr and "antre db upgrade" in done.stderr
