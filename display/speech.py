@@ -1,6 +1,6 @@
 """What the lobby hears: the Indonesian sentence for a call, spelled the way people say it.
 
-``A-012`` at ``Meja 2`` becomes "Nomor antrian A dua belas, silakan menuju meja dua". Pure Python,
+``A-012`` at ``Meja 2`` becomes "Nomor antrean A dua belas, silakan menuju meja dua". Pure Python,
 no audio here (see ``display.voice``).
 """
 
@@ -61,4 +61,4 @@ def spoken_desk(desk_name: str) -> str:
 def call_sentence(code: str, desk_name: str, language: str = "id") -> str:
     if language == "en":
         return f"Ticket number {code.replace('-', ' ')}, please go to {desk_name}"
-    return f"Nomor antrian {spoken_code(code)}, silakan menuju {spoken_desk(desk_name)}"
+    return f"Nomor antrean {spoken_code(code)}, silakan menuju {spoken_desk(desk_name)}"

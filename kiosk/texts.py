@@ -17,8 +17,8 @@ _ID: dict[str, str] = {
     "welcome.greeting": "Selamat datang di",
     "welcome.unit": "Pelayanan Statistik Terpadu (PST)",
     "welcome.prompt_many": "Sentuh layanan yang Anda perlukan",
-    "welcome.prompt_one": "Sentuh tombol di bawah ini untuk mengambil nomor antrian",
-    "welcome.take_number": "Ambil nomor antrian",
+    "welcome.prompt_one": "Sentuh tombol di bawah ini untuk mengambil nomor antrean",
+    "welcome.take_number": "Ambil nomor antrean",
     "welcome.free": "Layanan ini tidak dipungut biaya",
     "welcome.unprinted": "Tiket belum tercetak: {codes}",
     "welcome.printer_problem": "Printer tiket bermasalah. Silakan ke meja depan bila tiket tidak keluar.",
@@ -78,16 +78,16 @@ _ID: dict[str, str] = {
     "consent.body": (
         "Data buku tamu Anda dipakai oleh {office} hanya untuk mencatat kunjungan, menghubungi Anda "
         "tentang layanan ini, dan menyusun laporan pelayanan. Data Anda tidak dibagikan kepada pihak "
-        "lain, tidak ditampilkan di layar antrian, dan disimpan dengan aman sampai masa simpannya "
+        "lain, tidak ditampilkan di layar antrean, dan disimpan dengan aman sampai masa simpannya "
         "habis, lalu dihapus."
     ),
     "consent.question": "Apakah Anda setuju?",
     "consent.agree": "Saya setuju, ambil nomor",
     # issuing
     "issuing.title": "Mohon tunggu",
-    "issuing.body": "Nomor antrian Anda sedang dibuat dan dicetak...",
+    "issuing.body": "Nomor antrean Anda sedang dibuat dan dicetak...",
     # ticket
-    "ticket.your_number": "Nomor antrian Anda",
+    "ticket.your_number": "Nomor antrean Anda",
     "ticket.ahead_none": "Tidak ada yang menunggu sebelum Anda",
     "ticket.ahead_one": "1 orang menunggu sebelum Anda",
     "ticket.ahead": "{n} orang menunggu sebelum Anda",
@@ -110,12 +110,12 @@ _ID: dict[str, str] = {
     "printer.offline": "Printer tiket mati atau tidak tersambung.",
     "printer.unknown": "Printer tiket sedang bermasalah.",
     "printer.ready": "Printer tiket sudah siap.",
-    "hub.timeout": "Sistem antrian tidak menjawab. Silakan coba lagi sebentar lagi.",
-    "hub.offline": "Kiosk belum tersambung ke sistem antrian. Silakan coba lagi sebentar lagi.",
-    "hub.storage_error": "Sistem antrian sedang sibuk. Silakan coba lagi.",
+    "hub.timeout": "Sistem antrean tidak menjawab. Silakan coba lagi sebentar lagi.",
+    "hub.offline": "Kiosk belum tersambung ke sistem antrean. Silakan coba lagi sebentar lagi.",
+    "hub.storage_error": "Sistem antrean sedang sibuk. Silakan coba lagi.",
     "hub.unknown_service": "Layanan ini sedang tidak tersedia.",
     "hub.bad_guest": "Isian buku tamu belum sesuai. Silakan periksa kembali.",
-    "hub.no_consent": "Nomor antrian hanya dapat diberikan bila Anda menyetujui penggunaan data.",
+    "hub.no_consent": "Nomor antrean hanya dapat diberikan bila Anda menyetujui penggunaan data.",
     "hub.unknown_ref": "Data lama Anda tidak dapat dipakai lagi. Silakan isi buku tamu lengkap.",
     "hub.other": "Permintaan tidak dapat diproses (kode: {code}).",
     "kiosk.error": "Terjadi kesalahan pada kiosk.",

@@ -16,8 +16,8 @@ from shared.domain.calendar_words import indonesian_zone, long_date
 
 _PHRASES = {
     "id": {
-        "title": "Nomor Antrian",
-        "ahead_none": "Tidak ada antrian di depan Anda",
+        "title": "Nomor Antrean",
+        "ahead_none": "Tidak ada antrean di depan Anda",
         "ahead": "Di depan Anda: {n} orang",
         "wait": "Perkiraan waktu tunggu: ± {m} menit",
         "free": "Layanan ini tidak dipungut biaya",

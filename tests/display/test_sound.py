@@ -46,7 +46,7 @@ def test_the_configured_command_gets_each_wav(tmp_path: Path) -> None:
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     announcer = make_announcer(_config(tmp_path, audio_command=f"{script} --quiet", volume=0.5))
     assert announcer is not None
-    announcer.say("Nomor antrian A satu, silakan menuju meja satu")
+    announcer.say("Nomor antrean A satu, silakan menuju meja satu")
     deadline = time.monotonic() + 20
     while not played.exists() and time.monotonic() < deadline:
         time.sleep(0.05)

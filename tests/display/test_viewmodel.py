@@ -95,7 +95,7 @@ def test_a_call_is_shown_flashes_for_a_while_and_is_announced(
     assert vm.latest is not None and (vm.latest.ticket, vm.latest.desk) == ("A-012", "2")
     # The event arrives before the desk's state: the code is at the desk already.
     assert [(d.desk, d.ticket, d.status) for d in vm.desks] == [("2", "A-012", "called")]
-    assert said == ["Nomor antrian A dua belas, silakan menuju meja dua"]
+    assert said == ["Nomor antrean A dua belas, silakan menuju meja dua"]
     assert vm.flashing() and changes
     clock.now += 7.9
     assert vm.flashing()
@@ -114,7 +114,7 @@ def test_recent_calls_keep_five_and_a_recall_moves_to_the_top_and_is_said_again(
     vm.on_call(call("r1", "A-004", "4", recall=True))
     assert vm.latest.ticket == "A-004" and vm.latest.recall
     assert [c.ticket for c in vm.recent] == ["A-007", "A-006", "A-005", "A-003", "A-002"]
-    assert said[-1] == said[3] == "Nomor antrian A empat, silakan menuju meja empat"
+    assert said[-1] == said[3] == "Nomor antrean A empat, silakan menuju meja empat"
     assert len(said) == 8
 
 

@@ -30,7 +30,7 @@ def test_numbers_are_said_the_indonesian_way(n: int, words: str) -> None:
 
 
 def test_the_call_sentence() -> None:
-    assert call_sentence("A-012", "Meja 2") == "Nomor antrian A dua belas, silakan menuju meja dua"
+    assert call_sentence("A-012", "Meja 2") == "Nomor antrean A dua belas, silakan menuju meja dua"
     assert spoken_code("A-001") == "A satu"
     assert spoken_code("PD-007") == "Pe De tujuh"
     assert spoken_desk("Meja 10") == "meja sepuluh"
@@ -63,8 +63,8 @@ def test_the_announcement_is_a_real_wav_with_chime_and_voice(tmp_path: Path) -> 
 
 @needs_espeak
 def test_volume_scales_the_sound(tmp_path: Path) -> None:
-    loud, _ = _samples(VoiceRenderer(tmp_path / "a", volume=1.0).render("Nomor antrian A satu"))
-    soft, _ = _samples(VoiceRenderer(tmp_path / "b", volume=0.25).render("Nomor antrian A satu"))
+    loud, _ = _samples(VoiceRenderer(tmp_path / "a", volume=1.0).render("Nomor antrean A satu"))
+    soft, _ = _samples(VoiceRenderer(tmp_path / "b", volume=0.25).render("Nomor antrean A satu"))
     assert max(map(abs, soft)) < 0.3 * max(map(abs, loud))
 
 

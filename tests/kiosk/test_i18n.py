@@ -66,7 +66,7 @@ def test_limits_are_in_the_messages() -> None:
 
 
 def test_hub_and_printer_situations() -> None:
-    assert texts.hub_error("id", "timeout").startswith("Sistem antrian tidak menjawab")
+    assert texts.hub_error("id", "timeout").startswith("Sistem antrean tidak menjawab")
     assert texts.hub_error("en", "made_up") == "The request could not be handled (code: made_up)."
     assert texts.printer_problem("id", "paper_out") == "Kertas printer tiket habis."
     assert texts.printer_problem("en", "smoke") == "The ticket printer has a problem."

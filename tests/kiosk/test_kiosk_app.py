@@ -139,7 +139,7 @@ def test_print_failure_after_issue_shows_the_code_and_reprints_it(tmp_path: Path
 def test_hub_timeout_is_explained_and_retried_with_the_same_request_id(tmp_path: Path) -> None:
     result = run_app(tmp_path, "hub_timeout")
     texts = result["records"]["problem"]["texts"]
-    assert texts["what"] == "Sistem antrian tidak menjawab. Silakan coba lagi sebentar lagi."
+    assert texts["what"] == "Sistem antrean tidak menjawab. Silakan coba lagi sebentar lagi."
     assert texts["todo"] == "Bila tetap gagal, silakan menuju meja depan."
     first, second = result["hub"]["issue_calls"]
     assert first[0] == second[0]

@@ -219,7 +219,7 @@ def test_hub_down_shows_the_timeout_and_the_retry_gives_exactly_one_ticket(
     actions: dict[str, Action] = {"hub_down": hub_down}
     result = run_kiosk("real_hub_down", broker, file_printer(tmp_path), actions, 0.5, 2.0)
     problem = result["records"]["01_problem_hub_timeout"]["texts"]
-    assert problem["what"] == "Sistem antrian tidak menjawab. Silakan coba lagi sebentar lagi."
+    assert problem["what"] == "Sistem antrean tidak menjawab. Silakan coba lagi sebentar lagi."
     assert result["records"]["02_ticket"]["texts"]["code"] == "A-001"
     request_ids = {call[0] for call in result["hub"]["issue_calls"]}
     assert len(result["hub"]["issue_calls"]) == 2 and len(request_ids) == 1  # the retry: the same id

@@ -127,7 +127,7 @@ def test_indonesian_wording() -> None:
     out = render_ticket(ticket("id"), DUMMY)
     for line in (
         "BPS Kabupaten Tulang Bawang",
-        "Nomor Antrian",
+        "Nomor Antrean",
         "Konsultasi Statistik",
         "Selasa, 24 November 2026 09:15 WIB",
         "Di depan Anda: 3 orang",
@@ -157,11 +157,11 @@ def test_english_wording() -> None:
         "LAPOR!: lapor.go.id",
     ):
         assert f"{line}\n".encode() in out, line
-    assert b"Nomor Antrian" not in out
+    assert b"Nomor Antrean" not in out
 
 
 @pytest.mark.parametrize(("ahead", "id_text", "en_text"), [
-    (0, "Tidak ada antrian di depan Anda", "No one is ahead of you"),
+    (0, "Tidak ada antrean di depan Anda", "No one is ahead of you"),
     (1, "Di depan Anda: 1 orang", "Ahead of you: 1 visitor"),
 ])  # fmt: skip
 def test_ahead_wording(ahead: int, id_text: str, en_text: str) -> None:
@@ -375,7 +375,7 @@ def test_emulator_prints_the_ticket_and_the_qr_reads_back(emupos: Emulator, lang
     assert meta["boundary"] == "cut"
     assert decode_qr(png) == ["B-017/2026-11-24"]
     assert "B-017" in text and "[qr B-017/2026-11-24]" in text
-    title = "Nomor Antrian" if language == "id" else "Queue number"
+    title = "Nomor Antrean" if language == "id" else "Queue number"
     assert title in text
 
 

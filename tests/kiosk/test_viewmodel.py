@@ -233,7 +233,7 @@ def test_hub_timeout_is_retried_with_the_same_request_id() -> None:
     to_consent(vm)
     vm.agree()
     assert vm.step == Step.PROBLEM and vm.notice is not None and vm.notice.can_retry
-    assert view.notice_lines(vm)[0].startswith("Sistem antrian tidak menjawab")
+    assert view.notice_lines(vm)[0].startswith("Sistem antrean tidak menjawab")
     vm.retry()
     assert [call[0] for call in hub.issue_calls] == ["req-1", "req-1"]
     assert vm.step == Step.TICKET and [t.code for t in printer.printed] == ["A-001"]
@@ -370,7 +370,7 @@ def test_lookup_input_is_checked_and_hub_problems_show_on_the_field() -> None:
     assert view.lookup_error(vm).startswith("Alamat email tidak valid")
     vm.set_field(LOOKUP, "siti@example.id")
     vm.returning.submit_lookup()
-    assert view.lookup_error(vm).startswith("Sistem antrian tidak menjawab")
+    assert view.lookup_error(vm).startswith("Sistem antrean tidak menjawab")
     vm.returning.full_form()
     assert vm.step == Step.FORM and vm.path == "new"
 
