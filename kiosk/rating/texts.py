@@ -10,7 +10,7 @@ from __future__ import annotations
 from shared.texts import Catalog
 
 _ID: dict[str, str] = {
-    "idle.thanks": "Terima kasih telah berkunjung",
+    "idle.welcome": "Selamat datang",
     "idle.office": "Pelayanan Statistik Terpadu (PST)",
     "idle.desk": "Layar penilaian {desk}",
     "idle.note": "Setelah Anda selesai dilayani, layar ini meminta penilaian Anda.",
@@ -76,7 +76,7 @@ _ID: dict[str, str] = {
 }
 
 _EN: dict[str, str] = {
-    "idle.thanks": "Thank you for your visit",
+    "idle.welcome": "Welcome",
     "idle.office": "Integrated Statistical Services (PST)",
     "idle.desk": "Rating screen of {desk}",
     "idle.note": "When you have been served, this screen asks for your rating.",
