@@ -153,8 +153,12 @@ Online requests due this day
         "Standar pelayanan, Selasa, 24 November 2026 (Asia/Jakarta)  BPS Kabupaten Tulang Bawang"
     )
     words = [" ".join(line.split()) for line in indonesian.splitlines()]
-    for line in ("memenuhi standar 10 menit 4 dari 6 (66.7%)", "melewati standar 2",
-                 "B-002 B - 389.0 tidak pernah dipanggil", "Permintaan daring jatuh tempo hari ini"):  # fmt: skip
+    for line in (
+        "memenuhi standar 10 menit 4 dari 6 (66.7%)",
+        "melewati standar 2",
+        "B-002 B - 389.0 tidak pernah dipanggil",
+        "Permintaan daring jatuh tempo hari ini",
+    ):
         assert line in words, line
     assert "example.id" not in text and "PDRB" not in text and "example.id" not in json.dumps(data)
 
