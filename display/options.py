@@ -35,6 +35,7 @@ _KEYS = {
 @dataclass(frozen=True)
 class DisplayConfig:
     client_id: str
+    display_id: str = "display"  # [display] id (default: the host name), in display/{id}/status
     language: str = "id"
     logo: Path | None = None
     running_text: str = ""
@@ -46,10 +47,13 @@ class DisplayConfig:
     voice_cache: Path | None = None
 
 
-def _client_id(site: str, value: object) -> str:
+def _display_id(value: object) -> str:
     raw = str(value) if value is not None else socket.gethostname()
-    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in raw)[:40] or "display"
-    return f"antre-display-{site}-{cleaned}"
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in raw)[:40] or "display"
+
+
+def _client_id(site: str, value: object) -> str:
+    return f"antre-display-{site}-{_display_id(value)}"
 
 
 def display_config(settings: Settings) -> DisplayConfig:
@@ -80,6 +84,7 @@ def display_config(settings: Settings) -> DisplayConfig:
     cache = section.get("voice_cache")
     return DisplayConfig(
         client_id=_client_id(settings.site, section.get("id")),
+        display_id=_display_id(section.get("id")),
         language=language,
         logo=Path(str(logo)).expanduser() if logo else None,
         running_text=str(section.get("running_text", "")).replace("\n", " ").strip(),

@@ -26,6 +26,7 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty
 
 from display import texts
+from display.audio_health import AudioHealth
 from display.flash import FlashLayer
 from display.layout import Frame
 from display.observers import DisplayObserver
@@ -77,7 +78,9 @@ class DisplayApp(App):
         self._shot_due = False
         self._em_cache: dict[str, float] = {}
         self._shown_codes: dict[str, str] = {}
-        self.announcer = make_announcer(display, voice_on)
+        self.audio = AudioHealth(display.display_id, self._publish_status)
+        voice = make_announcer(display, voice_on, on_outcome=self.audio.heard)
+        self.announcer = voice.announcer
         self.vm = DisplayViewModel(
             f"antre-hub-{settings.site}",
             language=display.language,
@@ -90,6 +93,12 @@ class DisplayApp(App):
         self.recent_slots = display.recent_calls
         self._wake = Clock.create_trigger(self._drain, 0)  # wakes the "interrupt" clock at once
         self.bus = self._make_bus()
+        self.audio.set(voice.audio, voice.detail)
+
+    def _publish_status(self, payload: dict[str, object]) -> None:
+        bus = getattr(self, "bus", None)
+        if bus is not None:  # before the bus exists, the first connect sends it
+            bus.publish_json("display_status", payload, retain=True, display_id=self.display.display_id)
 
     def _make_bus(self) -> MqttBus:
         bus = MqttBus(self.settings.mqtt, self.settings.site, self.display.client_id)
@@ -103,6 +112,7 @@ class DisplayApp(App):
             client_id=vm.hub_client_id,
         )
         bus.on_connected(lambda: self._post(vm.on_bus_connected))
+        bus.on_connected(self.audio.republish)  # retained, but a broker restart may have lost it
         bus.on_disconnected(lambda: self._post(vm.on_bus_disconnected))
         return bus
 

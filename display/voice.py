@@ -30,6 +30,22 @@ class VoiceUnavailable(RuntimeError):
     pass
 
 
+class PlaybackFailed(RuntimeError):
+    """The audio player ran and failed (no sound card, a device busy, a wrong output)."""
+
+
+def run_player(args: list[str]) -> None:
+    """Run a player to the end; a failure raises ``PlaybackFailed`` with the player's own words.
+
+    Its output used to be captured and dropped: "no soundcards found" vanished and a lobby whose TV
+    audio was misrouted went mute without a trace."""
+    done = subprocess.run(args, check=False, capture_output=True, timeout=60)
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[-1] if said else f"exit status {done.returncode}"
+        raise PlaybackFailed(f"{Path(args[0]).name}: {reason}"[:200])
+
+
 def chime_samples(volume: float) -> array.array[int]:
     """A soft "ding-dong" (E6 then C6, each fading out), 0.9 s."""
     out = array.array("h")
@@ -105,18 +121,24 @@ def default_player(command: str | None = None) -> Callable[[Path], None]:
         raise VoiceUnavailable("no audio player found; install one with:  sudo apt-get install -y alsa-utils")
 
     def play(path: Path) -> None:
-        args = [chosen, "-q", str(path)] if Path(chosen).name == "aplay" else [chosen, str(path)]
-        subprocess.run(args, check=False, capture_output=True, timeout=60)
+        run_player([chosen, "-q", str(path)] if Path(chosen).name == "aplay" else [chosen, str(path)])
 
     return play
+
+
+Outcome = Callable[[str | None], None]
+"""Told after each announcement: ``None`` when it was heard, else why it was not."""
 
 
 class Announcer:
     """Speaks queued sentences one at a time on a background thread."""
 
-    def __init__(self, renderer: VoiceRenderer, player: Callable[[Path], None]) -> None:
+    def __init__(
+        self, renderer: VoiceRenderer, player: Callable[[Path], None], on_outcome: Outcome | None = None
+    ) -> None:
         self.renderer = renderer
         self.player = player
+        self.on_outcome = on_outcome
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="announcer", daemon=True)
         self._thread.start()
@@ -133,8 +155,16 @@ class Announcer:
 
     def _run(self) -> None:
         while (sentence := self._queue.get()) is not None:
+            problem: str | None = None
             try:
                 self.player(self.renderer.render(sentence))
-            except Exception:
+            except (PlaybackFailed, VoiceUnavailable) as exc:
+                problem = str(exc)  # the health report says it (display.audio_health), once per change
+            except subprocess.SubprocessError as exc:
+                problem = f"the voice could not be made: {type(exc).__name__}"
+            except Exception as exc:
                 # A voice that fails must not stop the display from showing calls.
                 log.exception("announcement failed")
+                problem = f"announcement failed: {type(exc).__name__}"
+            if self.on_outcome is not None:
+                self.on_outcome(problem)

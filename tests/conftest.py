@@ -154,7 +154,7 @@ def hub_factory(tmp_path: Path, broker: Broker) -> Iterator[object]:
         hub.stop()
 
 
-def wait_for_hub_online(port: int, timeout: float = 15) -> None:
+def wait_for_hub_online(port: int, timeout: float = 60) -> None:
     probe = Probe(port)
     try:
         wait_until(lambda: _online(probe), timeout, "the hub's presence online")
@@ -191,7 +191,7 @@ def staff_hub(tmp_path: Path, broker: Broker) -> Iterator[tuple[HubProcess, str]
     hub = HubProcess(workdir, hub_env(config, broker.url, f"sqlite:///{workdir / 'antre.db'}", workdir))
     hub.start()
     base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: _staff_api_answers(base), 15, "the staff API")
+    wait_until(lambda: _staff_api_answers(base), 60, "the staff API")  # a busy machine: migrations first
     wait_for_hub_online(broker.port)  # the staff API may answer before the hub is on MQTT
     yield hub, base
     hub.stop()

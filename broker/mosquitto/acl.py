@@ -155,6 +155,7 @@ def grants(device: Device, site: str) -> Grants:
                     _filter(site, "queue_state"),
                     _filter(site, "sla_alert"),
                     _filter(site, "kiosk_status"),
+                    _filter(site, "display_status"),
                     hub_presence,
                 ),
                 write=(_filter(site, "counter_cmd", desk=desk), *presence),
@@ -168,12 +169,17 @@ def grants(device: Device, site: str) -> Grants:
                     _filter(site, "queue_state"),
                     _filter(site, "call_event"),
                     _filter(site, "sla_alert"),
+                    # Its own voice status, as `antre doctor` on the display reads it back.
+                    _filter(site, "display_status", display_id=device.id),
                     hub_presence,
                 ),
-                write=presence,
+                write=(_filter(site, "display_status", display_id=device.id), *presence),
             )
         case "doctor":
-            return Grants(read=(_filter(site, "presence"), _filter(site, "kiosk_status")), write=())
+            return Grants(
+                read=tuple(_filter(site, key) for key in ("presence", "kiosk_status", "display_status")),
+                write=(),
+            )
     raise ConfigError(f"unknown role {device.role!r}")
 
 

@@ -24,7 +24,7 @@ from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
 from shared.contract import staff_api
 from shared.contract import topics as contract
-from shared.contract.records import parse_kiosk_status
+from shared.contract.records import parse_display_status, parse_kiosk_status
 
 WARN_FREE = 1_000_000_000
 PROBLEM_FREE = 200_000_000
@@ -283,6 +283,33 @@ def check_printer(probe: BrokerProbe, topic: str) -> Check:
     return Check("UNKNOWN" if state == "unknown" else "PROBLEM", "printer", PRINTER_WORDS.get(state, state))
 
 
+def check_voice(probe: BrokerProbe, topic: str) -> Check:
+    """The wall display's voice, as the display reported it (retained ``display/{id}/status``)."""
+    if not probe.connected or topic in probe.denied:
+        return Check("UNKNOWN", "voice", f"could not tell: cannot read {topic}")
+    raw = probe.retained.get(topic)
+    if raw is None:
+        return Check(
+            "PROBLEM", "voice", "the display has not reported its voice. Fix: is antre-display running?"
+        )
+    try:
+        status = parse_display_status(raw)
+    except contract.PayloadError:
+        return Check("UNKNOWN", "voice", f"could not read the display's status on {topic}")
+    if status.audio == "ok":
+        return Check("OK", "voice", "the last call was heard")
+    if status.audio == "ready":
+        return Check("OK", "voice", "ready (no call announced since the display started)")
+    if status.audio == "off":
+        return Check("WARN", "voice", "turned off ([display] voice = false or --no-voice)")
+    return Check(
+        "PROBLEM",
+        "voice",
+        f"calls are shown but not heard: {status.detail or 'no reason given'}. Fix: check the TV's audio "
+        "input and `aplay -l` (docs/hardware.md), or [display] audio_command",
+    )
+
+
 def check_disk(folder: Path) -> Check:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
@@ -333,7 +360,15 @@ def run_checks(
         hub_topic = contract.topic(settings.site, "presence", client_id=f"antre-hub-{settings.site}")
         kiosk_id = str(settings.section("kiosk").get("id", "k1"))
         status_topic = contract.topic(settings.site, "kiosk_status", kiosk_id=kiosk_id)
-        topics = [hub_topic] + ([status_topic] if "kiosk" in roles else [])
+        voice_topic = ""
+        if "display" in roles:
+            from display.options import display_config
+
+            voice_topic = contract.topic(
+                settings.site, "display_status", display_id=display_config(settings).display_id
+            )
+        topics = [hub_topic, *([status_topic] if "kiosk" in roles else [])]
+        topics += [voice_topic] if voice_topic else []
         probe = probe_broker(settings.mqtt, topics)
         checks += [check_broker(settings, probe), check_hub_presence(settings, probe, hub_topic)]
         if "hub" in roles:
@@ -348,6 +383,8 @@ def run_checks(
             checks.append(check_staff_api(staff_url_from(settings).rstrip("/")))
         if "kiosk" in roles:
             checks.append(check_printer(probe, status_topic))
+        if voice_topic:
+            checks.append(check_voice(probe, voice_topic))
         checks = _unique(checks)  # hub and counter on one box share one staff API
         checks.append(check_disk(settings.data_dir))
     checks.append(check_clock())

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.contract import fields
-from shared.contract.topics import OFFLINE, ONLINE, PayloadError, decode
+from shared.contract.topics import AUDIO_STATES, OFFLINE, ONLINE, PayloadError, decode
 
 DESK_STATUSES = ("closed", "idle", "called", "serving")
 CLOCK_LEVELS = ("warning", "breach")
@@ -76,6 +76,15 @@ class KioskStatus:
     kiosk: str
     printer: str  # ready | paper_out | offline | unknown
     pending_reprint: str | None
+
+
+@dataclass(frozen=True)
+class DisplayStatus:
+    """``display/{display_id}/status`` (retained): a wall display's voice, for staff."""
+
+    display: str
+    audio: str  # ready | ok | failed | off
+    detail: str | None
 
 
 @dataclass(frozen=True)
@@ -187,6 +196,16 @@ def parse_kiosk_status(raw: bytes) -> KioskStatus:
         kiosk=fields.text(data, "kiosk"),
         printer=fields.text(data, "printer"),
         pending_reprint=fields.opt_text(data, "pending_reprint"),
+    )
+
+
+def parse_display_status(raw: bytes) -> DisplayStatus:
+    data = decode(raw)
+    audio = data.get("audio")
+    if audio not in AUDIO_STATES:
+        raise fields.malformed("audio", f"audio must be one of {', '.join(AUDIO_STATES)}")
+    return DisplayStatus(
+        display=fields.text(data, "display"), audio=audio, detail=fields.opt_text(data, "detail")
     )
 
 

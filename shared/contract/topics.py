@@ -107,6 +107,22 @@ TOPICS: tuple[TopicSpec, ...] = (
         _example({"v": 1, "kiosk": "k1", "printer": "paper_out", "pending_reprint": "A-007", "at": _AT}),
     ),
     TopicSpec(
+        "display_status",
+        "display/{display_id}/status",
+        "display",
+        "counter, doctor",
+        True,
+        _example(
+            {
+                "v": 1,
+                "display": "lobby-tv",
+                "audio": "failed",
+                "detail": "aplay: main:831: audio open error: No such file or directory",
+                "at": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
         "counter_cmd",
         "counter/{desk}/cmd",
         "counter, button",
@@ -424,6 +440,15 @@ def request_id_of(data: dict[str, Any]) -> str:
 def kiosk_status(kiosk: str, printer: str, pending_reprint: str | None, at: datetime) -> dict[str, Any]:
     """A kiosk's printer as staff need to know it: ``ready``, ``paper_out``, ``offline``, ``unknown``."""
     return {"kiosk": kiosk, "printer": printer, "pending_reprint": pending_reprint, "at": iso(at)}
+
+
+AUDIO_STATES = ("ready", "ok", "failed", "off")
+
+
+def display_status(display: str, audio: str, detail: str | None, at: datetime) -> dict[str, Any]:
+    """A wall display's voice as staff need to know it: ``ready`` (set up, nothing played yet),
+    ``ok`` (the last call was heard), ``failed`` (``detail`` says why), ``off`` (voice turned off)."""
+    return {"display": display, "audio": audio, "detail": detail, "at": iso(at)}
 
 
 def sla_alert(ticket: str, service: str, level: str, clock_s: float, at: datetime) -> dict[str, Any]:

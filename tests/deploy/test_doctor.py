@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from deploy.ops.doctor import Check, run_checks
-from tests.support import Broker, HubProcess, Probe
+from tests.support import Broker, HubProcess, Probe, wait_until
 
 
 def _by_name(checks: list[Check]) -> dict[str, Check]:
@@ -86,3 +86,44 @@ def test_doctor_says_when_the_config_is_broken(tmp_path: Path) -> None:
     config.write_text('site = "a/b"\n', encoding="utf-8")
     checks = run_checks((), env={"ANTRE_CONFIG": str(config)})
     assert checks[0].status == "PROBLEM" and "site must be a single topic level" in checks[0].text
+
+
+def test_a_mute_wall_display_is_reported_and_the_doctor_says_why(
+    staff_hub: tuple[HubProcess, str], probe: Probe, tmp_path: Path
+) -> None:
+    """The newcomer's lobby: aplay said "no soundcards found", nothing in the log, no check."""
+    hub, _base = staff_hub
+    player = tmp_path / "aplay-without-a-card.sh"
+    said = "aplay: main:831: audio open error: no soundcards found"
+    player.write_text(f'#!/bin/sh\necho "{said}" >&2\nexit 1\n')
+    player.chmod(0o755)
+    config = tmp_path / "display.toml"
+    config.write_text(
+        Path(hub.env["ANTRE_CONFIG"]).read_text()
+        + f'\n[display]\nid = "wall"\naudio_command = "{player}"\nvoice_cache = "{tmp_path / "voice"}"\n'
+    )
+    env = {**hub.env, "ANTRE_CONFIG": str(config), "SDL_VIDEODRIVER": "offscreen",
+           "KIVY_HOME": str(tmp_path / "kivy")}  # fmt: skip
+    log = (tmp_path / "display.log").open("wb")
+    display = subprocess.Popen([sys.executable, "-m", "deploy.cli.main", "display", "--size", "800x450"],
+                               env=env, stdout=log, stderr=log)  # fmt: skip
+    try:
+        wait_until(lambda: probe.latest("display/wall/status") is not None, 60, "the display's first status")
+        assert probe.latest("display/wall/status")["audio"] == "ready"
+        call = {"v": 1, "call_id": "c1", "ticket": "A-001", "service": "A", "desk": "1",
+                "desk_name": "Meja 1", "recall": False, "at": "2026-01-05T09:00:00+07:00"}  # fmt: skip
+        probe.publish("event/call", call)
+        wait_until(
+            lambda: (probe.latest("display/wall/status") or {}).get("audio") == "failed",
+            60,
+            "the display reporting its voice failed",
+        )
+        checks = _by_name(run_checks(("display",), env=env))
+        assert checks["voice"].status == "PROBLEM"
+        assert "calls are shown but not heard" in checks["voice"].text
+        assert "no soundcards found" in checks["voice"].text
+    finally:
+        display.terminate()
+        display.wait(timeout=20)
+        log.close()
+    assert "the voice is not heard" in (tmp_path / "display.log").read_text()

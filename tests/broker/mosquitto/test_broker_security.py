@@ -86,6 +86,8 @@ TOPICS = (
     "alert/sla",
     "rate/1/prompt",
     "rate/2/prompt",
+    "display/wall/status",
+    "display/tv2/status",
     *PRESENCE,
 )
 
@@ -96,12 +98,13 @@ WRITE: dict[str, set[str]] = {
     "r1": {"kiosk/r1/request", "presence/antre-rating-r1", "presence/antre-kiosk-r1"},
     "desk1": {"counter/1/cmd", "presence/antre-counter-1", "presence/antre-keypad-1"},
     "btn1": {"counter/1/cmd"},
-    "wall": {"presence/antre-display-pst-wall"},
+    "wall": {"display/wall/status", "presence/antre-display-pst-wall"},
     "doctor": set(),
 }
 # Beyond the brief's list: every app's device reads the hub's presence (the counter's and the
-# display's "connection lost"; `antre doctor` with the device's account), and a kiosk reads back
-# its own printer status (the doctor again).
+# display's "connection lost"; `antre doctor` with the device's account), a kiosk reads back
+# its own printer status and a display its own voice status (the doctor again); the counters see
+# every display's voice status (a mute lobby is a desk's problem too).
 READ: dict[str, set[str]] = {
     "hub": set(TOPICS),
     "k1": {
@@ -121,6 +124,8 @@ READ: dict[str, set[str]] = {
         "alert/sla",
         "kiosk/k1/status",
         "kiosk/k2/status",
+        "display/wall/status",
+        "display/tv2/status",
         "presence/antre-hub-pst",
     },
     "btn1": set(),
@@ -131,9 +136,10 @@ READ: dict[str, set[str]] = {
         "queue/B/state",
         "event/call",
         "alert/sla",
+        "display/wall/status",
         "presence/antre-hub-pst",
     },
-    "doctor": {*PRESENCE, "kiosk/k1/status", "kiosk/k2/status"},
+    "doctor": {*PRESENCE, "kiosk/k1/status", "kiosk/k2/status", "display/wall/status", "display/tv2/status"},
 }
 MATRIX_DEVICES = tuple(WRITE)
 

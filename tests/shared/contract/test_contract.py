@@ -12,7 +12,7 @@ from paho.mqtt.client import topic_matches_sub
 from shared.contract import topics as contract
 from shared.contract.topics import PayloadError, parse_counter_command
 
-PARAMS = {"kiosk_id": "k1", "desk": "2", "service": "A", "client_id": "antre-display-1"}
+PARAMS = {"kiosk_id": "k1", "desk": "2", "service": "A", "client_id": "antre-display-1", "display_id": "tv"}
 
 
 def params_of(spec: contract.TopicSpec) -> dict[str, str]:
@@ -125,6 +125,9 @@ def test_the_builders_give_the_shape_of_the_examples() -> None:
         ),
         "sla_alert": contract.sla_alert("A-004", "A", "warning", 480.2, at),
         "kiosk_status": contract.kiosk_status("k1", "paper_out", "A-007", at),
+        "display_status": contract.display_status(
+            "lobby-tv", "failed", "aplay: main:831: audio open error: No such file or directory", at
+        ),
         "call_event": contract.call_event("7c1e0b", "A-002", "A", "2", "Meja 2", False, at),
     }
     for key, body in built.items():

@@ -125,6 +125,14 @@ def test_a_call_event_round_trip() -> None:
     refused("bad_json", records.parse_call_event, b"[1, 2]")
 
 
+def test_a_display_status_round_trip() -> None:
+    payload = contract.encode(contract.display_status("lobby-tv", "failed", "no soundcards found", AT))
+    assert records.parse_display_status(payload) == records.DisplayStatus(
+        "lobby-tv", "failed", "no soundcards found"
+    )
+    refused("bad_audio", records.parse_display_status, raw(display="lobby-tv", audio="loud"))
+
+
 def test_a_kiosk_status_round_trip() -> None:
     payload = contract.encode(contract.kiosk_status("k1", "paper_out", "A-007", AT))
     assert records.parse_kiosk_status(payload) == records.KioskStatus("k1", "paper_out", "A-007")
