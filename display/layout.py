@@ -1,8 +1,11 @@
 """Sizes for the wall, as plain arithmetic on the window size (no Kivy): readable from 6 m.
 
-Every size is a fraction of the window, so 1366x768, 1920x1080 and 3840x2160 look the same. The
-"now serving" board picks the grid (columns x rows) that gives the ticket codes the biggest font
-that still fits its tile in both directions; with up to 8 open desks on a 16:9 screen the code's
+Every size is a fraction of the window's 16:9 height (``unit``: the height of the widest 16:9 box
+that fits, so 1366x768, 1920x1080 and 3840x2160 look the same, and a 4:3 or a portrait screen gets
+the sizes of the 16:9 picture its width holds rather than text that spills out). A portrait screen
+stacks the board over the sidebar instead of beside it. The "now serving" board picks the grid
+(columns x rows) that gives the ticket codes the biggest font that still fits its tile in both
+directions; with up to 8 open desks on a 16:9 screen the code's
 font is at least 12% of the window height (its rendered line about 14%).
 """
 
@@ -38,7 +41,8 @@ class Grid:
 def grid_for(board_w: float, board_h: float, desks: int, code_em: float, window_h: float) -> Grid:
     """The columns and rows for ``desks`` tiles in a ``board_w`` x ``board_h`` area, and the fonts.
 
-    ``code_em`` is the width of the widest ticket code in em (e.g. 2.77 for a bold ``A-012``).
+    ``code_em`` is the width of the widest ticket code in em (e.g. 2.77 for a bold ``A-012``);
+    ``window_h`` is the window's 16:9 height (``unit_px * 100``), which gaps and the cap follow.
     """
     desks = max(1, desks)
     gap = PAD_VH / 100 * window_h
@@ -61,6 +65,14 @@ def grid_for(board_w: float, board_h: float, desks: int, code_em: float, window_
     return best
 
 
+PORTRAIT_BOARD_SHARE = 0.5  # a portrait screen: the board's share of the height below the header
+
+
+def unit_px(width: float, height: float) -> float:
+    """1% of the window's 16:9 height, in pixels: what every ``app.vh`` size in the .kv files uses."""
+    return min(height, width * 9 / 16) / 100
+
+
 @dataclass(frozen=True)
 class Frame:
     """Pixel sizes of the fixed parts for a window of ``width`` x ``height``."""
@@ -68,8 +80,12 @@ class Frame:
     width: float
     height: float
 
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
     def vh(self, percent: float) -> float:
-        return self.height * percent / 100
+        return unit_px(self.width, self.height) * percent
 
     @property
     def pad(self) -> float:
@@ -80,20 +96,32 @@ class Frame:
         return self.height - self.vh(HEADER_VH) - self.vh(MARQUEE_VH) - 2 * self.pad
 
     @property
+    def board_h(self) -> float:
+        """The board's height, title included."""
+        if self.portrait:
+            return (self.main_h - self.pad) * PORTRAIT_BOARD_SHARE
+        return self.main_h
+
+    @property
     def sidebar_w(self) -> float:
-        return self.width * SIDEBAR_W
+        return self.width - 2 * self.pad if self.portrait else self.width * SIDEBAR_W
+
+    @property
+    def sidebar_h(self) -> float:
+        return self.main_h - self.board_h - self.pad if self.portrait else self.main_h
 
     @property
     def board_w(self) -> float:
-        return self.width - self.sidebar_w - 3 * self.pad
+        return self.width - 2 * self.pad if self.portrait else self.width - self.sidebar_w - 3 * self.pad
 
     @property
     def board_grid_h(self) -> float:
-        return self.main_h - self.vh(BOARD_TITLE_VH)
+        return self.board_h - self.vh(BOARD_TITLE_VH)
 
     def board(self, desks: int, code_em: float) -> Grid:
-        return grid_for(self.board_w, self.board_grid_h, desks, code_em, self.height)
+        return grid_for(self.board_w, self.board_grid_h, desks, code_em, self.vh(100))
 
     def call_code_font(self, code_em: float) -> float:
-        """The latest call's code in the sidebar card: big, within the card's width."""
-        return min(self.vh(17), (self.sidebar_w - 4 * self.pad) / code_em)
+        """The latest call's code in the sidebar card: big, within the card's width and height."""
+        card_h = self.sidebar_h * 0.47
+        return min(self.vh(17), (self.sidebar_w - 4 * self.pad) / code_em, card_h * 0.45)

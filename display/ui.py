@@ -23,12 +23,12 @@ from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics.opengl import glFinish
 from kivy.lang import Builder
-from kivy.properties import NumericProperty
+from kivy.properties import BooleanProperty, NumericProperty
 
 from display import texts
 from display.audio_health import AudioHealth
 from display.flash import FlashLayer
-from display.layout import Frame
+from display.layout import Frame, unit_px
 from display.observers import DisplayObserver
 from display.options import DisplayConfig
 from display.sound import make_announcer
@@ -50,7 +50,8 @@ SHOT_TIMEOUT_S = 6.0  # ... or take it anyway (no broker: the overlay is what th
 
 
 class DisplayApp(App):
-    vh = NumericProperty(7.68)  # 1% of the window height, in pixels: every size in the .kv files
+    vh = NumericProperty(7.68)  # 1% of the window's 16:9 height (display.layout.unit_px): every .kv size
+    portrait = BooleanProperty(False)  # taller than wide: the sidebar goes below the board
     vw = NumericProperty(13.66)
     border = NumericProperty(3)  # the amber frame's width, in pixels
     recent_slots = NumericProperty(5)
@@ -241,7 +242,8 @@ class DisplayApp(App):
             self._check_screenshot()
 
     def _on_resize(self, _window: Any, size: tuple[int, int]) -> None:
-        self.vh, self.vw = size[1] / 100, size[0] / 100
+        self.vh, self.vw = unit_px(*size), size[0] / 100
+        self.portrait = size[1] > size[0]
         self.border = max(2, round(self.vh * 0.4))
         self.refresh()
 

@@ -240,7 +240,9 @@ def test_a_command_pending_when_the_link_drops_is_applied_exactly_once(
         shows(app, "banner", 'Menunggu jawaban server untuk "panggil berikutnya"...')
         assert enabled_now(app) == set()  # held: no second press while the first is in flight
         pending = app.request({"op": "state"})["pending"]
-        assert pending["action"] == "next" and pending["attempts"] == 1
+        # Sent at least once; a busy machine may already have re-sent it (same request_id). What
+        # matters is below: one call, one ticket, however many times it was sent.
+        assert pending["action"] == "next" and pending["attempts"] >= 1
         app.shot(shot_path("12_command_pending"))
 
         site.broker.stop()

@@ -230,3 +230,30 @@ def test_a_screenshot_without_a_broker_shows_the_overlay(tmp_path: Path) -> None
     }
     assert texts(tree, "board-empty") == ["Belum ada meja yang buka"]
     assert_fits(tree)
+
+
+OTHER_SHAPES = [(1080, 1920), (800, 600)]
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("size", OTHER_SHAPES, ids=[f"{w}x{h}" for w, h in OTHER_SHAPES])
+def test_a_portrait_tv_and_a_4_3_screen_show_everything_whole(
+    size: tuple[int, int], tmp_path: Path, broker: Broker, hub: HubProcess, probe: Probe
+) -> None:
+    """What a newcomer saw: in portrait "A-004 / M...2", "WIB" without the time, "Kamis, 3" without the
+    month, recent calls on top of each other; at 800x600 "Konsu...Statistik"."""
+    width, height = size
+    for service in "ABAABAAAAAAA":
+        probe.issue(service)
+    calls = {desk: probe.command(desk, "next")["ticket"] for desk in ("1", "2", "3", "4", "5")}
+    screen = DisplayProcess(tmp_path / "display", broker.url, size, f"{width}x{height}")
+    tree = screen.screenshot_once("01-five-desks")
+    assert desks(tree) == {f"Meja {d}": code for d, code in calls.items()}
+    assert tree["call"]["code"] in calls.values()  # from a cold start: a desk's retained call
+    assert texts(tree, "clock")[0].endswith(("WIB", "WITA", "WIT")) and texts(tree, "clock")[0][0].isdigit()
+    assert len(texts(tree, "date")[0].split()) == 4  # "Kamis, 3 Desember 2026": day, date, month, year
+    assert texts(tree, "waiting-service") == ["A  Konsultasi Statistik", "B  Perpustakaan"]
+    assert_fits(tree)  # nothing cut short, nothing on top of anything else
+    sixteen_nine = min(height, width * 9 / 16)
+    for label in (lb for lb in tree["labels"] if lb["role"] == "desk-code"):
+        assert label["font_size"] >= 0.12 * sixteen_nine, label  # as big as on a 16:9 screen as wide
