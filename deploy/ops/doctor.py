@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploy.ops.doctor_network import DoctorAccount, doctor_account, staff_api_in_clear
 from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
 from shared.contract import staff_api
@@ -84,6 +85,7 @@ class BrokerProbe:
     error: str | None = None  # no answer at all
     retained: dict[str, bytes] = field(default_factory=dict)
     denied: set[str] = field(default_factory=set)  # subscriptions the ACL refused
+    skipped: str | None = None  # not logged in at all, and why
 
 
 def probe_broker(endpoint: MqttEndpoint, topics: Sequence[str], timeout: float = 5) -> BrokerProbe:
@@ -155,8 +157,8 @@ def check_config(config: str | None, env: dict[str, str]) -> tuple[Check, Settin
     return Check("OK", "config", f"{where} read: site {settings.site}, desks {desks}"), settings
 
 
-def check_broker(settings: Settings, probe: BrokerProbe) -> Check:
-    url = settings.mqtt.url()
+def check_broker(endpoint: MqttEndpoint, probe: BrokerProbe) -> Check:
+    url = endpoint.url()
     env_hint = f"ANTRE_MQTT_URL in {ENV_PATH}"
     if probe.error:
         return Check(
@@ -176,6 +178,8 @@ def check_broker(settings: Settings, probe: BrokerProbe) -> Check:
 
 
 def check_hub_presence(settings: Settings, probe: BrokerProbe, topic: str) -> Check:
+    if probe.skipped:
+        return Check("UNKNOWN", "hub", "could not tell: the doctor did not log in to the broker (see above)")
     if not probe.connected:
         return Check("UNKNOWN", "hub", "could not tell: the broker did not let this device in")
     if topic in probe.denied:
@@ -334,14 +338,26 @@ def run_checks(
         kiosk_id = str(settings.section("kiosk").get("id", "k1"))
         status_topic = contract.topic(settings.site, "kiosk_status", kiosk_id=kiosk_id)
         topics = [hub_topic] + ([status_topic] if "kiosk" in roles else [])
-        probe = probe_broker(settings.mqtt, topics)
-        checks += [check_broker(settings, probe), check_hub_presence(settings, probe, hub_topic)]
+        try:
+            account = doctor_account(settings, env)
+        except ConfigError as exc:
+            account = DoctorAccount(None, f"{exc}. Fix: correct it in {ENV_PATH}")
+        if account.endpoint is None:
+            probe = BrokerProbe(skipped=account.why)
+            checks.append(Check("WARN", "broker", account.why))
+        else:
+            probe = probe_broker(account.endpoint, topics)
+            checks.append(check_broker(account.endpoint, probe))
+        checks.append(check_hub_presence(settings, probe, hub_topic))
         if "hub" in roles:
             from broker.hub.process import staff_api_address
 
             host, port = staff_api_address(settings)
             host = "127.0.0.1" if host in ("0.0.0.0", "") else host
             checks += [check_staff_api(f"http://{host}:{port}"), check_database(settings)]
+            in_clear = staff_api_in_clear(settings)
+            if in_clear:
+                checks.append(Check("WARN", "staff API", in_clear))
         if "counter" in roles:
             from counter.options import staff_url_from
 

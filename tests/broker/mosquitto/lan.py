@@ -33,6 +33,7 @@ DEVICES: list[dict[str, Any]] = [
     {"id": "k1", "role": "kiosk"},
     {"id": "desk1", "role": "counter", "desk": "1"},
     {"id": "btn1", "role": "button", "desk": "1"},
+    {"id": "doctor", "role": "doctor"},
 ]
 LISTENERS = ("plain", "tls")
 

@@ -6,6 +6,7 @@ another device's password), TLS with forward-secret suites only, and the limits 
 from __future__ import annotations
 
 import itertools
+import json
 import socket
 import ssl
 import threading
@@ -23,7 +24,7 @@ from broker.mosquitto.server import MAX_KEEPALIVE_S, MAX_PACKET_BYTES, BrokerCon
 from shared.config import ConfigError, settings_from_mapping
 from shared.contract.topics import MAX_PAYLOAD_BYTES
 from shared.mqtt import MqttBus
-from tests.broker.mosquitto.lan import HUB_CLIENT_ID, LISTENERS, SITE, LanBroker, start_lan_broker
+from tests.broker.mosquitto.lan import DEVICES, HUB_CLIENT_ID, LISTENERS, SITE, LanBroker, start_lan_broker
 from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -340,3 +341,46 @@ def test_a_device_with_plain_mqtt_to_another_box_is_refused(url: str) -> None:
 )
 def test_loopback_in_clear_and_tls_anywhere_are_accepted(url: str) -> None:
     settings_from_mapping({}, {"ANTRE_MQTT_URL": url})
+
+
+# --- `antre doctor` never logs in as the hub -----------------------------------------------------
+
+
+def _doctor_env(broker: LanBroker, tmp_path: Path, **extra: str) -> dict[str, str]:
+    config = tmp_path / "antre.toml"
+    rows = "".join(
+        "[[devices]]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in device.items())
+        for device in DEVICES
+    )
+    config.write_text(f'site = "{SITE}"\n{rows}', encoding="utf-8")
+    return {
+        "ANTRE_CONFIG": str(config),
+        "ANTRE_DATA_DIR": str(tmp_path / "data"),
+        "ANTRE_MQTT_URL": broker.url("hub", "plain"),
+        **extra,
+    }
+
+
+def test_the_doctor_on_the_hub_box_leaves_the_hub_connected(lan_broker: LanBroker, tmp_path: Path) -> None:
+    from deploy.ops.doctor import run_checks
+
+    hub = HubUnderTest(lan_broker, "plain")
+    try:
+        hub.round_trip()
+        alone = {c.name: c for c in run_checks((), env=_doctor_env(lan_broker, tmp_path))}
+        assert alone["broker"].status == "WARN" and "hub's account" in alone["broker"].text
+        assert "ANTRE_DOCTOR_MQTT_URL" in alone["broker"].text
+        doctor_url = lan_broker.url("doctor", "tls")
+        env = _doctor_env(
+            lan_broker, tmp_path, ANTRE_DOCTOR_MQTT_URL=doctor_url, ANTRE_MQTT_CA=str(lan_broker.ca_file)
+        )
+        checks = {c.name: c for c in run_checks((), env=env)}
+        assert (
+            checks["broker"].line()
+            == f"OK       broker: connected to mqtts://doctor@localhost:{lan_broker.tls_port}"
+        )
+        assert checks["hub"].line() == "OK       hub: the hub is online"
+        hub.round_trip()
+        assert hub.drops == 0, "the doctor cut the hub off"
+    finally:
+        hub.stop()
