@@ -36,7 +36,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     root = Path(args.root)
     roles = tuple(args.role) if args.role else enabled_roles(root)
     print(f"antre doctor: checking roles {', '.join(roles) or '(none enabled here)'}", flush=True)
-    checks = run_checks(roles, args.config, device_env(root))
+    checks = run_checks(roles, args.config, device_env(root), root)
     for check in checks:
         print(check.line(), flush=True)
     return 1 if any(c.status == "PROBLEM" for c in checks) else 0

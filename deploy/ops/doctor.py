@@ -20,7 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.ops.doctor_network import DoctorAccount, doctor_account, staff_api_in_clear
+from deploy.ops.doctor_network import (
+    DoctorAccount,
+    doctor_account,
+    read_env_file,
+    shared_accounts,
+    staff_api_in_clear,
+)
 from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
 from shared.contract import staff_api
@@ -49,12 +55,7 @@ def device_env(root: Path = Path("/"), environ: dict[str, str] | None = None) ->
         env["ANTRE_CONFIG"] = str(root / str(CONFIG_PATH).lstrip("/"))
     if (root / HOME.lstrip("/")).is_dir():
         env["ANTRE_DATA_DIR"] = str(root / HOME.lstrip("/"))
-    env_file = root / str(ENV_PATH).lstrip("/")
-    if env_file.is_file():
-        for raw in env_file.read_text(encoding="utf-8").splitlines():
-            key, sep, value = raw.strip().partition("=")
-            if sep and not key.startswith("#"):
-                env[key.strip()] = value.strip().strip('"').strip("'")
+    env.update(read_env_file(root / str(ENV_PATH).lstrip("/")))
     env.update(os.environ if environ is None else environ)
     return env
 
@@ -326,13 +327,19 @@ def check_clock() -> Check:
 
 
 def run_checks(
-    roles: Iterable[str], config: str | None = None, env: dict[str, str] | None = None
+    roles: Iterable[str],
+    config: str | None = None,
+    env: dict[str, str] | None = None,
+    root: Path = Path("/"),
 ) -> list[Check]:
-    """Every check that applies to ``roles``, in order."""
+    """Every check that applies to ``roles``, in order (``root``: where the units are)."""
     roles = set(roles)
     env = device_env() if env is None else env
     config_check, settings = check_config(config, env)
     checks = [config_check]
+    clash = shared_accounts(root, env)
+    if clash:
+        checks.append(Check("PROBLEM", "accounts", clash))
     if settings is not None:
         hub_topic = contract.topic(settings.site, "presence", client_id=f"antre-hub-{settings.site}")
         kiosk_id = str(settings.section("kiosk").get("id", "k1"))

@@ -10,12 +10,16 @@ display reconnects within a second).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from broker.mosquitto.acl import devices_from_config
 from shared.config import ConfigError, MqttEndpoint, Settings, is_loopback
 
 DOCTOR_URL_VAR = "ANTRE_DOCTOR_MQTT_URL"
+# A program's unit -> its own env file in /etc/antre (read after antre.env, see deploy/systemd/).
+_PROGRAM_UNIT = re.compile(r"^antre-(hub|kiosk|display|counter|rate)(?:@([^.]+))?\.service$")
 
 
 @dataclass(frozen=True)
@@ -55,4 +59,45 @@ def staff_api_in_clear(settings: Settings) -> str | None:
         f"[hub] staff_api listens on {host or 'every address'} in plain HTTP: officers' PINs, their "
         "session tokens and visitors' details cross the network readable. Fix: staff_api = "
         '"127.0.0.1:8742" (counters on other boxes wait for HTTPS, docs/security.md)'
+    )
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines as systemd's ``EnvironmentFile=`` reads them (comments skipped)."""
+    found: dict[str, str] = {}
+    if path.is_file():
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            key, sep, value = raw.strip().partition("=")
+            if sep and not key.startswith("#"):
+                found[key.strip()] = value.strip().strip('"').strip("'")
+    return found
+
+
+def shared_accounts(root: Path, base: dict[str, str]) -> str | None:
+    """Why two programs enabled on this box would push each other off the broker (the same MQTT
+    account: one account is one connection), or None. ``base``: antre.env's variables."""
+    wants = root / "etc/systemd/system/multi-user.target.wants"
+    users: dict[str, list[str]] = {}
+    for unit in sorted(p.name for p in wants.glob("antre-*.service")) if wants.is_dir() else []:
+        found = _PROGRAM_UNIT.match(unit)
+        if not found:
+            continue
+        program = "-".join(part for part in found.groups() if part)
+        own = read_env_file(root / "etc/antre" / f"{program}.env")
+        url = own.get("ANTRE_MQTT_URL") or base.get("ANTRE_MQTT_URL", "")
+        try:
+            user = MqttEndpoint.from_url(url).username if url else None
+        except ConfigError:
+            continue  # the config check says what is wrong with it
+        if user:
+            users.setdefault(user, []).append(program)
+    clashes = {user: programs for user, programs in users.items() if len(programs) > 1}
+    if not clashes:
+        return None
+    user, programs = next(iter(clashes.items()))
+    files = ", ".join(f"/etc/antre/{p}.env" for p in programs)
+    return (
+        f"{' and '.join(programs)} all log in as {user}: one account is one connection, so they push "
+        f"each other off the broker. Fix: give each its own [[devices]] account and its "
+        f"ANTRE_MQTT_URL in {files}"
     )

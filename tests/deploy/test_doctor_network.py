@@ -3,9 +3,11 @@ and the staff API's address."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from deploy.ops.doctor_network import doctor_account, staff_api_in_clear
+from deploy.ops.doctor_network import doctor_account, shared_accounts, staff_api_in_clear
 from shared.config import ConfigError, settings_from_mapping
 
 DEVICES = [{"id": "hub", "role": "hub"}, {"id": "k1", "role": "kiosk"}, {"id": "doctor", "role": "doctor"}]
@@ -44,3 +46,18 @@ def test_the_doctors_own_url_must_not_be_plain_to_another_box() -> None:
     env = {"ANTRE_DOCTOR_MQTT_URL": "mqtt://doctor:pw@192.168.1.10:1883"}
     with pytest.raises(ConfigError, match="mqtts://"):
         doctor_account(settings_from_mapping({"devices": DEVICES}, {}), env)
+
+
+def test_programs_sharing_one_account_on_a_box_are_a_problem(tmp_path: Path) -> None:
+    """The hub and the wall display on one machine, both with antre.env's account: the broker takes
+    the user name as the client id, so each login would push the other off."""
+    from deploy.ops.setup import setup
+
+    setup("hub", root=tmp_path, antre_bin="/opt/antre/.venv/bin/antre")
+    setup("display", root=tmp_path, antre_bin="/opt/antre/.venv/bin/antre")
+    base = {"ANTRE_MQTT_URL": "mqtt://hub:pw@127.0.0.1:1883"}
+    why = shared_accounts(tmp_path, base)
+    assert why is not None and "display and hub all log in as hub" in why and "/etc/antre/display.env" in why
+    (tmp_path / "etc/antre/display.env").write_text("ANTRE_MQTT_URL=mqtt://tv:pw2@127.0.0.1:1883\n")
+    assert shared_accounts(tmp_path, base) is None
+    assert shared_accounts(tmp_path, {"ANTRE_MQTT_URL": "mqtt://127.0.0.1:1883"}) is None  # the open demo
