@@ -7,6 +7,7 @@ system (and every test) can build them by hand.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -29,6 +30,17 @@ DEFAULT_SERVICES = (Service(prefix="A", name="Konsultasi Statistik"),)
 
 class ConfigError(ValueError):
     """The configuration cannot be used; the message says which setting and why."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, 127.0.0.0/8, ``::1``): traffic to
+    it never leaves the box, so it may go in clear."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -116,7 +128,16 @@ def _check(settings: Settings) -> None:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"unknown time zone {settings.timezone!r}") from exc
-    MqttEndpoint.from_url(settings.mqtt_url)
+    endpoint = MqttEndpoint.from_url(settings.mqtt_url)
+    if not endpoint.tls and not is_loopback(endpoint.host):
+        # A device's password and, from a kiosk, visitors' personal data would cross the lobby
+        # network readable by anyone on it (issue 15, H1).
+        raise ConfigError(
+            f"ANTRE_MQTT_URL {endpoint.url()} is plain mqtt:// to another machine: its password and "
+            "the visitors' data would cross the network unencrypted. Use "
+            f"mqtts://<user>:<password>@{endpoint.host}:8883 with ANTRE_MQTT_CA=<the hub's ca.crt> "
+            "(docs/security.md, TLS)"
+        )
     if settings.mqtt_ca_file and not Path(settings.mqtt_ca_file).is_file():
         raise ConfigError(
             f"the MQTT CA file (ANTRE_MQTT_CA, [mqtt] ca_file) is not a file: {settings.mqtt_ca_file}"

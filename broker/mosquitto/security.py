@@ -1,5 +1,6 @@
 """The broker's config from the site config: the open demo broker, or a deployment with device
-passwords, a per-role ACL and an optional TLS listener.
+passwords, a per-role ACL and, for the other boxes of the lobby, a TLS listener. Either way the
+plain listener stays on loopback.
 
 A deployment is asked for by ``antre broker --secure``, ``[broker] secure = true``, or simply by
 listing ``[[devices]]``. Its files live in the data dir: ``mqtt-secrets.toml`` (the passwords in
@@ -19,7 +20,7 @@ from broker.mosquitto.acl import devices_from_config, render_acl
 from broker.mosquitto.certs import CertFiles
 from broker.mosquitto.passwords import ensure_secrets, write_password_file, write_private
 from broker.mosquitto.server import BrokerConfig, TlsListener
-from shared.config import ConfigError, Settings
+from shared.config import ConfigError, Settings, is_loopback
 
 DEFAULT_HOST = "127.0.0.1"
 _BROKER_KEYS = {"secure", "host", "port", "tls_port", "tls_host", "cafile", "certfile", "keyfile"}
@@ -92,6 +93,12 @@ def broker_config(
     section = _broker_section(settings)
     host = host or str(section.get("host", DEFAULT_HOST))
     port = port or int(section.get("port", settings.mqtt.port))
+    if not is_loopback(host):
+        raise ConfigError(
+            f"the plain MQTT listener stays on loopback, not {host!r}: on the network it would carry "
+            "device passwords and visitors' data in clear. Devices on other boxes use the TLS "
+            "listener: [broker] tls_port = 8883 and `antre broker certs` (docs/security.md, TLS)"
+        )
     if not is_secure(settings, secure):
         if "tls_port" in section:
             raise ConfigError("[broker] tls_port needs a secure broker: list [[devices]] (docs/security.md)")

@@ -2,7 +2,9 @@
 
 The demo config listens on loopback only, anonymous. The deployment config (``--secure``, or a
 site config with ``[[devices]]``) refuses anonymous clients, checks each device's password and
-per-role ACL, and may add a TLS listener; its files are made by ``broker/mosquitto/security.py``.
+per-role ACL, binds each client id to its account on every listener, and adds the TLS listener the
+other boxes of the lobby use; its files are made by ``broker/mosquitto/security.py``. The plain
+listener never leaves loopback.
 """
 
 from __future__ import annotations
@@ -13,8 +15,28 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.config import is_loopback
+from shared.contract.topics import MAX_PAYLOAD_BYTES
+
 INSTALL_HINT = "Mosquitto is not installed. Install it with:  sudo apt-get install -y mosquitto"
 _SEARCH_PATH = "/usr/sbin:/usr/local/sbin:/usr/bin:/usr/local/bin"
+
+
+# Limits that match the hub. A PUBLISH is its payload plus a fixed header, the topic and (MQTT v5)
+# properties: 1 KiB of room lets every payload the hub accepts through, and the hub answers
+# `too_large` for one a little over; anything bigger is cut off at the broker, sender disconnected.
+MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 1024
+# Antre's apps use 10 s and ESPHome 15 s; a client asking for more is told this (MQTT v5) so that
+# a dead device's Last Will comes within 1.5 x 60 s.
+MAX_KEEPALIVE_S = 60
+# One connection per account (the client id is the user name), so a lobby needs tens; the bound
+# keeps a flood of connections on the network side from using up the broker, while the hub's
+# loopback listener has none.
+LAN_MAX_CONNECTIONS = 256
+# Forward-secret suites only: TLS 1.2 with ECDHE and an AEAD cipher (the ESP32's mbedTLS has
+# ECDHE-RSA-AES128-GCM-SHA256), and TLS 1.3's own suites (all forward-secret).
+TLS12_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20"
+TLS13_CIPHERSUITES = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
 
 
 class MosquittoMissing(RuntimeError):
@@ -30,11 +52,12 @@ class TlsListener:
     certfile: Path
     keyfile: Path
     host: str | None = None  # None: every address
+    max_connections: int = LAN_MAX_CONNECTIONS
 
 
 @dataclass(frozen=True)
 class BrokerConfig:
-    port: int | None  # the plain listener; None: TLS only
+    port: int | None  # the plain listener, on loopback only; None: TLS only
     host: str = "127.0.0.1"
     persistence_dir: Path | None = None
     log_file: Path | None = None
@@ -47,6 +70,29 @@ class BrokerConfig:
     # hand; the antre-broker service runs as antre, where this does not apply).
     user: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.port is not None and not is_loopback(self.host):
+            # Passwords and visitors' data would cross the network in clear (issue 15, H1).
+            raise ValueError(f"the plain MQTT listener stays on loopback, not {self.host}")
+        deployment = (self.password_file, self.acl_file)
+        if None in deployment and (deployment != (None, None) or self.tls is not None):
+            raise ValueError("a password file, an ACL file and TLS come with a deployment, never alone")
+
+    @property
+    def deployment(self) -> bool:
+        return self.password_file is not None
+
+    def _listener_options(self) -> list[str]:
+        """What every listener of a deployment repeats: Mosquitto reads these per listener (they
+        apply to the ``listener`` line above them), whatever ``per_listener_settings`` says."""
+        if not self.deployment:
+            return []
+        # The broker's client id is the user name: one device's password cannot take over another
+        # device's session (a kiosk connecting as antre-hub-pst would cut the hub off, and a clean
+        # session would delete the hub's queued commands). The apps' own ids still name their
+        # presence topics.
+        return ["use_username_as_clientid true"]
+
     def render(self) -> str:
         lines = [
             "# Written by `antre broker`; edits are overwritten.",
@@ -56,7 +102,7 @@ class BrokerConfig:
         if self.user is not None:
             lines.append(f"user {self.user}")
         if self.port is not None:
-            lines.append(f"listener {self.port} {self.host}")
+            lines += [f"listener {self.port} {self.host}", *self._listener_options()]
         if self.tls is not None:
             tls = self.tls
             lines += [
@@ -65,31 +111,30 @@ class BrokerConfig:
                 f"certfile {tls.certfile}",
                 f"keyfile {tls.keyfile}",
                 "tls_version tlsv1.2",  # the minimum; TLS 1.3 clients still get 1.3
-                # Devices prove who they are with their password, not a client certificate.
+                f"ciphers {TLS12_CIPHERS}",
+                f"ciphers_tls1.3 {TLS13_CIPHERSUITES}",
+                # Devices prove who they are with their password, not a client certificate
+                # (docs/security.md says why).
                 "require_certificate false",
+                f"max_connections {tls.max_connections}",
+                *self._listener_options(),
             ]
-        if self.password_file is not None and self.acl_file is not None:
+        if self.deployment:
             lines += [
                 "allow_anonymous false",
                 f"password_file {self.password_file}",
                 f"acl_file {self.acl_file}",
-                # The broker's client id is the user name: one device's password cannot take over
-                # another's session (a kiosk connecting as antre-hub-pst would cut the hub off).
-                # The apps' own ids still name their presence topics.
-                "use_username_as_clientid true",
             ]
-        elif self.password_file is None and self.acl_file is None and self.tls is None:
-            lines.append("allow_anonymous true")
         else:
-            raise ValueError("a password file, an ACL file and TLS come with a deployment, never alone")
+            lines.append("allow_anonymous true")
         lines += [
             # Without TCP_NODELAY small messages wait for Nagle's algorithm (~40 ms here).
             "set_tcp_nodelay true",
             # The hub's persistent session must not drop QoS 1 bursts (the default is 1000).
             "max_queued_messages 100000",
             "max_inflight_messages 100",
-            # Big enough that the hub, not the broker, answers an oversized payload with an error.
-            "max_packet_size 2097152",
+            f"max_packet_size {MAX_PACKET_BYTES}",
+            f"max_keepalive {MAX_KEEPALIVE_S}",
         ]
         if self.persistence_dir is not None:
             lines += [

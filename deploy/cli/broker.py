@@ -50,11 +50,13 @@ def cmd_certs(args: argparse.Namespace) -> int:
 
 
 def cmd_url(args: argparse.Namespace) -> int:
+    import sys
     from urllib.parse import quote
 
     from broker.mosquitto.acl import devices_from_config
     from broker.mosquitto.passwords import ensure_secrets
     from broker.mosquitto.security import SecurityFiles
+    from shared.config import is_loopback
 
     settings = _settings(args)
     devices = devices_from_config(settings.raw)
@@ -63,16 +65,24 @@ def cmd_url(args: argparse.Namespace) -> int:
     # The same passwords `antre broker` makes and keeps: asking first creates them, once.
     password = ensure_secrets(SecurityFiles.in_dir(settings.data_dir).secrets, [d.id for d in devices])
     section: Any = settings.section("broker")
+    # Off this box the plain listener does not exist (it stays on loopback): TLS, always.
+    tls = args.tls or not is_loopback(args.host)
     if args.port:
         port = args.port
-    elif args.tls:
+    elif tls:
         if "tls_port" not in section:
-            raise ConfigError("[broker] tls_port is not set: set it, or give --port")
+            raise ConfigError(
+                f"{args.host} is another box's way to the broker, which only the TLS listener serves: "
+                "set [broker] tls_port = 8883 and make the certificate (antre broker certs --name ...)"
+            )
         port = int(section["tls_port"])
     else:
         port = int(section.get("port", settings.mqtt.port))
-    scheme = "mqtts" if args.tls else "mqtt"
+    scheme = "mqtts" if tls else "mqtt"
     print(f"{scheme}://{args.device}:{quote(password[args.device], safe='')}@{args.host}:{port}")
+    if tls:
+        ca = settings.data_dir / "tls" / "ca.crt"
+        print(f"with ANTRE_MQTT_CA=/etc/antre/ca.crt on the device (a copy of {ca})", file=sys.stderr)
     return 0
 
 
@@ -99,6 +109,8 @@ def add_parser(sub: Any) -> None:
     url = actions.add_parser("url", help="print a device's broker URL with its password")
     url.add_argument("device", help="the id of a [[devices]] entry")
     url.add_argument("--host", required=True, help="the broker's address as the device reaches it")
-    url.add_argument("--tls", action="store_true", help="mqtts:// on [broker] tls_port")
+    url.add_argument(
+        "--tls", action="store_true", help="mqtts:// on [broker] tls_port (always, for a --host off this box)"
+    )
     url.add_argument("--port", type=int, help="override the port")
     url.set_defaults(func=cmd_url)

@@ -19,6 +19,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
         root=root,
         dry_run=args.dry_run,
         antre_bin=args.antre_bin,
+        hub_names=args.hub_name or (),
     )
     for line in log:
         print(line)
@@ -35,7 +36,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     root = Path(args.root)
     roles = tuple(args.role) if args.role else enabled_roles(root)
     print(f"antre doctor: checking roles {', '.join(roles) or '(none enabled here)'}", flush=True)
-    checks = run_checks(roles, args.config, device_env(root))
+    checks = run_checks(roles, args.config, device_env(root), root)
     for check in checks:
         print(check.line(), flush=True)
     return 1 if any(c.status == "PROBLEM" for c in checks) else 0
@@ -49,6 +50,12 @@ def add_parsers(sub: Any) -> None:
     setup.add_argument("--root", default="/", help="install into this folder instead of / (an image, a test)")
     setup.add_argument("--dry-run", action="store_true", help="print what would be done, change nothing")
     setup.add_argument("--antre-bin", help="path of antre in the units (default: the one running now)")
+    setup.add_argument(
+        "--hub-name",
+        action="append",
+        help="hub: an IP address or host name the other devices reach it by; the broker's TLS "
+        "certificate names each (repeat)",
+    )
     setup.set_defaults(func=cmd_setup)
 
     doctor = sub.add_parser("doctor", help="check this device and say in plain words what is wrong")

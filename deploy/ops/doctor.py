@@ -20,6 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploy.ops.doctor_network import (
+    DoctorAccount,
+    doctor_account,
+    read_env_file,
+    shared_accounts,
+    staff_api_in_clear,
+)
 from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
 from shared.contract import staff_api
@@ -48,12 +55,7 @@ def device_env(root: Path = Path("/"), environ: dict[str, str] | None = None) ->
         env["ANTRE_CONFIG"] = str(root / str(CONFIG_PATH).lstrip("/"))
     if (root / HOME.lstrip("/")).is_dir():
         env["ANTRE_DATA_DIR"] = str(root / HOME.lstrip("/"))
-    env_file = root / str(ENV_PATH).lstrip("/")
-    if env_file.is_file():
-        for raw in env_file.read_text(encoding="utf-8").splitlines():
-            key, sep, value = raw.strip().partition("=")
-            if sep and not key.startswith("#"):
-                env[key.strip()] = value.strip().strip('"').strip("'")
+    env.update(read_env_file(root / str(ENV_PATH).lstrip("/")))
     env.update(os.environ if environ is None else environ)
     return env
 
@@ -84,6 +86,7 @@ class BrokerProbe:
     error: str | None = None  # no answer at all
     retained: dict[str, bytes] = field(default_factory=dict)
     denied: set[str] = field(default_factory=set)  # subscriptions the ACL refused
+    skipped: str | None = None  # not logged in at all, and why
 
 
 def probe_broker(endpoint: MqttEndpoint, topics: Sequence[str], timeout: float = 5) -> BrokerProbe:
@@ -155,8 +158,8 @@ def check_config(config: str | None, env: dict[str, str]) -> tuple[Check, Settin
     return Check("OK", "config", f"{where} read: site {settings.site}, desks {desks}"), settings
 
 
-def check_broker(settings: Settings, probe: BrokerProbe) -> Check:
-    url = settings.mqtt.url()
+def check_broker(endpoint: MqttEndpoint, probe: BrokerProbe) -> Check:
+    url = endpoint.url()
     env_hint = f"ANTRE_MQTT_URL in {ENV_PATH}"
     if probe.error:
         return Check(
@@ -176,6 +179,8 @@ def check_broker(settings: Settings, probe: BrokerProbe) -> Check:
 
 
 def check_hub_presence(settings: Settings, probe: BrokerProbe, topic: str) -> Check:
+    if probe.skipped:
+        return Check("UNKNOWN", "hub", "could not tell: the doctor did not log in to the broker (see above)")
     if not probe.connected:
         return Check("UNKNOWN", "hub", "could not tell: the broker did not let this device in")
     if topic in probe.denied:
@@ -349,13 +354,19 @@ def check_clock() -> Check:
 
 
 def run_checks(
-    roles: Iterable[str], config: str | None = None, env: dict[str, str] | None = None
+    roles: Iterable[str],
+    config: str | None = None,
+    env: dict[str, str] | None = None,
+    root: Path = Path("/"),
 ) -> list[Check]:
-    """Every check that applies to ``roles``, in order."""
+    """Every check that applies to ``roles``, in order (``root``: where the units are)."""
     roles = set(roles)
     env = device_env() if env is None else env
     config_check, settings = check_config(config, env)
     checks = [config_check]
+    clash = shared_accounts(root, env)
+    if clash:
+        checks.append(Check("PROBLEM", "accounts", clash))
     if settings is not None:
         hub_topic = contract.topic(settings.site, "presence", client_id=f"antre-hub-{settings.site}")
         kiosk_id = str(settings.section("kiosk").get("id", "k1"))
@@ -369,14 +380,26 @@ def run_checks(
             )
         topics = [hub_topic, *([status_topic] if "kiosk" in roles else [])]
         topics += [voice_topic] if voice_topic else []
-        probe = probe_broker(settings.mqtt, topics)
-        checks += [check_broker(settings, probe), check_hub_presence(settings, probe, hub_topic)]
+        try:
+            account = doctor_account(settings, env)
+        except ConfigError as exc:
+            account = DoctorAccount(None, f"{exc}. Fix: correct it in {ENV_PATH}")
+        if account.endpoint is None:
+            probe = BrokerProbe(skipped=account.why)
+            checks.append(Check("WARN", "broker", account.why))
+        else:
+            probe = probe_broker(account.endpoint, topics)
+            checks.append(check_broker(account.endpoint, probe))
+        checks.append(check_hub_presence(settings, probe, hub_topic))
         if "hub" in roles:
             from broker.hub.process import staff_api_address
 
             host, port = staff_api_address(settings)
             host = "127.0.0.1" if host in ("0.0.0.0", "") else host
             checks += [check_staff_api(f"http://{host}:{port}"), check_database(settings)]
+            in_clear = staff_api_in_clear(settings)
+            if in_clear:
+                checks.append(Check("WARN", "staff API", in_clear))
         if "counter" in roles:
             from counter.options import staff_url_from
 

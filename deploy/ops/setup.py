@@ -10,6 +10,7 @@ the live system (``--root /``) does it create the ``antre`` user and call system
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
@@ -30,6 +31,7 @@ USER = "antre"
 HOME = "/var/lib/antre"
 CONFIG_PATH = Path("/etc/antre/antre.toml")
 ENV_PATH = Path("/etc/antre/antre.env")
+CA_PATH = Path("/etc/antre/ca.crt")  # the lobby's CA on every other device, pinned by ANTRE_MQTT_CA
 # Groups the screen apps need without a desktop: the GPU, touch input, sound, printers, serial.
 EXTRA_GROUPS = ("video", "render", "input", "audio", "lp", "dialout")
 UNIT_DIR = "etc/systemd/system"
@@ -199,6 +201,31 @@ def _own_config_dir(inst: Installer) -> None:
             path.chmod(mode)
 
 
+def make_broker_certs(inst: Installer, names: Sequence[str]) -> None:
+    """The lobby's CA (once) and the broker's certificate naming the hub box by ``names`` (the
+    addresses and host names the other devices use in their ``mqtts://`` URL), in the data dir."""
+    from broker.mosquitto.certs import CertFiles, make_certs
+
+    tls = f"{HOME}/tls"
+    files = CertFiles(inst.path(tls))
+    listed = ", ".join(names)
+    if files.server_cert.exists():
+        renew = " ".join(f"--name {name}" for name in names)
+        inst.log.append(f"kept      {tls}/server.crt (for new names: antre broker certs --renew {renew})")
+        return
+    inst.log.append(f"made      {tls}/ca.crt and server.crt for {listed}")
+    if inst.dry_run:
+        return
+    data_dir = inst.path(HOME)
+    if not data_dir.exists():
+        data_dir.mkdir(parents=True, mode=0o750)
+        if inst.live:  # the broker runs as antre and reads its key from here
+            with contextlib.suppress(KeyError):
+                os.chown(data_dir, pwd.getpwnam(USER).pw_uid, grp.getgrnam(USER).gr_gid)
+    make_certs(files.directory, list(names))
+    inst.log.append(f"COPY      {tls}/ca.crt to every other device as {CA_PATH} (ANTRE_MQTT_CA)")
+
+
 def setup(
     role: str,
     *,
@@ -207,11 +234,15 @@ def setup(
     dry_run: bool = False,
     antre_bin: str | None = None,
     cage_bin: str | None = None,
+    hub_names: Sequence[str] = (),
     run: Runner = run_command,
 ) -> list[str]:
-    """Install ``role`` on the system at ``root``; returns what was done, one line per step."""
+    """Install ``role`` on the system at ``root``; returns what was done, one line per step.
+    ``hub_names`` (hub role): the addresses and host names the broker's certificate holds."""
     if role not in ROLES:
         raise ConfigError(f"unknown role {role!r} (choose from {', '.join(ROLES)})")
+    if hub_names and role != "hub":
+        raise ConfigError("--hub-name names the hub box in its certificate: it goes with --role hub")
     if role in DESK_ROLES and not desk:
         raise ConfigError(f"--role {role} needs --desk (the desk id of this screen)")
     if desk is not None and not _DESK_ID.match(desk):
@@ -233,6 +264,8 @@ def setup(
     if spec.udev:
         rules = (DEPLOY_DIR / "udev" / "60-antre-printer.rules").read_text(encoding="utf-8")
         inst.write("/etc/udev/rules.d/60-antre-printer.rules", rules)
+    if hub_names:
+        make_broker_certs(inst, hub_names)
     if spec.mask_mosquitto:
         if any(
             inst.path(p).exists() for p in ("/lib/systemd/system/mosquitto.service", "/etc/init.d/mosquitto")

@@ -67,6 +67,32 @@ def test_setup_keeps_the_technicians_config(tmp_path: Path) -> None:
     assert oct((tmp_path / "etc/antre/antre.env").stat().st_mode & 0o777) == "0o640"
 
 
+def test_the_hub_gets_a_certificate_naming_its_addresses(tmp_path: Path) -> None:
+    """`--hub-name`: the lobby's CA and the broker's certificate, whose names are the addresses
+    the other devices put in their mqtts:// URL (they check it, see test_broker_lan.py)."""
+    log = setup("hub", root=tmp_path, antre_bin=ANTRE_BIN, hub_names=["192.168.1.10", "antre-hub.local"])
+    tls = tmp_path / "var/lib/antre/tls"
+    assert "made      /var/lib/antre/tls/ca.crt and server.crt for 192.168.1.10, antre-hub.local" in log
+    assert any(line.startswith("COPY      /var/lib/antre/tls/ca.crt") for line in log)
+    text = subprocess.run(
+        ["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", str(tls / "server.crt")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "IP Address:192.168.1.10" in text and "DNS:antre-hub.local" in text
+    assert oct((tls / "server.key").stat().st_mode & 0o777) == "0o600"
+    before = (tls / "server.crt").read_bytes()
+    again = setup("hub", root=tmp_path, antre_bin=ANTRE_BIN, hub_names=["192.168.1.10"])
+    assert (tls / "server.crt").read_bytes() == before  # devices already trust it: never remade here
+    assert any(line.startswith("kept      /var/lib/antre/tls/server.crt") for line in again)
+    with pytest.raises(ConfigError, match="--role hub"):
+        setup("kiosk", root=tmp_path, hub_names=["192.168.1.10"])
+    dry = tmp_path / "dry"
+    setup("hub", root=dry, dry_run=True, antre_bin=ANTRE_BIN, hub_names=["192.168.1.10"])
+    assert not dry.exists()
+
+
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     log = setup("kiosk", root=tmp_path, dry_run=True, antre_bin=ANTRE_BIN)
     assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import socket
 import ssl
 import stat
@@ -580,4 +581,12 @@ def test_antre_broker_certs_and_no_run(
     assert "listener 8883\n" in text and f"certfile {tmp_path / 'data' / 'tls' / 'server.crt'}" in text
     assert main([*config, "broker", "url", "kiosk-1", "--host", "lobby.local", "--tls"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("mqtts://kiosk-1:")
+    # Another box reaches the broker on the TLS listener only: its URL is mqtts:// unasked.
+    assert main([*config, "broker", "url", "kiosk-1", "--host", "192.168.1.10"]) == 0
+    out = capsys.readouterr()
+    assert re.fullmatch(r"mqtts://kiosk-1:[^@]+@192\.168\.1\.10:8883", out.out.strip()), out.out
+    assert "ANTRE_MQTT_CA=/etc/antre/ca.crt" in out.err
     assert main([*config, "broker", "url", "nobody", "--host", "x"]) == 2
+    (tmp_path / "antre.toml").write_text(DEVICES_TOML, encoding="utf-8")  # no tls_port
+    assert main([*config, "broker", "url", "kiosk-1", "--host", "192.168.1.10"]) == 2
+    assert "tls_port" in capsys.readouterr().err

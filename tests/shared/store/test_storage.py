@@ -48,7 +48,7 @@ def test_antre_db_upgrade_creates_the_schema(tmp_path: Path, monkeypatch, capsys
 def test_environment_variables_win_over_the_toml_file(tmp_path: Path) -> None:
     config = tmp_path / "antre.toml"
     config.write_text(
-        'site = "tuba"\n[mqtt]\nurl = "mqtt://10.0.0.5:1883"\n[db]\nurl = "sqlite:////tmp/x.db"\n'
+        'site = "tuba"\n[mqtt]\nurl = "mqtts://10.0.0.5:8883"\n[db]\nurl = "sqlite:////tmp/x.db"\n'
         '[[services]]\nprefix = "A"\nname = "Konsultasi Statistik"\n'
         '[[services]]\nprefix = "P"\nname = "Perpustakaan"\n'
         '[[desks]]\nid = "1"\nservices = ["A", "P"]\n'

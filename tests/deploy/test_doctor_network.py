@@ -1,0 +1,63 @@
+"""The doctor's view of the lobby network, without a broker: which account it would log in with,
+and the staff API's address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deploy.ops.doctor_network import doctor_account, shared_accounts, staff_api_in_clear
+from shared.config import ConfigError, settings_from_mapping
+
+DEVICES = [{"id": "hub", "role": "hub"}, {"id": "k1", "role": "kiosk"}, {"id": "doctor", "role": "doctor"}]
+
+
+@pytest.mark.parametrize(
+    ("address", "in_clear"),
+    [
+        ("127.0.0.1:8742", False),
+        ("[::1]:8742", False),
+        ("localhost:8742", False),
+        ("0.0.0.0:8742", True),
+        (":8742", True),
+        ("192.168.1.10:8742", True),
+    ],
+)
+def test_a_staff_api_off_loopback_is_plain_http_on_the_network(address: str, in_clear: bool) -> None:
+    why = staff_api_in_clear(settings_from_mapping({"hub": {"staff_api": address}}, {}))
+    assert (why is not None) is in_clear
+    if why:
+        assert "plain HTTP" in why and '"127.0.0.1:8742"' in why
+
+
+def test_the_doctor_never_logs_in_as_the_hub() -> None:
+    env = {"ANTRE_MQTT_URL": "mqtt://hub:pw@127.0.0.1:1883"}
+    account = doctor_account(settings_from_mapping({"devices": DEVICES}, env), env)
+    assert account.endpoint is None and "hub's account" in account.why and "pw" not in account.why
+    env["ANTRE_DOCTOR_MQTT_URL"] = "mqtts://doctor:pw2@192.168.1.10:8883"
+    account = doctor_account(settings_from_mapping({"devices": DEVICES}, env), env)
+    assert account.endpoint is not None and account.endpoint.username == "doctor"
+    kiosk = {"ANTRE_MQTT_URL": "mqtts://k1:pw@192.168.1.10:8883"}
+    assert doctor_account(settings_from_mapping({"devices": DEVICES}, kiosk), kiosk).endpoint is not None
+
+
+def test_the_doctors_own_url_must_not_be_plain_to_another_box() -> None:
+    env = {"ANTRE_DOCTOR_MQTT_URL": "mqtt://doctor:pw@192.168.1.10:1883"}
+    with pytest.raises(ConfigError, match="mqtts://"):
+        doctor_account(settings_from_mapping({"devices": DEVICES}, {}), env)
+
+
+def test_programs_sharing_one_account_on_a_box_are_a_problem(tmp_path: Path) -> None:
+    """The hub and the wall display on one machine, both with antre.env's account: the broker takes
+    the user name as the client id, so each login would push the other off."""
+    from deploy.ops.setup import setup
+
+    setup("hub", root=tmp_path, antre_bin="/opt/antre/.venv/bin/antre")
+    setup("display", root=tmp_path, antre_bin="/opt/antre/.venv/bin/antre")
+    base = {"ANTRE_MQTT_URL": "mqtt://hub:pw@127.0.0.1:1883"}
+    why = shared_accounts(tmp_path, base)
+    assert why is not None and "display and hub all log in as hub" in why and "/etc/antre/display.env" in why
+    (tmp_path / "etc/antre/display.env").write_text("ANTRE_MQTT_URL=mqtt://tv:pw2@127.0.0.1:1883\n")
+    assert shared_accounts(tmp_path, base) is None
+    assert shared_accounts(tmp_path, {"ANTRE_MQTT_URL": "mqtt://127.0.0.1:1883"}) is None  # the open demo
