@@ -25,7 +25,7 @@ from deploy.ops.retention import purge
 from shared.contract.kiosk_requests import LookupRequest
 from shared.domain import guestbook
 from shared.store.db import make_engine, write_transaction
-from shared.store.erasure import RETRY_WINDOW
+from shared.store.erasure import RETRY_WINDOW, prune_answers
 from shared.store.guest_store import GuestStore
 from shared.store.keys import SiteKey, read_key
 from shared.store.models import GuestRow, ProcessedRequestRow
@@ -226,3 +226,23 @@ def test_verify_names_a_line_edited_or_deleted_in_the_file(tmp_path: Path, site)
     out = antre("access-log", "--verify", status=1)
     assert "line 3: a line before it is missing" in out and "tampered" not in out
     assert json.dumps(list(row))  # (the deleted row held nothing but these plain fields)
+
+
+def test_a_pruned_answer_leaves_the_file_at_the_next_checkpoint_without_a_vacuum(tmp_path: Path) -> None:
+    db = tmp_path / "antre.db"
+    seed(f"sqlite:///{db}")
+    engine = make_engine(f"sqlite:///{db}")
+    secret = "InstansiYangDitanyakan"
+    lookup = {"request_id": "l", "ok": True, "found": True, "ref": "r", "masked": {"institution": secret}}
+    try:
+        with write_transaction(engine) as session:
+            SqlQueueRepository(session).remember_answer("kiosk/k1", "l", lookup, NOW - timedelta(hours=1))
+        with write_transaction(engine) as session:  # what the hub does at its day roll
+            assert prune_answers(session, NOW) == 1
+    finally:
+        engine.dispose()
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    # secure_delete zeroed the deleted row in its page: no VACUUM ran, and it is still gone.
+    assert secret.encode() not in file_bytes(db)
