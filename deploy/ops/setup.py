@@ -10,6 +10,7 @@ the live system (``--root /``) does it create the ``antre`` user and call system
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
@@ -30,6 +31,7 @@ USER = "antre"
 HOME = "/var/lib/antre"
 CONFIG_PATH = Path("/etc/antre/antre.toml")
 ENV_PATH = Path("/etc/antre/antre.env")
+KEY_PATH = Path("/etc/antre/antre.key")  # the site key (shared.store.keys): the hub only
 # Groups the screen apps need without a desktop: the GPU, touch input, sound, printers, serial.
 EXTRA_GROUPS = ("video", "render", "input", "audio", "lp", "dialout")
 UNIT_DIR = "etc/systemd/system"
@@ -199,6 +201,28 @@ def _own_config_dir(inst: Installer) -> None:
             path.chmod(mode)
 
 
+def make_site_key(inst: Installer) -> None:
+    """The hub's site key (encrypts backups, seals the access log), made once and never replaced:
+    a new key would leave every backup made with the old one unreadable."""
+    from shared.store.keys import create_key
+
+    target = inst.path(KEY_PATH)
+    if target.exists():
+        inst.log.append(f"kept      {KEY_PATH} (the site key)")
+        return
+    inst.log.append(
+        f"wrote     {KEY_PATH} (the site key: copy it off this machine now, `sudo antre key --show`; "
+        "without it no backup can be restored)"
+    )
+    if inst.dry_run:
+        return
+    create_key(target)  # 0600
+    if inst.live:
+        # Without an antre user (useradd failed, said above) root keeps it until setup runs again.
+        with contextlib.suppress(KeyError):
+            os.chown(target, pwd.getpwnam(USER).pw_uid, grp.getgrnam(USER).gr_gid)
+
+
 def setup(
     role: str,
     *,
@@ -226,6 +250,8 @@ def setup(
         template = (DEPLOY_DIR / "etc" / name).read_text(encoding="utf-8")
         inst.write(f"{absolute}.example", template, 0o640)
         inst.write(absolute, template, 0o640, keep=True)
+    if role == "hub":
+        make_site_key(inst)
     _own_config_dir(inst)
     inst.write(
         "/etc/systemd/journald.conf.d/antre.conf", (DEPLOY_DIR / "journald" / "antre.conf").read_text("utf-8")
