@@ -298,7 +298,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
         report = forget(session, id_number=args.id_number, email=args.email)
         # The ledger: a restore of an older backup erases this visitor again (docs/backup.md).
         erasure.remember(session, key, kind, value, now)
-        subject = access_log.subject_for(key, kind, erasure.normalised(kind, value))
+        subject = access_log.subject_for(key, kind, value)
         access_log.record(session, key, technician(), access_log.ERASURE, subject, now)
         return report
 

@@ -49,7 +49,7 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     wanted = None
     if args.id_number or args.email:
         kind, value = (erasure.ID_NUMBER, args.id_number) if args.id_number else (erasure.EMAIL, args.email)
-        wanted = access_log.subject_for(key, kind, erasure.normalised(kind, value))
+        wanted = access_log.subject_for(key, kind, value)
     engine = make_engine(settings.db_url)
     try:
         with Session(engine) as session:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.store.erasure import normalised
 from shared.store.keys import SiteKey
 from shared.store.models import AccessLogRow
 
@@ -57,9 +58,15 @@ class Problem:
 
 
 def subject_for(key: SiteKey, kind: str, value: str) -> str:
-    """The log's name for a person asked about by ``kind`` ("id_number", "email"): a keyed hash,
-    short enough to read aloud, that a supervisor can recompute from the identifier with the key."""
-    return f"{kind}#{key.person_ref(kind, value)[:16]}"
+    """The log's name for a person asked about by ``kind`` ("id_number", "email"): a keyed hash of
+    the identifier as the kiosk stores it, short enough to read aloud, the same for every lookup of
+    that person, and recomputed from the identifier by ``antre access-log --id-number``."""
+    return f"{kind}#{key.person_ref(kind, normalised(kind, value))[:16]}"
+
+
+def lookup_subject(key: SiteKey, id_number: str = "", email: str = "") -> str:
+    """The subject of a returning-visitor lookup, by what the kiosk sent (the hub's call site)."""
+    return subject_for(key, "id_number", id_number) if id_number else subject_for(key, "email", email)
 
 
 def record(session: Session, key: SiteKey, actor: str, action: str, subject: str, when: datetime) -> int:

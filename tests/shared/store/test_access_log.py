@@ -71,6 +71,14 @@ def test_an_untouched_chain_is_intact_and_holds_no_identifier(db_url: str) -> No
     assert {p.what for p in _problems(db_url, SiteKey(b"x" * 32))} == {"tampered"}  # another key
 
 
+def test_a_lookup_names_the_person_the_same_way_however_the_number_was_typed() -> None:
+    typed = "1808-0141 0190.0001"
+    assert access_log.lookup_subject(KEY, id_number=typed) == access_log.subject_for(KEY, "id_number", NIK)
+    by_email = access_log.lookup_subject(KEY, email=" Siti@Example.ID ")
+    assert by_email == access_log.subject_for(KEY, "email", "siti@example.id") and "siti" not in by_email
+    assert by_email != access_log.lookup_subject(SiteKey(b"z" * 32), email="siti@example.id")
+
+
 def test_an_edited_line_is_named_and_a_deleted_one_breaks_the_next(db_url: str) -> None:
     _fill(db_url)
     engine = make_engine(db_url)
