@@ -234,10 +234,11 @@ def _reclaimed_line(reclaimed: Any) -> str:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from deploy.ops.audit import record
+    from deploy.ops.audit import site_key, technician
     from deploy.ops.retention import guest_days, purge
     from shared.config import load_settings
-    from shared.store.access_log import PURGE
+    from shared.store import access_log
+    from shared.store.keys import KeyFileError
 
     settings = load_settings(args.config)
     days = args.older_than_days if args.older_than_days is not None else guest_days(settings)
@@ -246,11 +247,18 @@ def cmd_purge(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     cutoff = now - timedelta(days=days)
 
+    try:
+        key = None if args.dry_run else site_key(settings)[0]
+    except KeyFileError as exc:  # the purge is owed all the same; it is only not logged
+        print(f"antre purge: not recorded in the access log: {exc}", file=sys.stderr)
+        key = None
+
     def work(session: Any) -> Any:
         report = purge(session, cutoff, now)
-        if not args.dry_run:
+        # A line when someone's data went, not for each night's empty run of the timer.
+        if key is not None and report.guests + report.online_requests + (report.complaints or 0):
             subject = f"before {cutoff:%Y-%m-%d}: {report.guests} entries, {report.answers} answers"
-            record(session, settings, PURGE, subject, now)
+            access_log.record(session, key, technician(), access_log.PURGE, subject, now)
         return report
 
     outcome = _transaction("purge", settings, work, keep=not args.dry_run)
@@ -306,7 +314,14 @@ def cmd_forget(args: argparse.Namespace) -> int:
     if isinstance(outcome, int):
         return outcome
     report, reclaimed = outcome
-    erasure.append_to_file(ledger_file(key_path), kind, erasure.ledger_digest(key, kind, value), now)
+    try:
+        erasure.append_to_file(ledger_file(key_path), kind, erasure.ledger_digest(key, kind, value), now)
+    except OSError as exc:  # the erasure and the database's ledger are saved; only the copy failed
+        print(
+            f"antre forget: the ledger copy {ledger_file(key_path)} could not be written ({exc.strerror}); "
+            "the database keeps the ledger, but a restore after losing the database would not see it",
+            file=sys.stderr,
+        )
     parts = [f"{report.guests} guestbook entries"]
     if args.email is not None:
         parts.append(f"{report.online_requests} online requests")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shared.store import access_log
-from shared.store.keys import SiteKey, key_file, load_or_create
+from shared.store.keys import KeyFileError, SiteKey, key_file, load_or_create
 
 NEW_KEY_NOTE = (
     "a new site key was made at {path}: it opens the encrypted backups and seals the access log.\n"
@@ -47,5 +47,10 @@ def site_key(settings: Any) -> tuple[SiteKey, Path, bool]:
 def record(
     session: Session, settings: Any, action: str, subject: str, now: datetime, officer: str | None = None
 ) -> None:
-    key, _path, _created = site_key(settings)
+    """One access-log row for a command. Without a usable site key the command stops (a
+    ``RuntimeError``, which ``antre`` prints as one line): personal data is not shown unrecorded."""
+    try:
+        key, _path, _created = site_key(settings)
+    except KeyFileError as exc:
+        raise RuntimeError(f"the access log cannot be written: {exc}") from exc
     access_log.record(session, key, technician(officer), action, subject, now)

@@ -217,10 +217,15 @@ def make_site_key(inst: Installer) -> None:
     if inst.dry_run:
         return
     create_key(target)  # 0600
+    # The erasure ledger's copy beside the key (deploy/ops/erasure_replay.py): antre forget, run
+    # as the antre user, appends to it, and cannot create files in /etc/antre itself.
+    ledger = target.with_name("erasures.jsonl")
+    ledger.touch(mode=0o600, exist_ok=True)
     if inst.live:
-        # Without an antre user (useradd failed, said above) root keeps it until setup runs again.
+        # Without an antre user (useradd failed, said above) root keeps them until setup runs again.
         with contextlib.suppress(KeyError):
-            os.chown(target, pwd.getpwnam(USER).pw_uid, grp.getgrnam(USER).gr_gid)
+            for path in (target, ledger):
+                os.chown(path, pwd.getpwnam(USER).pw_uid, grp.getgrnam(USER).gr_gid)
 
 
 def setup(

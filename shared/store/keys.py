@@ -125,3 +125,8 @@ def load_or_create(path: Path) -> tuple[SiteKey, bool]:
         return create_key(path), True
     except FileExistsError:  # another command made it a moment ago
         return read_key(path), False
+    except OSError as exc:  # e.g. /etc/antre is root's: the installer makes the key, not a timer
+        raise KeyFileError(
+            f"there is no site key at {path} and it cannot be made there ({exc.strerror}); "
+            "run `sudo antre setup --role hub`"
+        ) from exc
