@@ -92,6 +92,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
     from deploy.ops.audit import technician
     from deploy.ops.backup import BackupError, restore, sqlite_path
     from deploy.ops.erasure_replay import Reapplied, ledger_file, reapply
@@ -130,7 +134,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         # The erasures made since this backup was taken are made again before it goes in place.
         if key is not None:
             now = datetime.now(UTC)
-            replayed.append(reapply(incoming, db_path, ledger_file(key_path), key, technician(), now))
+            try:
+                replayed.append(reapply(incoming, db_path, ledger_file(key_path), key, technician(), now))
+            except (SQLAlchemyError, sqlite3.Error) as exc:
+                first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                raise BackupError(f"the erasures could not be re-applied to the backup ({first})") from exc
 
     try:
         result = restore(backup, db_path, confirm=confirm, key=key, prepare=prepare)

@@ -21,6 +21,9 @@ def add_parsers(sub: Any) -> None:
 
     key = sub.add_parser("key", help="the site key that encrypts backups: where it is, its fingerprint")
     key.add_argument("--show", action="store_true", help="print the key line to copy onto paper (recovery)")
+    files = key.add_mutually_exclusive_group()
+    files.add_argument("--encrypt", metavar="FILE", help="write FILE.enc with the site key (e.g. a pg_dump)")
+    files.add_argument("--decrypt", metavar="FILE.enc", help="write FILE back from FILE.enc, checked")
     key.set_defaults(func=cmd_key)
 
 
@@ -41,13 +44,15 @@ def cmd_access_log(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"antre access-log: --since must look like 2026-12-01, got {args.since!r}", file=sys.stderr)
             return 2
-    try:
-        key = read_key(key_file(settings))
-    except KeyFileError as exc:
-        print(f"antre access-log: {exc}", file=sys.stderr)
-        return 1
+    key = None
+    if args.verify or args.id_number or args.email:  # reading the lines needs no key
+        try:
+            key = read_key(key_file(settings))
+        except KeyFileError as exc:
+            print(f"antre access-log: {exc}", file=sys.stderr)
+            return 1
     wanted = None
-    if args.id_number or args.email:
+    if key is not None and (args.id_number or args.email):
         kind, value = (erasure.ID_NUMBER, args.id_number) if args.id_number else (erasure.EMAIL, args.email)
         wanted = access_log.subject_for(key, kind, value)
     engine = make_engine(settings.db_url)
@@ -57,7 +62,7 @@ def cmd_access_log(args: argparse.Namespace) -> int:
             for row in shown:
                 print(access_log.in_words(row, settings.tz))
             print(f"{len(shown)} line(s)")
-            if not args.verify:
+            if key is None or not args.verify:
                 return 0
             problems = access_log.verify(session, key)
             last = access_log.head(session)
@@ -92,8 +97,40 @@ def cmd_key(args: argparse.Namespace) -> int:
         print(f"antre key: {exc}", file=sys.stderr)
         return 1
     print(f"site key: {path} (fingerprint {key.key_id})")
+    if args.encrypt or args.decrypt:
+        return _crypt_file(key, args.encrypt, args.decrypt)
     if args.show:
         print("copy this line onto paper or a USB stick kept in the office safe, then clear the screen:")
         print(key_text(key))
         print(f"to recover: write that line into {path} (mode 0600, owner antre)")
+    return 0
+
+
+def _crypt_file(key: Any, encrypt: str | None, decrypt: str | None) -> int:
+    """The backups' encryption for a file Antre did not write (a PostgreSQL dump, docs/backup.md)."""
+    from pathlib import Path
+
+    from deploy.ops.backup_crypto import SUFFIX, DecryptError, decrypt_file, encrypt_file
+
+    source = Path(encrypt or decrypt or "").expanduser()
+    if not source.is_file():
+        print(f"antre key: there is no file at {source}", file=sys.stderr)
+        return 1
+    if encrypt:
+        target = source.with_name(source.name + SUFFIX)
+        encrypt_file(source, target, key)
+    else:
+        if not source.name.endswith(SUFFIX):
+            print(f"antre key: {source.name} does not end in {SUFFIX}", file=sys.stderr)
+            return 2
+        target = source.with_name(source.name[: -len(SUFFIX)])
+        if target.exists():
+            print(f"antre key: {target} exists; move it away first", file=sys.stderr)
+            return 1
+        try:
+            decrypt_file(source, target, key)
+        except DecryptError as exc:
+            print(f"antre key: {exc}", file=sys.stderr)
+            return 1
+    print(f"written: {target}")
     return 0

@@ -100,7 +100,8 @@ def take_backup(
     written = final.with_name(final.name + ".partial")
     # Encrypted: the plain snapshot stays beside the live database, never in the backup folder.
     partial = db_path.with_name(f".{final.name}.plain-partial") if key else written
-    for leftover in (partial, written):
+    # Also what a backup killed half-way left: a plain snapshot must not outlive its backup.
+    for leftover in (partial, written, *db_path.parent.glob(".antre-*.plain-partial")):
         leftover.unlink(missing_ok=True)
     try:
         started = time.monotonic()

@@ -246,3 +246,22 @@ def test_a_pruned_answer_leaves_the_file_at_the_next_checkpoint_without_a_vacuum
     connection.close()
     # secure_delete zeroed the deleted row in its page: no VACUUM ran, and it is still gone.
     assert secret.encode() not in file_bytes(db)
+
+
+def test_any_file_such_as_a_pg_dump_is_encrypted_and_checked_with_the_site_key(tmp_path: Path, site) -> None:  # type: ignore[no-untyped-def]
+    _db, antre = site
+    dump = tmp_path / "antre-20261124-193000.dump"
+    dump.write_bytes(b"PGDMP" + OTHER["name"].encode() * 1000)
+    antre("backup")  # makes the site key (a developer's machine: in the data folder)
+    assert "written:" in antre("key", "--encrypt", str(dump))
+    sealed = tmp_path / (dump.name + ".enc")
+    assert OTHER["name"].encode() not in sealed.read_bytes()
+    original = dump.read_bytes()
+    dump.unlink()
+    antre("key", "--decrypt", str(sealed))
+    assert dump.read_bytes() == original
+    dump.unlink()
+    data = sealed.read_bytes()
+    sealed.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert "damaged or was altered" in antre("key", "--decrypt", str(sealed), status=1)
+    assert not dump.exists()
