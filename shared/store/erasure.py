@@ -59,7 +59,10 @@ def prune_answers(session: Session, now: datetime) -> int:
 
 def forget_answers(session: Session, refs: Iterable[str] = ()) -> int:
     """Delete every lookup answer and every answer naming one of ``refs``; how many."""
-    conditions = [_is_lookup_answer(), *(ProcessedRequestRow.answer.contains(ref) for ref in refs if ref)]
+    conditions = [
+        _is_lookup_answer(),
+        *(ProcessedRequestRow.answer.contains(ref, autoescape=True) for ref in refs if ref),
+    ]
     return _rowcount(session.execute(delete(ProcessedRequestRow).where(or_(*conditions))))
 
 
