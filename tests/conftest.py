@@ -52,6 +52,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def site_key_of_the_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands run in this process (``antre report`` records its export in the access log, and
+    makes the site key when there is none) use a key file of the test session, never the user's
+    data folder or /etc/antre. Subprocesses given their own ANTRE_DATA_DIR keep theirs there."""
+    if "ANTRE_KEY_FILE" in os.environ:
+        yield
+        return
+    os.environ["ANTRE_KEY_FILE"] = str(tmp_path_factory.mktemp("site-key") / "antre.key")
+    try:
+        yield
+    finally:
+        os.environ.pop("ANTRE_KEY_FILE", None)
+
+
 @pytest.fixture(autouse=True)
 def fail_on_swallowed_handler_errors(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail the test when a message handler raised inside an ``MqttBus`` of this process.

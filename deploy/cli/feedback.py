@@ -28,7 +28,9 @@ def add_parsers(sub: Any, online_actions: Any | None = None) -> None:
 
     show = actions.add_parser("show", help="one complaint: text, contact, follow-up")
     show.add_argument("number", help="e.g. ADU-20261125-001")
-    show.set_defaults(func=run_in_transaction(_show, write=False))
+    show.add_argument("--officer", help="your officer id (recorded in the access log)")
+    # A write transaction: showing the contact is recorded in the access log.
+    show.set_defaults(func=run_in_transaction(_show))
 
     add = actions.add_parser("add", help="record a complaint given by phone, letter or an online visitor")
     add.add_argument("--text", required=True)
@@ -86,9 +88,13 @@ def _duration(delta: Any) -> str:
 
 
 def _show(args: argparse.Namespace, settings: Any, session: Any) -> int:
+    from deploy.ops.audit import record
     from shared.store import complaints
+    from shared.store.access_log import DETAIL_VIEW
 
     row = complaints.get(session, args.number)
+    if row.contact_name or row.contact_email or row.contact_phone or row.text:
+        record(session, settings, DETAIL_VIEW, f"complaint {row.number}", _now(), args.officer)
     print(f"{row.number}  {row.kind}  {row.status}  via {row.source}")
     print(f"received  {row.created_at.astimezone(settings.tz):%Y-%m-%d %H:%M}")
     contact = ", ".join(v for v in (row.contact_name, row.contact_email, row.contact_phone) if v)

@@ -13,6 +13,7 @@ from deploy.cli.device import add_parsers as add_deploy_parsers  # setup, doctor
 from deploy.cli.feedback import add_parsers as add_feedback_parsers
 from deploy.cli.maintenance import add_parsers as add_maintenance_parsers  # backup, restore, purge, forget
 from deploy.cli.online import add_parsers as add_clock_parsers  # argparse only until a command runs
+from deploy.cli.privacy import add_parsers as add_privacy_parsers  # access-log, key
 from deploy.cli.report import add_parsers as add_report_parsers  # report
 from shared.config import ConfigError, Settings, load_settings
 
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     online_actions = add_clock_parsers(sub)  # online add/reply/message/close/list/autoclose, sla
     add_feedback_parsers(sub, online_actions)  # complaints ..., online rate
     add_maintenance_parsers(sub)
+    add_privacy_parsers(sub)
     add_report_parsers(sub)  # report --month YYYY-MM: XLSX and PDF
     add_deploy_parsers(sub)
     return parser

@@ -60,8 +60,10 @@ def _size(n: int) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from deploy.ops.audit import NEW_KEY_NOTE, site_key
     from deploy.ops.backup import BackupError, pg_dump_route, sqlite_path, take_backup
     from shared.config import load_settings
+    from shared.store.keys import KeyFileError
 
     settings = load_settings(args.config)
     try:
@@ -70,12 +72,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
             # Not a silent success: a timer running this on a PostgreSQL site must show a failure.
             return _fail("backup", pg_dump_route(settings.db_url), status=2)
         to_dir = Path(args.to).expanduser() if args.to else settings.data_dir / "backups"
-        result = take_backup(db_path, to_dir, args.keep)
-    except BackupError as exc:
+        key, key_path, created = site_key(settings)
+        if created:
+            print(NEW_KEY_NOTE.format(path=key_path), file=sys.stderr)
+        if to_dir.resolve() == key_path.parent.resolve():
+            return _fail(
+                "backup", f"the backups would sit beside the site key {key_path}; choose another --to"
+            )
+        result = take_backup(db_path, to_dir, args.keep, key=key)
+    except (BackupError, KeyFileError) as exc:
         return _fail("backup", str(exc))
     print(
         f"backup written: {result.path} ({_size(result.size)}, copied in {result.seconds * 1000:.0f} ms, "
-        f"integrity check ok)"
+        f"integrity check ok, encrypted with site key {key.key_id})"
     )
     removed = f"removed {len(result.removed)} older, " if result.removed else ""
     print(f"{removed}keeping the newest {args.keep} in {to_dir}")
@@ -83,8 +92,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from deploy.ops.audit import technician
     from deploy.ops.backup import BackupError, restore, sqlite_path
+    from deploy.ops.erasure_replay import Reapplied, ledger_file, reapply
     from shared.config import load_settings
+    from shared.store.keys import KeyFileError, key_file, read_key
 
     settings = load_settings(args.config)
     try:
@@ -107,13 +123,38 @@ def cmd_restore(args: argparse.Namespace) -> int:
         answer = input(f"Replace {db_path} with {backup.name} (schema {revision})? [y/N] ")
         return answer.strip().lower() in ("y", "yes")
 
+    key_path = key_file(settings)
     try:
-        result = restore(backup, db_path, confirm=confirm)
+        key = read_key(key_path) if key_path.exists() else None
+    except KeyFileError as exc:
+        return _fail("restore", str(exc))
+    replayed: list[Reapplied] = []
+
+    def prepare(incoming: Path) -> None:
+        # The erasures made since this backup was taken are made again before it goes in place.
+        if key is not None:
+            now = datetime.now(UTC)
+            try:
+                replayed.append(reapply(incoming, db_path, ledger_file(key_path), key, technician(), now))
+            except (SQLAlchemyError, sqlite3.Error) as exc:
+                first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                raise BackupError(f"the erasures could not be re-applied to the backup ({first})") from exc
+
+    try:
+        result = restore(backup, db_path, confirm=confirm, key=key, prepare=prepare)
     except BackupError as exc:
         return _fail("restore", str(exc))
     if result is None:
         print("nothing changed")
         return 1
+    if replayed:
+        done = replayed[0]
+        print(
+            f"erasures re-applied: {done.entries} in the ledger, {done.report.guests} guestbook entries "
+            f"and {done.report.online_requests} online requests in the backup erased again"
+        )
+    else:
+        print(f"no site key at {key_path}: erasures made since the backup could not be re-applied")
     print(
         f"restored {backup} into {result.database} (it passed the integrity check; schema {result.revision})"
     )
@@ -201,8 +242,11 @@ def _reclaimed_line(reclaimed: Any) -> str:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from deploy.ops.audit import site_key, technician
     from deploy.ops.retention import guest_days, purge
     from shared.config import load_settings
+    from shared.store import access_log
+    from shared.store.keys import KeyFileError
 
     settings = load_settings(args.config)
     days = args.older_than_days if args.older_than_days is not None else guest_days(settings)
@@ -210,7 +254,22 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return _fail("purge", "--older-than-days must be at least 1", 2)
     now = datetime.now(UTC)
     cutoff = now - timedelta(days=days)
-    outcome = _transaction("purge", settings, lambda s: purge(s, cutoff, now), keep=not args.dry_run)
+
+    try:
+        key = None if args.dry_run else site_key(settings)[0]
+    except KeyFileError as exc:  # the purge is owed all the same; it is only not logged
+        print(f"antre purge: not recorded in the access log: {exc}", file=sys.stderr)
+        key = None
+
+    def work(session: Any) -> Any:
+        report = purge(session, cutoff, now)
+        # A line when someone's data went, not for each night's empty run of the timer.
+        if key is not None and report.guests + report.online_requests + (report.complaints or 0):
+            subject = f"before {cutoff:%Y-%m-%d}: {report.guests} entries, {report.answers} answers"
+            access_log.record(session, key, technician(), access_log.PURGE, subject, now)
+        return report
+
+    outcome = _transaction("purge", settings, work, keep=not args.dry_run)
     if isinstance(outcome, int):
         return outcome
     report, reclaimed = outcome
@@ -221,6 +280,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
         f"{verb} the personal data recorded before {when} ({days} days): {report.guests} guestbook entries"
         f", {report.online_requests} online requests (closed before then){complaints}; "
         f"{'would remove' if args.dry_run else 'removed'} {report.lookups} returning-visitor lookups"
+        f" and {report.answers} stored answers past their retry window"
     )
     if args.dry_run:
         print("dry run: nothing changed")
@@ -230,26 +290,55 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    from deploy.ops.audit import NEW_KEY_NOTE, site_key, technician
+    from deploy.ops.erasure_replay import ledger_file
     from deploy.ops.retention import forget
     from shared.config import load_settings
+    from shared.store import access_log, erasure
+    from shared.store.keys import KeyFileError
 
     settings = load_settings(args.config)
     which = "ID number" if args.id_number is not None else "email"
-    outcome = _transaction(
-        "forget", settings, lambda s: forget(s, id_number=args.id_number, email=args.email), keep=True
+    kind, value = (
+        (erasure.ID_NUMBER, args.id_number) if args.id_number is not None else (erasure.EMAIL, args.email)
     )
+    try:
+        key, key_path, created = site_key(settings)
+    except KeyFileError as exc:
+        return _fail("forget", str(exc))
+    if created:
+        print(NEW_KEY_NOTE.format(path=key_path), file=sys.stderr)
+    now = datetime.now(UTC)
+
+    def work(session: Any) -> Any:
+        report = forget(session, id_number=args.id_number, email=args.email)
+        # The ledger: a restore of an older backup erases this visitor again (docs/backup.md).
+        erasure.remember(session, key, kind, value, now)
+        subject = access_log.subject_for(key, kind, value)
+        access_log.record(session, key, technician(), access_log.ERASURE, subject, now)
+        return report
+
+    outcome = _transaction("forget", settings, work, keep=True)
     if isinstance(outcome, int):
         return outcome
     report, reclaimed = outcome
+    try:
+        erasure.append_to_file(ledger_file(key_path), kind, erasure.ledger_digest(key, kind, value), now)
+    except OSError as exc:  # the erasure and the database's ledger are saved; only the copy failed
+        print(
+            f"antre forget: the ledger copy {ledger_file(key_path)} could not be written ({exc.strerror}); "
+            "the database keeps the ledger, but a restore after losing the database would not see it",
+            file=sys.stderr,
+        )
     parts = [f"{report.guests} guestbook entries"]
     if args.email is not None:
         parts.append(f"{report.online_requests} online requests")
         if report.complaints is not None:
             parts.append(f"{report.complaints} complaints")
-    print(f"erased {', '.join(parts)} matching that {which}")
+    print(f"erased {', '.join(parts)} matching that {which}, and {report.answers} stored lookup answers")
     print(_reclaimed_line(reclaimed))
     print(
-        "backups made before now still hold them until they are rotated out; "
-        "tell the visitor when that is (docs/backup.md)"
+        "backups made before now are encrypted and still hold them until they are rotated out; "
+        "a restore of one erases them again (the erasure is in the ledger; docs/backup.md)"
     )
     return 1 if reclaimed.error else 0

@@ -130,5 +130,21 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     written = write_files(figures, Path(args.out), args.lang)
+    _record_export(settings, f"report {file_stem(period, args.lang)} (xlsx, pdf)", now)
     print(f"{written.xlsx}\n{written.pdf}")
     return 0
+
+
+def _record_export(settings: Settings, subject: str, now: datetime) -> None:
+    """Every export goes in the access log (the report holds counts only, but a supervisor asked
+    "who took what out of the office" must find every file written)."""
+    from deploy.ops.audit import record
+    from shared.store.access_log import EXPORT
+    from shared.store.db import make_engine, write_transaction
+
+    engine = make_engine(settings.db_url)
+    try:
+        with write_transaction(engine) as session:
+            record(session, settings, EXPORT, subject, now)
+    finally:
+        engine.dispose()

@@ -13,6 +13,11 @@ Backups are single files ``antre-YYYYMMDD-HHMMSS.sqlite3`` named in UTC (so the 
 time order on any site and match the times stored inside), written under a temporary name, made
 self-contained (rollback journal, not WAL), fsynced, checked with ``PRAGMA integrity_check`` and
 only then renamed into place: a file with the final name is always a whole, checked backup.
+
+Given the site key (``shared.store.keys``), the backup is encrypted (``deploy.ops.backup_crypto``)
+and named ``...sqlite3.enc``: the plain snapshot is made and checked beside the live database (on
+the same disk, which holds the same data anyway), and only ciphertext reaches the backup folder,
+which may be a USB stick or a network share. ``restore`` decrypts and checks every chunk first.
 """
 
 from __future__ import annotations
@@ -30,8 +35,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from deploy.ops.backup_crypto import SUFFIX, DecryptError, decrypt_file, encrypt_file, is_encrypted
+from shared.store.keys import SiteKey
+
 NAME_FORMAT = "antre-%Y%m%d-%H%M%S.sqlite3"
-NAME_PATTERN = re.compile(r"^antre-\d{8}-\d{6}\.sqlite3$")
+# Encrypted backups end in .sqlite3.enc; plain ones made before encryption still rotate and restore.
+NAME_PATTERN = re.compile(r"^antre-\d{8}-\d{6}\.sqlite3(\.enc)?$")
 DEFAULT_KEEP = 14
 BUSY_TIMEOUT_S = 30
 
@@ -71,24 +80,34 @@ def stamp(now: datetime) -> str:
 
 
 def take_backup(
-    db_path: Path, to_dir: Path, keep: int = DEFAULT_KEEP, now: datetime | None = None
+    db_path: Path,
+    to_dir: Path,
+    keep: int = DEFAULT_KEEP,
+    now: datetime | None = None,
+    key: SiteKey | None = None,
 ) -> BackupResult:
-    """Copy ``db_path`` into ``to_dir`` (consistent while the hub writes), check it, rotate."""
+    """Copy ``db_path`` into ``to_dir`` (consistent while the hub writes), check it, encrypt it
+    with ``key`` (plain without one: tests and the old behaviour), rotate."""
     if keep < 1:
         raise BackupError("--keep must be at least 1")
     if not db_path.is_file():
         raise BackupError(f"there is no database at {db_path}")
     now = now or datetime.now(UTC)
     to_dir.mkdir(parents=True, exist_ok=True)
-    final = to_dir / now.astimezone(UTC).strftime(NAME_FORMAT)
+    final = to_dir / (now.astimezone(UTC).strftime(NAME_FORMAT) + (SUFFIX if key else ""))
     if final.exists():
         raise BackupError(f"{final} already exists; wait a second and run it again")
-    partial = final.with_name(final.name + ".partial")
-    partial.unlink(missing_ok=True)
+    written = final.with_name(final.name + ".partial")
+    # Encrypted: the plain snapshot stays beside the live database, never in the backup folder.
+    partial = db_path.with_name(f".{final.name}.plain-partial") if key else written
+    # Also what a backup killed half-way left: a plain snapshot must not outlive its backup.
+    for leftover in (partial, written, *db_path.parent.glob(".antre-*.plain-partial")):
+        leftover.unlink(missing_ok=True)
     try:
         started = time.monotonic()
         source = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S)
         try:
+            partial.touch(mode=0o600)
             dest = sqlite3.connect(partial)
             try:
                 source.backup(dest, pages=-1)
@@ -105,12 +124,15 @@ def take_backup(
             raise BackupError(
                 f"the new backup failed its integrity check ({problem}); the database may be damaged"
             )
-        os.replace(partial, final)
+        if key is not None:
+            encrypt_file(partial, written, key)
+        os.replace(written, final)
         _fsync_dir(to_dir)
     except sqlite3.Error as exc:
         raise BackupError(f"the backup could not be made: {exc}") from exc
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, written):
+            leftover.unlink(missing_ok=True)
     return BackupResult(final, final.stat().st_size, seconds, rotate(to_dir, keep))
 
 
@@ -185,24 +207,41 @@ def restore(
     db_path: Path,
     now: datetime | None = None,
     confirm: Callable[[str], bool] = lambda _revision: True,
+    key: SiteKey | None = None,
+    prepare: Callable[[Path], None] | None = None,
 ) -> RestoreResult | None:
     """Put ``backup`` in place of ``db_path``, keeping the current database aside. The hub must be
     stopped (the caller checks): it would keep writing into the file we move away. ``confirm`` is
     asked, with the backup's schema revision, once the backup has passed its checks; ``None``
-    when it says no (nothing changed)."""
+    when it says no (nothing changed). An encrypted backup needs ``key``; a plain one (made before
+    encryption) restores as it is. ``prepare(file)`` runs on the checked copy before it goes in
+    (the erasures made since the backup are applied there), while the current database is still
+    in place to be read."""
     now = now or datetime.now(UTC)
     if not backup.is_file():
         raise BackupError(f"there is no file at {backup}")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     incoming = db_path.with_name(db_path.name + ".restore-partial")
-    # Check the copy we will install, not only the original: what is checked is what goes in.
-    shutil.copyfile(backup, incoming)
     try:
+        # Check the copy we will install, not only the original: what is checked is what goes in.
+        if is_encrypted(backup):
+            if key is None:
+                raise BackupError(f"{backup.name} is encrypted and there is no site key to open it")
+            try:
+                decrypt_file(backup, incoming, key)
+            except DecryptError as exc:
+                raise BackupError(str(exc)) from exc
+        else:
+            shutil.copyfile(backup, incoming)
         _self_contained(incoming)
         _fsync(incoming)
         revision = check_backup(incoming, shown_as=backup.name)
         if not confirm(revision):
             return None
+        if prepare is not None:
+            prepare(incoming)
+            _self_contained(incoming)
+            _fsync(incoming)
         _same_owner_and_mode(incoming, db_path)
         aside, wal_aside = _set_aside(db_path, now)
         os.replace(incoming, db_path)

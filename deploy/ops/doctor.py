@@ -315,6 +315,30 @@ def check_voice(probe: BrokerProbe, topic: str) -> Check:
     )
 
 
+def check_site_key(path: Path, installed: bool) -> Check:
+    """The hub's site key (backups, access log): there, private, readable by this user. Missing on
+    an installed hub is a problem (the nightly backup cannot make it in /etc/antre); on a
+    developer's machine the first ``antre backup`` makes it."""
+    from shared.store.keys import KeyFileError, read_key
+
+    if not path.exists():
+        fix = "Fix: `sudo antre setup --role hub`, then copy it off the machine (docs/backup.md)"
+        if installed:
+            return Check("PROBLEM", "site key", f"no site key at {path}: backups cannot be made. {fix}")
+        return Check("WARN", "site key", f"no site key at {path} yet (the first `antre backup` makes it)")
+    if path.stat().st_mode & 0o077:
+        return Check(
+            "PROBLEM", "site key", f"{path} can be read by other users. Fix: `sudo chmod 600 {path}`"
+        )
+    try:
+        key = read_key(path)
+    except KeyFileError as exc:
+        return Check(
+            "PROBLEM", "site key", f"{exc}. Fix: put the key from the office safe back (docs/backup.md)"
+        )
+    return Check("OK", "site key", f"{path} (fingerprint {key.key_id}): it must match the one in the safe")
+
+
 def check_disk(folder: Path) -> Check:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
@@ -400,6 +424,10 @@ def run_checks(
             in_clear = staff_api_in_clear(settings)
             if in_clear:
                 checks.append(Check("WARN", "staff API", in_clear))
+            from shared.store.keys import INSTALLED_KEY_FILE, key_file
+
+            where = key_file(settings)
+            checks.append(check_site_key(where, installed=where == INSTALLED_KEY_FILE))
         if "counter" in roles:
             from counter.options import staff_url_from
 

@@ -5,7 +5,9 @@ guestbook entry, and the monthly report counts entries, visitors per day and ID 
 entry keeps its id, id_type, consent and time; name, ID number, email, phone and institution become
 empty and ``purpose`` (free text the visitor typed, so it may hold anything) becomes ``ERASED``,
 the anonymous marker that also tells an erased entry from a fresh one. Tickets, ticket_events,
-queue_passes and ratings hold no personal data and are not touched.
+queue_passes and ratings hold no personal data and are not touched. The hub's stored answers
+(``processed_requests``) are pruned past their retry window and their lookup answers deleted
+(``shared.store.erasure``).
 
 Blanked values still sit in the file's free pages and in the WAL until ``reclaim_space`` runs
 VACUUM (SQLite) / VACUUM FULL (PostgreSQL); the commands always call it after a change.
@@ -26,8 +28,9 @@ from sqlalchemy.orm import Session
 
 from shared.domain.guestbook import compact_number
 from shared.domain.visit_categories import institution_category, purpose_category
-from shared.store import online
+from shared.store import erasure, online
 from shared.store.guest_store import REF_LIFETIME
+from shared.store.keys import SiteKey
 from shared.store.models import GuestLookupRow, GuestRow, OnlineMessageRow, OnlineRequestRow, UTCDateTime
 
 ERASED = "[erased]"
@@ -48,6 +51,7 @@ class PurgeReport:
     online_requests: int  # closed online requests whose contact, subject and messages were blanked
     lookups: int  # returning-visitor lookups removed
     complaints: int | None  # None: this database has no complaints table
+    answers: int = 0  # the hub's stored answers past their retry window (or holding a lookup)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class ForgetReport:
     guests: int
     online_requests: int
     complaints: int | None
+    answers: int = 0  # stored lookup answers deleted (they hold masked details of the visitor)
 
 
 @dataclass(frozen=True)
@@ -84,36 +89,85 @@ def purge(session: Session, cutoff: datetime, now: datetime) -> PurgeReport:
     guests = _blank_guests(session, guest_ids)
     online_requests = online.purge_personal_data(session, closed_before=cutoff)
     complaints = _blank_complaints(session, lambda c: c.created_at < cutoff)
-    return PurgeReport(guests, online_requests, lookups, complaints)
+    answers = erasure.prune_answers(session, now)
+    return PurgeReport(guests, online_requests, lookups, complaints, answers)
 
 
 def forget(session: Session, *, id_number: str | None = None, email: str | None = None) -> ForgetReport:
     """Erase every entry of one visitor, found by ID number or by email as the kiosk stores them
     (``shared.domain.guestbook``: numbers without spaces, dots or dashes; email lower case). By email,
-    the online requests answered by email and the complaints with that contact go too."""
+    the online requests answered by email and the complaints with that contact go too. The hub's
+    stored lookup answers go as well (they hold a masked copy of some visitor's details)."""
     if (id_number is None) == (email is None):
         raise RetentionError("give either an ID number or an email")
     if id_number is not None:
-        guest_ids = _guests_by_id_number(session, id_number)
-        request_ids: list[int] = []
-        complaints = _blank_complaints(session, lambda _c: false())
-    else:
-        wanted = (email or "").strip().lower()
-        if "@" not in wanted or len(wanted) < 3:
-            raise RetentionError("that is not an email address")
-        guest_ids = _live_guests(session, func.lower(func.trim(GuestRow.email)) == wanted)
+        return _erase(session, _guests_by_id_number(session, id_number), set())
+    wanted = (email or "").strip().lower()
+    if "@" not in wanted or len(wanted) < 3:
+        raise RetentionError("that is not an email address")
+    return _erase(session, _live_guests(session, func.lower(func.trim(GuestRow.email)) == wanted), {wanted})
+
+
+def replay(session: Session, key: SiteKey, digests: set[str]) -> ForgetReport:
+    """Erase again, in a restored database, every visitor in the erasure ledger ``digests``
+    (``shared.store.erasure``): each entry's ID number or email is hashed with the site key and
+    compared, since the ledger holds no identifier."""
+    if not digests:
+        return ForgetReport(0, 0, None)
+
+    def listed(kind: str, value: str) -> bool:
+        return bool(value) and erasure.ledger_digest(key, kind, value) in digests
+
+    live = select(GuestRow.id, GuestRow.id_number, GuestRow.email).where(GuestRow.purpose != ERASED)
+    guest_ids = [
+        g.id
+        for g in session.execute(live)
+        if listed(erasure.ID_NUMBER, g.id_number) or listed(erasure.EMAIL, g.email)
+    ]
+    known = _known_emails(session)
+    emails = {erasure.normalised(erasure.EMAIL, e) for e in known if listed(erasure.EMAIL, e)}
+    return _erase(session, guest_ids, emails)
+
+
+def _known_emails(session: Session) -> set[str]:
+    """Every email that may still name someone: online contacts by email and complaint contacts."""
+    found = set(session.scalars(select(OnlineRequestRow.contact).where(OnlineRequestRow.channel == "email")))
+    complaints = _complaints_table(session)
+    if complaints is not None and "contact_email" in complaints.c:
+        found |= set(session.scalars(select(complaints.c.contact_email)))
+    return {e for e in found if e and "@" in e}
+
+
+def _erase(session: Session, guest_ids: list[int], emails: set[str]) -> ForgetReport:
+    """Blank the entries ``guest_ids`` and, for each email in ``emails`` (normalised), the online
+    requests answered by email there and the complaints with that contact."""
+    request_ids: list[int] = []
+    if emails:
         request_ids = list(
             session.scalars(
                 select(OnlineRequestRow.id).where(
                     OnlineRequestRow.channel == "email",
-                    func.lower(func.trim(OnlineRequestRow.contact)) == wanted,
+                    func.lower(func.trim(OnlineRequestRow.contact)).in_(sorted(emails)),
                 )
             )
         )
         _blank_online(session, request_ids)
-        complaints = _blank_complaints(session, lambda c: func.lower(func.trim(c.contact_email)) == wanted)
+        complaints = _blank_complaints(
+            session, lambda c: func.lower(func.trim(c.contact_email)).in_(sorted(emails))
+        )
+    else:
+        complaints = _blank_complaints(session, lambda _c: false())
+    refs = _refs_of(session, guest_ids)
     _delete_lookups(session, guest_ids)
-    return ForgetReport(_blank_guests(session, guest_ids), len(request_ids), complaints)
+    answers = erasure.forget_answers(session, refs)
+    return ForgetReport(_blank_guests(session, guest_ids), len(request_ids), complaints, answers)
+
+
+def _refs_of(session: Session, guest_ids: list[int]) -> list[str]:
+    refs: list[str] = []
+    for chunk in _chunks(guest_ids):
+        refs += session.scalars(select(GuestLookupRow.ref).where(GuestLookupRow.guest_id.in_(chunk)))
+    return refs
 
 
 def _guests_by_id_number(session: Session, id_number: str) -> list[int]:
@@ -209,7 +263,7 @@ def reclaim_space(engine: Engine) -> Reclaimed:
         return _vacuum_sqlite(Path(str(engine.url.database)))
     # VACUUM FULL rewrites each table into new files and drops the old ones (plain VACUUM would
     # only mark the old row versions reusable). It locks each table for a moment; they are small.
-    names = ["guests", "guest_lookups", "online_requests", "online_messages"]
+    names = ["guests", "guest_lookups", "online_requests", "online_messages", "processed_requests"]
     with engine.connect() as connection:
         if inspect(connection).has_table("complaints"):
             names.append("complaints")

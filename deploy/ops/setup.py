@@ -32,6 +32,7 @@ HOME = "/var/lib/antre"
 CONFIG_PATH = Path("/etc/antre/antre.toml")
 ENV_PATH = Path("/etc/antre/antre.env")
 CA_PATH = Path("/etc/antre/ca.crt")  # the lobby's CA on every other device, pinned by ANTRE_MQTT_CA
+KEY_PATH = Path("/etc/antre/antre.key")  # the site key (shared.store.keys): the hub only
 # Groups the screen apps need without a desktop: the GPU, touch input, sound, printers, serial.
 EXTRA_GROUPS = ("video", "render", "input", "audio", "lp", "dialout")
 UNIT_DIR = "etc/systemd/system"
@@ -226,6 +227,33 @@ def make_broker_certs(inst: Installer, names: Sequence[str]) -> None:
     inst.log.append(f"COPY      {tls}/ca.crt to every other device as {CA_PATH} (ANTRE_MQTT_CA)")
 
 
+def make_site_key(inst: Installer) -> None:
+    """The hub's site key (encrypts backups, seals the access log), made once and never replaced:
+    a new key would leave every backup made with the old one unreadable."""
+    from shared.store.keys import create_key
+
+    target = inst.path(KEY_PATH)
+    if target.exists():
+        inst.log.append(f"kept      {KEY_PATH} (the site key)")
+        return
+    inst.log.append(
+        f"wrote     {KEY_PATH} (the site key: copy it off this machine now, `sudo antre key --show`; "
+        "without it no backup can be restored)"
+    )
+    if inst.dry_run:
+        return
+    create_key(target)  # 0600
+    # The erasure ledger's copy beside the key (deploy/ops/erasure_replay.py): antre forget, run
+    # as the antre user, appends to it, and cannot create files in /etc/antre itself.
+    ledger = target.with_name("erasures.jsonl")
+    ledger.touch(mode=0o600, exist_ok=True)
+    if inst.live:
+        # Without an antre user (useradd failed, said above) root keeps them until setup runs again.
+        with contextlib.suppress(KeyError):
+            for path in (target, ledger):
+                os.chown(path, pwd.getpwnam(USER).pw_uid, grp.getgrnam(USER).gr_gid)
+
+
 def setup(
     role: str,
     *,
@@ -257,6 +285,8 @@ def setup(
         template = (DEPLOY_DIR / "etc" / name).read_text(encoding="utf-8")
         inst.write(f"{absolute}.example", template, 0o640)
         inst.write(absolute, template, 0o640, keep=True)
+    if role == "hub":
+        make_site_key(inst)
     _own_config_dir(inst)
     inst.write(
         "/etc/systemd/journald.conf.d/antre.conf", (DEPLOY_DIR / "journald" / "antre.conf").read_text("utf-8")

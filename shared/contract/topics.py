@@ -338,7 +338,6 @@ def decode(raw: bytes) -> dict[str, Any]:
     return data
 
 
-
 def _shape_problem(data: object) -> str | None:
     """What makes a parsed payload unusable however its fields are read: nesting deeper than
     any real payload, or a string with a lone surrogate (JSON's ``"\\ud83d"`` escape decodes to
@@ -377,6 +376,7 @@ def _has_surrogate(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
 
 # --- counter commands ----------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Database engines and write transactions for SQLite (default) and PostgreSQL.
 
 SQLite runs in WAL mode with ``synchronous=FULL`` (a committed ticket survives a power cut) and
-every transaction starts with ``BEGIN IMMEDIATE``, so a writer takes the lock up front instead of
+``secure_delete`` on (a deleted value is zeroed, not left in a page's free space), and every
+transaction starts with ``BEGIN IMMEDIATE``, so a writer takes the lock up front instead of
 failing half-way. On PostgreSQL a transaction-scoped advisory lock gives the same one-writer order.
 """
 
@@ -45,6 +46,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted and overwritten rows are zeroed in their page, not left in its free space: a pruned
+    # lookup answer or a blanked guest is gone at the next checkpoint, before any VACUUM (no cost
+    # measurable on the hub's load, where each commit's fsync dominates; docs/security.md).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

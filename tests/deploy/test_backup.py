@@ -215,9 +215,12 @@ def test_restore_round_trip_keeps_the_current_database_aside(tmp_path: Path) -> 
     _database_with_guests(f"sqlite:///{db_file}", ["Ani", "Budi"])
     done = antre(env, "backup")
     assert done.returncode == 0, done.stderr
-    assert "integrity check ok" in done.stdout
-    backup = next((tmp_path / "data" / "backups").glob("antre-*.sqlite3"))
-    assert integrity_problem(backup) is None
+    assert "integrity check ok" in done.stdout and "encrypted with site key" in done.stdout
+    backup = next((tmp_path / "data" / "backups").glob("antre-*.sqlite3.enc"))
+    assert b"Budi" not in backup.read_bytes()  # only ciphertext reaches the backup folder
+    assert "not an SQLite database" in str(integrity_problem(backup))
+    assert not list((tmp_path / "data" / "backups").glob("*partial*"))
+    assert not list((tmp_path / "data").glob(".*plain-partial"))
 
     # A change after the backup, committed by a process that then dies (as a hub in a power cut):
     # it stays in the -wal file, and the database kept aside must still have it.
@@ -291,7 +294,7 @@ def test_restore_refuses_while_the_hub_runs_and_backup_works_beside_it(tmp_path:
     env = {**hub.env}
     done = antre(env, "backup", "--to", str(tmp_path / "b"))
     assert done.returncode == 0, done.stderr
-    backup = next((tmp_path / "b").glob("antre-*.sqlite3"))
+    backup = next((tmp_path / "b").glob("antre-*.sqlite3.enc"))
     done = antre(env, "restore", "--yes", str(backup))
     assert done.returncode == 1
     assert "the hub is running" in done.stderr and "systemctl stop" in done.stderr

@@ -127,3 +127,21 @@ def test_a_mute_wall_display_is_reported_and_the_doctor_says_why(
         display.wait(timeout=20)
         log.close()
     assert "the voice is not heard" in (tmp_path / "display.log").read_text()
+
+
+def test_the_site_key_is_checked_there_private_and_a_key(tmp_path: Path) -> None:
+    from deploy.ops.doctor import check_site_key
+    from shared.store.keys import create_key
+
+    path = tmp_path / "antre.key"
+    assert check_site_key(path, installed=True).status == "PROBLEM"
+    assert "setup --role hub" in check_site_key(path, installed=True).text
+    assert check_site_key(path, installed=False).status == "WARN"  # a developer's first backup makes it
+    key = create_key(path)
+    found = check_site_key(path, installed=True)
+    assert found.status == "OK" and key.key_id in found.text
+    path.chmod(0o644)
+    assert "chmod 600" in check_site_key(path, installed=True).text
+    path.write_text("not a key\n", encoding="utf-8")
+    path.chmod(0o600)
+    assert check_site_key(path, installed=True).status == "PROBLEM"

@@ -93,6 +93,22 @@ def test_the_hub_gets_a_certificate_naming_its_addresses(tmp_path: Path) -> None
     assert not dry.exists()
 
 
+def test_the_hub_gets_a_private_site_key_made_once(tmp_path: Path) -> None:
+    from shared.store.keys import read_key
+
+    log = setup("hub", root=tmp_path, antre_bin=ANTRE_BIN)
+    key_file = tmp_path / "etc/antre/antre.key"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert any(
+        line.startswith("wrote     /etc/antre/antre.key") and "antre key --show" in line for line in log
+    )
+    first = read_key(key_file)
+    again = setup("hub", root=tmp_path, antre_bin=ANTRE_BIN)
+    assert "kept      /etc/antre/antre.key (the site key)" in again and read_key(key_file) == first
+    setup("kiosk", root=tmp_path / "kiosk", antre_bin=ANTRE_BIN)
+    assert not (tmp_path / "kiosk/etc/antre/antre.key").exists()  # only the hub holds it
+
+
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     log = setup("kiosk", root=tmp_path, dry_run=True, antre_bin=ANTRE_BIN)
     assert list(tmp_path.iterdir()) == []
