@@ -90,7 +90,7 @@ def spoil(rng: random.Random, guest: dict[str, Any]) -> None:
         guest[name] = value[:at] + rng.choice(SEPARATORS) + value[at:]
     elif kind == 4:  # a NIK written with another script's digits, all or some of them
         digits = rng.choice(DIGITS)
-        number = str(guest["id_number"])
+        number = str(guest.get("id_number") or GUEST["id_number"])
         mixed = "".join(digits[int(d)] if rng.random() < 0.5 else d for d in number if d.isdigit())
         guest["id_type"], guest["id_number"] = "ktp", mixed
     elif kind == 5:  # a lone surrogate (JSON's "\ud83d" escape): not Unicode text at all
@@ -116,7 +116,7 @@ def run(workdir: Path, count: int = 2000) -> Outcome:
         client.connected.wait(5)
         shares = [todo[k::KIOSKS] for k in range(KIOSKS)]
         workers = [
-            threading.Thread(target=_kiosk, args=(client, f"gb-kiosk-{k}", share, results, lock))
+            threading.Thread(target=_kiosk, args=(client, f"gb-kiosk-{k}", share, results, lock), daemon=True)
             for k, share in enumerate(shares)
         ]
         for worker in workers:

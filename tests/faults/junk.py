@@ -4,8 +4,9 @@
 
 It speaks MQTT 3.1.1 over a plain socket with its packets built beforehand, so the rate is what
 the socket and the broker take, not what a client library's Python can encode (or at most
-``RATE`` messages a second, when given and not 0). Mostly QoS 0,
-some QoS 1 (the broker acknowledges, the reader drains the acks). It prints the number sent.
+``RATE`` messages a second, when given and not 0). Mostly QoS 0, some QoS 1 (the broker
+acknowledges, the reader drains the acks). It prints ``ready`` once connected, then the number
+sent.
 The junk: random bytes, wrong JSON types, 256 KB strings, unknown desks and services, deeply
 nested arrays, lone surrogates, request ids with newlines and ESC, bad guests; to kiosk request
 topics of made-up kiosks and to the command topics of desk 1 and of desks that do not exist.
@@ -96,6 +97,7 @@ def flood(port: int, seconds: float, seed: int, rate: float = 0) -> int:
     if sock.recv(4)[:1] != b"\x20":
         raise RuntimeError("no CONNACK")
     threading.Thread(target=_drain, args=(sock,), daemon=True).start()
+    print("ready", flush=True)  # the flood starts now: the caller's clock starts here
     sent = 0
     started = time.monotonic()
     deadline = started + seconds

@@ -57,10 +57,12 @@ def run(workdir: Path, victim: str, tickets: int, kills: int) -> Outcome:
             client.connected.wait(5)
             per_kiosk = [tickets // len(KIOSKS) + (n < tickets % len(KIOSKS)) for n in range(len(KIOSKS))]
             workers = [
-                threading.Thread(target=_kiosk, args=(client, k, n, traffic))
+                threading.Thread(target=_kiosk, args=(client, k, n, traffic), daemon=True)
                 for k, n in zip(KIOSKS, per_kiosk, strict=True)
             ]
-            workers.append(threading.Thread(target=_desk, args=(client, tickets, traffic, started)))
+            workers.append(
+                threading.Thread(target=_desk, args=(client, tickets, traffic, started), daemon=True)
+            )
             for worker in workers:
                 worker.start()
             _killer(place, victim, kills, 2 * tickets, traffic, started, workers)

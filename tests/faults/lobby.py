@@ -98,6 +98,11 @@ class Lobby:
         )
         self.db = workdir / "antre.db"
         self.hub = NicedHub(workdir, hub_env(config, self.broker.url, f"sqlite:///{self.db}", workdir))
+        self._on_stop: list[Callable[[], object]] = []
+
+    def on_stop(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` first when the lobby stops (a scenario's clients and helpers)."""
+        self._on_stop.append(callback)
 
     @property
     def port(self) -> int:
@@ -130,6 +135,8 @@ class Lobby:
             watch.close()
 
     def stop(self) -> None:
+        while self._on_stop:
+            self._on_stop.pop()()
         self.hub.stop()
         self.broker.stop()
 
