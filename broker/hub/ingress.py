@@ -42,12 +42,24 @@ BUSY_MESSAGE = "the hub is busy with this device's earlier requests; send the sa
 @dataclass(frozen=True)
 class Verdict:
     """What the intake decided about one message: admit it (``request_id``, ``reply_to``: where a
-    ``busy`` answer would go), or answer it now with ``reply`` (or drop it: nobody to answer)."""
+    ``busy`` answer would go), or answer it now with ``reply`` (or drop it: nobody to answer).
+
+    A refusal's answer is built only when it is sent (``reply``): under a flood most refusals are
+    dropped by the ``RefusalBudget``, and encoding each one's JSON would be wasted work in the
+    network thread that every real request waits behind."""
 
     admit: bool
-    reply: Publication | None = None
     request_id: str | None = None
     reply_to: str = ""
+    refusal: tuple[str, str] | None = None  # (code, message) of a refusal that gets an answer
+
+    @property
+    def reply(self) -> Publication | None:
+        """The refusal's answer (``None`` for an admitted or a dropped message)."""
+        if self.refusal is None:
+            return None
+        code, message = self.refusal
+        return answer(self.reply_to, contract.error_answer(self.request_id, code, message))
 
     def busy(self) -> Publication:
         """The answer when the sender's queue cannot take this request."""
@@ -57,24 +69,56 @@ class Verdict:
 DROP = Verdict(admit=False)
 
 
+class Hush:
+    """Which refusals the intake logs: the first ``burst`` of each kind in a ``window_s``, the rest
+    only counted, the count told in the next line of that kind written. The log's own
+    ``RepeatLimiter`` would hold them back too, but only after a log record was made (its time,
+    caller, thread): under a flood that cost, per junk message, slowed the network thread that
+    real requests wait behind. Used from paho's network thread only."""
+
+    def __init__(
+        self, burst: int = 5, window_s: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst, self.window_s, self.clock = burst, window_s, clock
+        self._seen: dict[str, list[float]] = {}  # kind -> [window start, written, left out]
+
+    def __call__(self, kind: str) -> str | None:
+        """``None``: do not log this one; else a note to append (empty, or how many were left out)."""
+        now = self.clock()
+        seen = self._seen.get(kind)
+        if seen is None or now - seen[0] >= self.window_s:
+            left_out = int(seen[2]) if seen else 0
+            self._seen[kind] = [now, 1, 0]
+            return f" ({left_out} more like this left out in the last minute)" if left_out else ""
+        if seen[1] < self.burst:
+            seen[1] += 1
+            return ""
+        seen[2] += 1
+        return None
+
+
 class Precheck:
     """The checks that need no database: they run where the message arrives."""
 
     def __init__(self, names: SiteNames) -> None:
         self.names = names
+        self.hush = Hush()
 
     def kiosk(self, kiosk_id: str, raw: bytes) -> Verdict:
         if not KIOSK_ID.fullmatch(kiosk_id):
-            log.warning("kiosk request on a malformed kiosk id: dropped")
+            if (note := self.hush("kiosk_id")) is not None:
+                log.warning("kiosk request on a malformed kiosk id: dropped%s", note)
             return DROP
         reply_to = self.names.topic("kiosk_response", kiosk_id=kiosk_id)
         try:
             request = kiosk_requests.parse_kiosk_request(raw)
         except PayloadError as exc:
-            log.warning("kiosk %s: rejected request %s: %s", kiosk_id, exc.request_id, exc.code)
+            if (note := self.hush("kiosk_rejected")) is not None:
+                log.warning("kiosk %s: rejected request %s: %s%s", kiosk_id, exc.request_id, exc.code, note)
             return refuse(reply_to, exc.request_id, exc.code, exc.message)
         if isinstance(request, KioskRequest) and request.service not in self.names.services:
-            log.warning("kiosk %s: request %s for unknown service", kiosk_id, request.request_id)
+            if (note := self.hush("kiosk_service")) is not None:
+                log.warning("kiosk %s: request %s for unknown service%s", kiosk_id, request.request_id, note)
             message = f"unknown service {request.service!r}"
             return refuse(reply_to, request.request_id, "unknown_service", message)
         return Verdict(admit=True, request_id=request.request_id, reply_to=reply_to)
@@ -82,7 +126,8 @@ class Precheck:
     def counter(self, desk: str, raw: bytes) -> Verdict:
         if desk not in self.names.desks:
             request_id = contract.request_id_in(raw)
-            log.warning("command %s for an unknown desk: refused", request_id)
+            if (note := self.hush("unknown_desk")) is not None:
+                log.warning("command %s for an unknown desk: refused%s", request_id, note)
             if not KIOSK_ID.fullmatch(desk):
                 return DROP  # no sane topic to answer on (a 300-character level, say)
             reply_to = self.names.topic("counter_response", desk=desk)
@@ -91,7 +136,8 @@ class Precheck:
         try:
             command = contract.parse_counter_command(raw)
         except PayloadError as exc:
-            log.warning("desk %s: rejected command %s: %s", desk, exc.request_id, exc.code)
+            if (note := self.hush("desk_rejected")) is not None:
+                log.warning("desk %s: rejected command %s: %s%s", desk, exc.request_id, exc.code, note)
             return refuse(reply_to, exc.request_id, exc.code, exc.message)
         return Verdict(admit=True, request_id=command.request_id, reply_to=reply_to)
 
@@ -99,7 +145,7 @@ class Precheck:
 def refuse(reply_to: str, request_id: str | None, code: str, message: str) -> Verdict:
     # Answered even without a request id (``"request_id": null``), as the hub always has: whoever
     # watches the response topic (a technician wiring a button) sees why. No database was touched.
-    return Verdict(admit=False, reply=answer(reply_to, contract.error_answer(request_id, code, message)))
+    return Verdict(admit=False, request_id=request_id, reply_to=reply_to, refusal=(code, message))
 
 
 class RefusalBudget:
@@ -175,4 +221,3 @@ class FairQueue:
     def waiting(self) -> int:
         with self._ready:
             return sum(len(jobs) for jobs in self._senders.values())
-

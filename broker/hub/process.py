@@ -89,13 +89,17 @@ class HubService:
         self._admit(f"counter/{desk}", verdict, lambda: self.hub.counter_command(desk, payload))
 
     def _admit(self, sender: str, verdict: Verdict, job: Job) -> None:
-        reply = verdict.reply
-        if verdict.admit and not self.jobs.put(sender, job):
-            log.warning("%s: queue full, request %s answered busy", sender, verdict.request_id)
-            reply = verdict.busy()
-        if reply is not None and not self.refusals.allow(sender):
+        if verdict.admit:
+            if self.jobs.put(sender, job):
+                return
+            if (note := self.precheck.hush("busy")) is not None:
+                log.warning("%s: queue full, request %s answered busy%s", sender, verdict.request_id, note)
+        elif verdict.refusal is None:
+            return  # dropped: a malformed sender id has no topic to answer on
+        if not self.refusals.allow(sender):
             return  # a flood of refusals: answering each would only queue up in front of real answers
-        if reply is not None:  # None: dropped (a malformed sender id has no topic to answer on)
+        reply = verdict.busy() if verdict.admit else verdict.reply  # built only now: most are not sent
+        if reply is not None:
             self.bus.publish(reply.topic, reply.payload, retain=reply.retain)
 
     def run(self, stop: threading.Event) -> None:

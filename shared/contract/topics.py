@@ -7,6 +7,7 @@ presence words. Personal data travels on ``kiosk/{kiosk_id}/request`` only.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ class TopicSpec:
     example: str
     personal_data: bool = False
 
-    @property
+    @functools.cached_property  # matched against every message a client gets: built once
     def regex(self) -> re.Pattern[str]:
         body = re.sub(r"\{(\w+)\}", lambda m: f"(?P<{m.group(1)}>{_LEVEL})", self.pattern)
         return re.compile(f"^antre/(?P<site>{_LEVEL})/{body}$")

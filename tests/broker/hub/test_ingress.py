@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from broker.hub.ingress import FairQueue, Precheck
+from broker.hub.ingress import FairQueue, Hush, Precheck
 from broker.hub.publications import SiteNames
 from shared.config import Settings
 from shared.contract import topics as contract
@@ -107,3 +107,21 @@ def test_refusals_are_answered_within_a_budget_per_sender_and_in_all() -> None:
     assert sum(budget.allow("kiosk/flood") for _ in range(1000)) == 10, "10 a second after the burst"
     spread = sum(budget.allow(f"counter/{n}") for n in range(1000))
     assert spread <= 100, "random sender ids share the total"
+
+
+def test_refusals_are_logged_a_few_a_minute_without_making_a_record_for_the_rest(
+    precheck: Precheck, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = [0.0]
+    precheck.hush = Hush(burst=3, window_s=60, clock=lambda: now[0])
+    junk = b'{"v":1,"request_id":"j","service":"Z"}'
+    with caplog.at_level("WARNING", logger="broker.hub.ingress"):
+        for _ in range(50):
+            assert reply_of(precheck.kiosk("k1", junk))["error"]["code"] == "unknown_service"
+        assert len(caplog.records) == 3, "no record at all is made past the burst"
+        precheck.counter("1", b"dance")  # another kind has its own burst
+        assert len(caplog.records) == 4
+        now[0] = 61.0
+        precheck.kiosk("k1", junk)
+    assert len(caplog.records) == 5
+    assert caplog.records[-1].getMessage().endswith("(47 more like this left out in the last minute)")
