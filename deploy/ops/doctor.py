@@ -11,15 +11,14 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
+from deploy.ops.doctor_base import BrokerProbe, Check, probe_broker
+from deploy.ops.doctor_devices import check_printer, check_voice
 from deploy.ops.doctor_network import (
     DoctorAccount,
     doctor_account,
@@ -31,21 +30,9 @@ from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
 from shared.contract import staff_api
 from shared.contract import topics as contract
-from shared.contract.records import parse_display_status, parse_kiosk_status
 
 WARN_FREE = 1_000_000_000
 PROBLEM_FREE = 200_000_000
-WAIT_RETAINED_S = 1.5
-
-
-@dataclass(frozen=True)
-class Check:
-    status: str  # OK | WARN | PROBLEM | UNKNOWN
-    name: str
-    text: str
-
-    def line(self) -> str:
-        return f"{self.status:<8} {self.name}: {self.text}"
 
 
 def device_env(root: Path = Path("/"), environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -75,71 +62,6 @@ def enabled_roles(root: Path = Path("/")) -> tuple[str, ...]:
 
 
 # --- MQTT: one short connection as this device ------------------------------------------------
-
-
-@dataclass
-class BrokerProbe:
-    """Connects with the device's own account, reads some retained topics, disconnects."""
-
-    connected: bool = False
-    refused: str | None = None  # the broker's reason when it said no
-    error: str | None = None  # no answer at all
-    retained: dict[str, bytes] = field(default_factory=dict)
-    denied: set[str] = field(default_factory=set)  # subscriptions the ACL refused
-    skipped: str | None = None  # not logged in at all, and why
-
-
-def probe_broker(endpoint: MqttEndpoint, topics: Sequence[str], timeout: float = 5) -> BrokerProbe:
-    import paho.mqtt.client as paho
-    from paho.mqtt.enums import CallbackAPIVersion
-
-    result = BrokerProbe()
-    answered = threading.Event()
-    client = paho.Client(
-        CallbackAPIVersion.VERSION2, client_id=f"antre-doctor-{socket.gethostname()}-{os.getpid()}"
-    )
-    if endpoint.username:
-        client.username_pw_set(endpoint.username, endpoint.password)
-    if endpoint.tls:
-        client.tls_set(ca_certs=endpoint.ca_file)  # the lobby's own CA, or the system store
-    pending: dict[int, str] = {}
-
-    def on_connect(c: paho.Client, _u: object, _f: object, reason: object, _p: object) -> None:
-        if getattr(reason, "is_failure", False):
-            result.refused = str(reason)
-            answered.set()
-            return
-        result.connected = True
-        for name in topics:
-            _rc, mid = c.subscribe(name, qos=contract.QOS)
-            pending[mid] = name
-        answered.set()
-
-    def on_subscribe(_c: paho.Client, _u: object, mid: int, codes: list[object], _p: object) -> None:
-        if codes and getattr(codes[0], "is_failure", False):
-            result.denied.add(pending.get(mid, "?"))
-
-    def on_message(_c: paho.Client, _u: object, message: paho.MQTTMessage) -> None:
-        if message.retain:
-            result.retained[message.topic] = message.payload
-
-    client.on_connect, client.on_subscribe, client.on_message = on_connect, on_subscribe, on_message
-    try:
-        client.connect(endpoint.host, endpoint.port, keepalive=10)
-    except (OSError, ValueError) as exc:
-        result.error = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return result
-    client.loop_start()
-    try:
-        if not answered.wait(timeout):
-            result.error = f"no answer within {timeout:.0f} s"
-        elif result.connected:
-            answered.clear()
-            answered.wait(WAIT_RETAINED_S)  # retained messages arrive right after the subscription
-    finally:
-        client.disconnect()
-        client.loop_stop()
-    return result
 
 
 # --- the checks --------------------------------------------------------------------------------
@@ -262,57 +184,6 @@ def _check_server_database(db_url: str) -> Check:
 
 def _unique(checks: list[Check]) -> list[Check]:
     return list(dict.fromkeys(checks))
-
-
-PRINTER_WORDS = {
-    "paper_out": "the ticket printer is out of paper. Fix: put in a new roll",
-    "offline": "the kiosk cannot reach its printer. Fix: check its power and cable, then [kiosk.printer]",
-    "unknown": "the kiosk cannot tell its printer's state (a file or dummy printer, or no status support)",
-}
-
-
-def check_printer(probe: BrokerProbe, topic: str) -> Check:
-    if not probe.connected or topic in probe.denied:
-        return Check("UNKNOWN", "printer", f"could not tell: cannot read {topic}")
-    raw = probe.retained.get(topic)
-    if raw is None:
-        return Check(
-            "PROBLEM", "printer", "the kiosk has not reported its printer. Fix: is antre-kiosk running?"
-        )
-    try:
-        state = parse_kiosk_status(raw).printer
-    except contract.PayloadError:
-        return Check("UNKNOWN", "printer", f"could not read the kiosk's status on {topic}")
-    if state == "ready":
-        return Check("OK", "printer", "the ticket printer is ready")
-    return Check("UNKNOWN" if state == "unknown" else "PROBLEM", "printer", PRINTER_WORDS.get(state, state))
-
-
-def check_voice(probe: BrokerProbe, topic: str) -> Check:
-    """The wall display's voice, as the display reported it (retained ``display/{id}/status``)."""
-    if not probe.connected or topic in probe.denied:
-        return Check("UNKNOWN", "voice", f"could not tell: cannot read {topic}")
-    raw = probe.retained.get(topic)
-    if raw is None:
-        return Check(
-            "PROBLEM", "voice", "the display has not reported its voice. Fix: is antre-display running?"
-        )
-    try:
-        status = parse_display_status(raw)
-    except contract.PayloadError:
-        return Check("UNKNOWN", "voice", f"could not read the display's status on {topic}")
-    if status.audio == "ok":
-        return Check("OK", "voice", "the last call was heard")
-    if status.audio == "ready":
-        return Check("OK", "voice", "ready (no call announced since the display started)")
-    if status.audio == "off":
-        return Check("WARN", "voice", "turned off ([display] voice = false or --no-voice)")
-    return Check(
-        "PROBLEM",
-        "voice",
-        f"calls are shown but not heard: {status.detail or 'no reason given'}. Fix: check the TV's audio "
-        "input and `aplay -l` (docs/hardware.md), or [display] audio_command",
-    )
 
 
 def check_site_key(path: Path, installed: bool) -> Check:

@@ -13,8 +13,9 @@ from tests.faults.lobby import has_control_or_format
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.timeout(600)  # a bound for a stuck run on a busy machine, not a figure
 def test_every_adversarial_entry_is_answered_and_nothing_unclean_is_stored(tmp_path: Path) -> None:
-    outcome = adversarial.run(tmp_path, count=300)
+    outcome = adversarial.run(tmp_path, count=200)
     assert outcome.failed() == [], "\n".join([*outcome.figures, *(label for label, _ in outcome.checks)])
 
 

@@ -1,0 +1,58 @@
+"""``antre doctor``'s checks of the lobby devices' own reports: the kiosk's printer and the wall
+display's voice, read from their retained status topics."""
+
+from __future__ import annotations
+
+from deploy.ops.doctor_base import BrokerProbe, Check
+from shared.contract import topics as contract
+from shared.contract.records import parse_display_status, parse_kiosk_status
+
+PRINTER_WORDS = {
+    "paper_out": "the ticket printer is out of paper. Fix: put in a new roll",
+    "offline": "the kiosk cannot reach its printer. Fix: check its power and cable, then [kiosk.printer]",
+    "unknown": "the kiosk cannot tell its printer's state (a file or dummy printer, or no status support)",
+}
+
+
+def check_printer(probe: BrokerProbe, topic: str) -> Check:
+    if not probe.connected or topic in probe.denied:
+        return Check("UNKNOWN", "printer", f"could not tell: cannot read {topic}")
+    raw = probe.retained.get(topic)
+    if raw is None:
+        return Check(
+            "PROBLEM", "printer", "the kiosk has not reported its printer. Fix: is antre-kiosk running?"
+        )
+    try:
+        state = parse_kiosk_status(raw).printer
+    except contract.PayloadError:
+        return Check("UNKNOWN", "printer", f"could not read the kiosk's status on {topic}")
+    if state == "ready":
+        return Check("OK", "printer", "the ticket printer is ready")
+    return Check("UNKNOWN" if state == "unknown" else "PROBLEM", "printer", PRINTER_WORDS.get(state, state))
+
+
+def check_voice(probe: BrokerProbe, topic: str) -> Check:
+    """The wall display's voice, as the display reported it (retained ``display/{id}/status``)."""
+    if not probe.connected or topic in probe.denied:
+        return Check("UNKNOWN", "voice", f"could not tell: cannot read {topic}")
+    raw = probe.retained.get(topic)
+    if raw is None:
+        return Check(
+            "PROBLEM", "voice", "the display has not reported its voice. Fix: is antre-display running?"
+        )
+    try:
+        status = parse_display_status(raw)
+    except contract.PayloadError:
+        return Check("UNKNOWN", "voice", f"could not read the display's status on {topic}")
+    if status.audio == "ok":
+        return Check("OK", "voice", "the last call was heard")
+    if status.audio == "ready":
+        return Check("OK", "voice", "ready (no call announced since the display started)")
+    if status.audio == "off":
+        return Check("WARN", "voice", "turned off ([display] voice = false or --no-voice)")
+    return Check(
+        "PROBLEM",
+        "voice",
+        f"calls are shown but not heard: {status.detail or 'no reason given'}. Fix: check the TV's audio "
+        "input and `aplay -l` (docs/hardware.md), or [display] audio_command",
+    )
