@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine
 
@@ -29,6 +30,7 @@ from broker.hub.transactions import INTERNAL_ERROR_MESSAGE, TransactionRunner
 from shared.config import Settings
 from shared.contract import topics as contract
 from shared.domain.queue import Clock, Outcome, QueueRules, utc_now
+from shared.domain.timing import SlaAlert
 from shared.store import online
 from shared.store.db import write_transaction
 from shared.store.repository import SqlQueueRepository
@@ -76,6 +78,11 @@ class Hub:
     def state_publications(self, repo: SqlQueueRepository, outcome: Outcome) -> list[Publication]:
         return self.state.publications(repo, outcome)
 
+    def forget_book(self) -> None:
+        """Queue rows were written outside the command path (the staff desk): the next command
+        loads the queue book again from the database."""
+        self.runner.forget_book()
+
     # --- commands ------------------------------------------------------------------------------
 
     def kiosk_request(self, kiosk_id: str, raw: bytes) -> list[Publication]:
@@ -97,8 +104,16 @@ class Hub:
         if not alerts:
             return out
         local = wall.astimezone(self.settings.tz)
+        try:
+            return out + self._alerts(alerts, wall, local)
+        except Exception:
+            self.runner.forget_book()  # it may hold a level the database does not
+            raise
+
+    def _alerts(self, alerts: list[SlaAlert], wall: datetime, local: datetime) -> list[Publication]:
+        out: list[Publication] = []
         with write_transaction(self.engine) as session:
-            self.timing.record(session, alerts, wall)
+            self.timing.record(session, alerts, wall, self.runner.book)
             for alert in alerts:
                 payload = contract.sla_alert(alert.code, alert.service, alert.level, alert.clock_s, local)
                 out.append(Publication(self.names.topic("sla_alert"), contract.encode(payload)))

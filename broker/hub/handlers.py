@@ -17,8 +17,8 @@ from shared.contract.feedback_requests import ComplaintGiven, RatingCheck, Ratin
 from shared.contract.kiosk_requests import KioskRequest, LookupRequest
 from shared.contract.topics import PayloadError
 from shared.domain.queue import Action, Clock, Outcome, QueueError, QueueRules
+from shared.store.book_repository import BookRepository
 from shared.store.guest_store import GuestStore
-from shared.store.repository import SqlQueueRepository
 
 # The hub's command log keeps the name it has always had: journal filters and log searches use it.
 log = logging.getLogger("broker.hub.commands")
@@ -50,8 +50,12 @@ class KioskRequests:
 
         def issue(session: Session, rules: QueueRules) -> Outcome:
             assert isinstance(request, KioskRequest)
+            repo = rules.repo
+            assert isinstance(repo, BookRepository)
             ticket, outcome = rules.issue(request.service)
-            SqlQueueRepository(session).set_kiosk(ticket, kiosk_id)
+            repo.set_kiosk(ticket, kiosk_id)
+            if request.guest is not None:
+                repo.flush()  # the guest's entry points at the ticket's row
             if request.guest is not None and not GuestStore(session).attach(
                 ticket, request.guest, kiosk_id, ticket.issued_at
             ):
