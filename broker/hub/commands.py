@@ -26,7 +26,7 @@ from broker.hub.prompts import RatingPrompts
 from broker.hub.publications import Publication, SiteNames
 from broker.hub.state import StatePublisher
 from broker.hub.timing import TimingService
-from broker.hub.transactions import INTERNAL_ERROR_MESSAGE, TransactionRunner
+from broker.hub.transactions import INTERNAL_ERROR_MESSAGE, Request, TransactionRunner
 from shared.config import Settings
 from shared.contract import topics as contract
 from shared.domain.queue import Clock, Outcome, QueueRules, utc_now
@@ -51,6 +51,22 @@ def answered_anyway(reply_to: str, raw: bytes, handle: Callable[[], list[Publica
             return []
         body = contract.error_answer(request_id, "internal_error", INTERNAL_ERROR_MESSAGE)
         return [Publication(reply_to, contract.encode(body))]
+
+
+Incoming = tuple[str, str, bytes]
+"""A command as it arrived: ``("kiosk", kiosk_id, payload)`` or ``("counter", desk, payload)``."""
+
+
+def _raiser(exc: Exception) -> Callable[[], list[Publication]]:
+    def handle() -> list[Publication]:
+        raise exc
+
+    return handle
+
+
+def _internal_error(reply_to: str, request_id: str) -> list[Publication]:
+    body = contract.error_answer(request_id, "internal_error", INTERNAL_ERROR_MESSAGE)
+    return [Publication(reply_to, contract.encode(body))]
 
 
 class Hub:
@@ -92,6 +108,49 @@ class Hub:
     def counter_command(self, desk: str, raw: bytes) -> list[Publication]:
         reply_to = self.names.topic("counter_response", desk=desk)
         return answered_anyway(reply_to, raw, lambda: self.counter.handle(desk, raw))
+
+    def apply_batch(self, commands: list[Incoming]) -> list[list[Publication]]:
+        """Several kiosk requests and desk commands that arrived together, in their order, in as
+        few transactions as they allow (ticket issues, look-ups and desk commands share one; a
+        rating or complaint runs on its own): one disk flush for the lot. Each one's
+        publications, in ``commands``' order."""
+        results: list[list[Publication]] = [[] for _ in commands]
+        batch: list[tuple[int, Request]] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            requests = [request for _, request in batch]
+            try:
+                outs = self.runner.apply_batch(requests)
+            except Exception:  # a bug: every request in the batch is still answered
+                log.exception("a batch of %d requests failed inside the hub", len(requests))
+                outs = [_internal_error(r.reply_to, r.request_id) for r in requests]
+            for (index, _), out in zip(batch, outs, strict=True):
+                results[index] = out
+            batch.clear()
+
+        for index, (kind, sender, raw) in enumerate(commands):
+            if kind == "kiosk":
+                reply_to = self.names.topic("kiosk_response", kiosk_id=sender)
+                prepare = self.kiosk.prepare
+            else:
+                reply_to = self.names.topic("counter_response", desk=sender)
+                prepare = self.counter.prepare
+            try:
+                prepared = prepare(sender, raw)
+            except Exception as exc:
+                results[index] = answered_anyway(reply_to, raw, _raiser(exc))
+                continue
+            if isinstance(prepared, Request):
+                batch.append((index, prepared))
+            elif callable(prepared):
+                flush()  # it runs on its own, after what came before it
+                results[index] = answered_anyway(reply_to, raw, prepared)
+            else:
+                results[index] = prepared
+        flush()
+        return results
 
     # --- the process's own jobs ----------------------------------------------------------------
 

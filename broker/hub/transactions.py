@@ -136,10 +136,14 @@ class TransactionRunner:
         nested = len(requests) > 1
         results: list[list[Publication]] = []
         failed: BaseException | None = None
+        changed = Outcome(answer={})  # a batch's retained states: built once, at its end
         try:
             with write_transaction(self.engine) as session:
                 for request in requests:
-                    results.append(self._one(session, request, nested))
+                    results.append(self._one(session, request, changed if nested else None))
+                if nested:
+                    repo = BookRepository(self.book_in(session), session)
+                    results[-1] += self.state.publications(repo, changed)
         except Exception as exc:  # a lone command's failure (rolled back), or the batch's commit
             failed = exc
         if failed is not None:
@@ -156,11 +160,12 @@ class TransactionRunner:
             results[0] = [*before, *results[0]]
         return results
 
-    def _one(self, session: Session, request: Request, nested: bool) -> list[Publication]:
-        """One command in the open transaction; raises when it failed and is not nested."""
+    def _one(self, session: Session, request: Request, batch: Outcome | None) -> list[Publication]:
+        """One command in the open transaction; raises when it failed and is not in a ``batch``
+        (which collects the desks and queues whose retained states the batch ends with)."""
         book = self.book_in(session)
         repo = self._repo = BookRepository(book, session)
-        savepoint = session.begin_nested() if nested else None
+        savepoint = session.begin_nested() if batch is not None else None
         try:
             outcome: Outcome = request.apply(session, self.rules(repo))
             for item in self.timing.resync_book(book, repo.touched):
@@ -169,9 +174,13 @@ class TransactionRunner:
             if not claim_answer(session, request.source, request.request_id, body, self.clock()):
                 raise _Repeat
             repo.flush()
-            out = self.state.publications(repo, outcome)
             if savepoint is not None:
                 savepoint.commit()
+            if batch is not None:
+                batch.desks |= outcome.desks
+                batch.services |= outcome.services
+                outcome = Outcome(outcome.answer, calls=outcome.calls, served=outcome.served)
+            out = self.state.publications(repo, outcome)
         except Exception as exc:
             if savepoint is None:
                 raise

@@ -102,36 +102,36 @@ class PendingWrites:
 
     def flush(self, session: Session) -> None:
         """Write everything, one statement per table and kind, in an order the foreign keys accept."""
+        connection = session.connection()  # Core on the session's connection: no ORM work per statement
         for service, (day, seq, exists) in self.sequences.items():
             if exists:
-                where = (SEQUENCES.c.service == service) & (SEQUENCES.c.business_day == day)
-                session.execute(update(SEQUENCES).where(where).values(last_seq=seq))
+                connection.execute(_SEQUENCE_UPDATE, [{"b_service": service, "b_day": day, "last_seq": seq}])
             else:
                 row = {"service": service, "business_day": day, "last_seq": seq}
-                session.execute(insert(SEQUENCES), [row])
+                connection.execute(_SEQUENCE_INSERT, [row])
         if self.new_tickets:
-            session.execute(insert(TICKETS), list(self.new_tickets.values()))
+            connection.execute(_TICKET_INSERT, list(self.new_tickets.values()))
         if self.tickets:
             rows = [{"b_id": t.id, **{n: getattr(t, n) for n in _TICKET_CHANGES}, "status": str(t.status)}
                     for t in self.tickets.values()]  # fmt: skip
-            session.execute(_TICKET_UPDATE, rows)
+            connection.execute(_TICKET_UPDATE, rows)
         if self.new_passes:
             rows = [{"id": p.id, **{n: getattr(p, n) for n in _PASS_COLUMNS}}
                     for p in self.new_passes.values()]  # fmt: skip
-            session.execute(insert(PASSES), rows)
+            connection.execute(_PASS_INSERT, rows)
         if self.passes:
             rows = [{"b_id": p.id, **{n: getattr(p, n) for n in _PASS_CHANGES}} for p in self.passes.values()]
-            session.execute(_PASS_UPDATE, rows)
+            connection.execute(_PASS_UPDATE, rows)
         if self.events:
-            session.execute(insert(EVENTS), self.events)
+            connection.execute(_EVENT_INSERT, self.events)
         new = [_desk_row(d) for d in self.desks.values() if not d.stored]
         old = [{**_desk_row(d), "b_id": d.state.desk} for d in self.desks.values() if d.stored]
         for row in old:
             del row["id"]
         if new:
-            session.execute(insert(DESKS), new)
+            connection.execute(_DESK_INSERT, new)
         if old:
-            session.execute(_DESK_UPDATE, old)
+            connection.execute(_DESK_UPDATE, old)
         for desk in self.desks.values():
             desk.stored = True
 
@@ -146,6 +146,17 @@ def _update(table: Any, names: tuple[str, ...], key: str = "id") -> Any:
     return update(table).where(table.c[key] == bindparam("b_id")).values({n: bindparam(n) for n in names})
 
 
+# Built once: their compiled forms are cached, a command pays only for its values.
+_SEQUENCE_INSERT = insert(SEQUENCES)
+_SEQUENCE_UPDATE = (
+    update(SEQUENCES)
+    .where(SEQUENCES.c.service == bindparam("b_service"), SEQUENCES.c.business_day == bindparam("b_day"))
+    .values(last_seq=bindparam("last_seq"))
+)
+_TICKET_INSERT = insert(TICKETS)
+_PASS_INSERT = insert(PASSES)
+_EVENT_INSERT = insert(EVENTS)
+_DESK_INSERT = insert(DESKS)
 _TICKET_UPDATE = _update(TICKETS, _TICKET_CHANGES)
 _PASS_UPDATE = _update(PASSES, _PASS_CHANGES)
 _DESK_UPDATE = _update(DESKS, ("status", "ticket_id", "since", "officer_id"))
@@ -154,17 +165,19 @@ _DESK_UPDATE = _update(DESKS, ("status", "ticket_id", "since", "officer_id"))
 def claim_answer(session: Session, source: str, request_id: str, body: dict[str, Any], at: datetime) -> bool:
     """Store the answer under ``(source, request_id)``; False (and nothing stored) when one is
     there already: the request is a repeat, to be answered from the record."""
-    dialect = session.get_bind().dialect.name
     values = {"source": source, "request_id": request_id, "answer": json.dumps(body), "created_at": at}
-    if dialect == "sqlite":
-        statement: Any = sqlite_insert(ANSWERS).values(values).on_conflict_do_nothing()
-    elif dialect == "postgresql":
-        statement = pg_insert(ANSWERS).values(values).on_conflict_do_nothing()
-    else:  # pragma: no cover - the two databases the hub runs on are above
+    statement = _CLAIMS.get(session.get_bind().dialect.name)
+    if statement is None:  # pragma: no cover - the hub runs on the two databases above
         if stored_answer(session, source, request_id) is not None:
             return False
-        statement = insert(ANSWERS).values(values)
-    return bool(session.execute(statement).rowcount)
+        statement = insert(ANSWERS)
+    return bool(session.connection().execute(statement, values).rowcount)
+
+
+_CLAIMS: dict[str, Any] = {
+    "sqlite": sqlite_insert(ANSWERS).on_conflict_do_nothing(),
+    "postgresql": pg_insert(ANSWERS).on_conflict_do_nothing(),
+}
 
 
 def stored_answer(session: Session, source: str, request_id: str) -> dict[str, Any] | None:
