@@ -17,6 +17,7 @@ from hub_bench import BenchError, Latency, Received, connected
 
 from shared.contract import topics as contract
 
+SITE = hub_bench.SITE
 ROUND_GAP_S = 0.05  # the desks' answers are all in; a short pause before the next round
 
 
@@ -40,9 +41,8 @@ def measure_press(port: int, desks: tuple[str, ...], rounds: int) -> tuple[Laten
                     sent = time.perf_counter()
                     body = contract.encode({"action": "next", "request_id": request_id})
                     client.publish(contract.topic(SITE, "counter_cmd", desk=desk), body)
-                    got = client.wait_for(
-                        lambda m, r=request_id: _answers(m, r), hub_bench.REPLY_TIMEOUT_S, f"desk {desk}'s answer"
-                    )
+                    mine = lambda m, r=request_id: _answers(m, r)  # noqa: E731
+                    got = client.wait_for(mine, hub_bench.REPLY_TIMEOUT_S, f"desk {desk}'s answer")
                     data = json.loads(got.payload)
                     if "error" in data:
                         raise BenchError(f"desk {desk} refused next: {data['error']}")
@@ -63,9 +63,6 @@ def measure_press(port: int, desks: tuple[str, ...], rounds: int) -> tuple[Laten
         first = errors[0]
         raise first if isinstance(first, BenchError) else BenchError(f"8-desk press: {first!r}")
     return Latency(samples), empty[0]
-
-
-SITE = hub_bench.SITE
 
 
 def _answers(message: Received, request_id: str) -> bool:
