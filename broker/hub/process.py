@@ -31,6 +31,7 @@ from broker.hub.staff_api import StaffApi
 from shared import logs
 from shared.config import ConfigError, Settings
 from shared.mqtt import MqttBus
+from shared.store.checkpoint import Checkpointer
 from shared.store.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class HubService:
         self.settings = settings
         self.hub = hub or Hub(settings, make_engine(settings.db_url))
         self.jobs = FairQueue()
+        self.checkpoints = Checkpointer(self.hub.engine)  # the WAL's checkpoints off the command path
         self.precheck = Precheck(self.hub.names)
         self.refusals = RefusalBudget()
         # A fixed id and a persistent session: commands sent while the hub was down are kept by
@@ -131,6 +133,7 @@ class HubService:
         )
         watcher.start()
         threading.Thread(target=self._tick_timing, args=(stop,), name="timing", daemon=True).start()
+        self.checkpoints.start(stop)
         try:
             while True:
                 job = self.jobs.take()
