@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,6 +64,12 @@ def load_book(session: Session, day: date) -> QueueBook:
     ids = session.execute(select(func.max(TICKETS.c.id), last_pass)).one()
     book.next_ticket_id = (ids[0] or 0) + 1
     book.next_pass_id = (ids[1] or 0) + 1
+    if session.get_bind().dialect.name == "postgresql":
+        # The hub hands out these ids itself; a sequence is set past them so that anything else
+        # inserting through it starts beyond the rows there now.
+        for table, last in (("tickets", ids[0]), ("queue_passes", ids[1])):
+            if last:
+                session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {int(last)})"))
     return book
 
 
@@ -171,12 +177,14 @@ def claim_answer(session: Session, source: str, request_id: str, body: dict[str,
         if stored_answer(session, source, request_id) is not None:
             return False
         statement = insert(ANSWERS)
-    return bool(session.connection().execute(statement, values).rowcount)
+    result = session.connection().execute(statement, values)
+    # RETURNING, not rowcount: psycopg reports no row count for an upsert executed this way.
+    return result.first() is not None if result.returns_rows else bool(result.rowcount)
 
 
 _CLAIMS: dict[str, Any] = {
-    "sqlite": sqlite_insert(ANSWERS).on_conflict_do_nothing(),
-    "postgresql": pg_insert(ANSWERS).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(ANSWERS).on_conflict_do_nothing().returning(ANSWERS.c.source),
+    "postgresql": pg_insert(ANSWERS).on_conflict_do_nothing().returning(ANSWERS.c.source),
 }
 
 
