@@ -12,12 +12,11 @@ import json
 import threading
 import time
 
-import hub_bench
-from hub_bench import BenchError, Latency, Received, connected
+from bench_support import REPLY_TIMEOUT_S, BenchError, Latency, Received, connected
 
 from shared.contract import topics as contract
 
-SITE = hub_bench.SITE
+SITE = "pst"  # the bench's site (hub_bench.SITE)
 ROUND_GAP_S = 0.05  # the desks' answers are all in; a short pause before the next round
 
 
@@ -27,7 +26,7 @@ def measure_press(port: int, desks: tuple[str, ...], rounds: int) -> tuple[Laten
     samples: list[float] = []
     empty = [0]
     lock = threading.Lock()
-    barrier = threading.Barrier(len(desks), timeout=hub_bench.REPLY_TIMEOUT_S * 4)
+    barrier = threading.Barrier(len(desks), timeout=REPLY_TIMEOUT_S * 4)
     errors: list[BaseException] = []
 
     def desk_loop(desk: str) -> None:
@@ -42,7 +41,7 @@ def measure_press(port: int, desks: tuple[str, ...], rounds: int) -> tuple[Laten
                     body = contract.encode({"action": "next", "request_id": request_id})
                     client.publish(contract.topic(SITE, "counter_cmd", desk=desk), body)
                     mine = lambda m, r=request_id: _answers(m, r)  # noqa: E731
-                    got = client.wait_for(mine, hub_bench.REPLY_TIMEOUT_S, f"desk {desk}'s answer")
+                    got = client.wait_for(mine, REPLY_TIMEOUT_S, f"desk {desk}'s answer")
                     data = json.loads(got.payload)
                     if "error" in data:
                         raise BenchError(f"desk {desk} refused next: {data['error']}")
