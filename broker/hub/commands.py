@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine
 
@@ -25,10 +26,11 @@ from broker.hub.prompts import RatingPrompts
 from broker.hub.publications import Publication, SiteNames
 from broker.hub.state import StatePublisher
 from broker.hub.timing import TimingService
-from broker.hub.transactions import INTERNAL_ERROR_MESSAGE, TransactionRunner
+from broker.hub.transactions import INTERNAL_ERROR_MESSAGE, Request, TransactionRunner
 from shared.config import Settings
 from shared.contract import topics as contract
 from shared.domain.queue import Clock, Outcome, QueueRules, utc_now
+from shared.domain.timing import SlaAlert
 from shared.store import online
 from shared.store.db import write_transaction
 from shared.store.repository import SqlQueueRepository
@@ -49,6 +51,22 @@ def answered_anyway(reply_to: str, raw: bytes, handle: Callable[[], list[Publica
             return []
         body = contract.error_answer(request_id, "internal_error", INTERNAL_ERROR_MESSAGE)
         return [Publication(reply_to, contract.encode(body))]
+
+
+Incoming = tuple[str, str, bytes]
+"""A command as it arrived: ``("kiosk", kiosk_id, payload)`` or ``("counter", desk, payload)``."""
+
+
+def _raiser(exc: Exception) -> Callable[[], list[Publication]]:
+    def handle() -> list[Publication]:
+        raise exc
+
+    return handle
+
+
+def _internal_error(reply_to: str, request_id: str) -> list[Publication]:
+    body = contract.error_answer(request_id, "internal_error", INTERNAL_ERROR_MESSAGE)
+    return [Publication(reply_to, contract.encode(body))]
 
 
 class Hub:
@@ -76,6 +94,11 @@ class Hub:
     def state_publications(self, repo: SqlQueueRepository, outcome: Outcome) -> list[Publication]:
         return self.state.publications(repo, outcome)
 
+    def forget_book(self) -> None:
+        """Queue rows were written outside the command path (the staff desk): the next command
+        loads the queue book again from the database."""
+        self.runner.forget_book()
+
     # --- commands ------------------------------------------------------------------------------
 
     def kiosk_request(self, kiosk_id: str, raw: bytes) -> list[Publication]:
@@ -85,6 +108,49 @@ class Hub:
     def counter_command(self, desk: str, raw: bytes) -> list[Publication]:
         reply_to = self.names.topic("counter_response", desk=desk)
         return answered_anyway(reply_to, raw, lambda: self.counter.handle(desk, raw))
+
+    def apply_batch(self, commands: list[Incoming]) -> list[list[Publication]]:
+        """Several kiosk requests and desk commands that arrived together, in their order, in as
+        few transactions as they allow (ticket issues, look-ups and desk commands share one; a
+        rating or complaint runs on its own): one disk flush for the lot. Each one's
+        publications, in ``commands``' order."""
+        results: list[list[Publication]] = [[] for _ in commands]
+        batch: list[tuple[int, Request]] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            requests = [request for _, request in batch]
+            try:
+                outs = self.runner.apply_batch(requests)
+            except Exception:  # a bug: every request in the batch is still answered
+                log.exception("a batch of %d requests failed inside the hub", len(requests))
+                outs = [_internal_error(r.reply_to, r.request_id) for r in requests]
+            for (index, _), out in zip(batch, outs, strict=True):
+                results[index] = out
+            batch.clear()
+
+        for index, (kind, sender, raw) in enumerate(commands):
+            if kind == "kiosk":
+                reply_to = self.names.topic("kiosk_response", kiosk_id=sender)
+                prepare = self.kiosk.prepare
+            else:
+                reply_to = self.names.topic("counter_response", desk=sender)
+                prepare = self.counter.prepare
+            try:
+                prepared = prepare(sender, raw)
+            except Exception as exc:
+                results[index] = answered_anyway(reply_to, raw, _raiser(exc))
+                continue
+            if isinstance(prepared, Request):
+                batch.append((index, prepared))
+            elif callable(prepared):
+                flush()  # it runs on its own, after what came before it
+                results[index] = answered_anyway(reply_to, raw, prepared)
+            else:
+                results[index] = prepared
+        flush()
+        return results
 
     # --- the process's own jobs ----------------------------------------------------------------
 
@@ -97,8 +163,16 @@ class Hub:
         if not alerts:
             return out
         local = wall.astimezone(self.settings.tz)
+        try:
+            return out + self._alerts(alerts, wall, local)
+        except Exception:
+            self.runner.forget_book()  # it may hold a level the database does not
+            raise
+
+    def _alerts(self, alerts: list[SlaAlert], wall: datetime, local: datetime) -> list[Publication]:
+        out: list[Publication] = []
         with write_transaction(self.engine) as session:
-            self.timing.record(session, alerts, wall)
+            self.timing.record(session, alerts, wall, self.runner.book)
             for alert in alerts:
                 payload = contract.sla_alert(alert.code, alert.service, alert.level, alert.clock_s, local)
                 out.append(Publication(self.names.topic("sla_alert"), contract.encode(payload)))

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from broker.hub.feedback import FeedbackDesk
 from broker.hub.publications import Publication, SiteNames, answer
-from broker.hub.transactions import Runner
+from broker.hub.transactions import Request, Runner
 from shared.contract import kiosk_requests
 from shared.contract import topics as contract
 from shared.contract.feedback_requests import ComplaintGiven, RatingCheck, RatingGiven
 from shared.contract.kiosk_requests import KioskRequest, LookupRequest
 from shared.contract.topics import PayloadError
 from shared.domain.queue import Action, Clock, Outcome, QueueError, QueueRules
+from shared.store.book_repository import BookRepository
 from shared.store.guest_store import GuestStore
-from shared.store.repository import SqlQueueRepository
+
+Prepared = Request | list[Publication] | Callable[[], list[Publication]]
+"""A parsed request: for the runner (alone or in a batch), answered already, or a job of its own."""
 
 # The hub's command log keeps the name it has always had: journal filters and log searches use it.
 log = logging.getLogger("broker.hub.commands")
@@ -34,6 +38,15 @@ class KioskRequests:
         self.feedback = feedback
 
     def handle(self, kiosk_id: str, raw: bytes) -> list[Publication]:
+        prepared = self.prepare(kiosk_id, raw)
+        if isinstance(prepared, Request):
+            return self.run(prepared.source, prepared.request_id, prepared.reply_to, prepared.apply,
+                            store_errors=prepared.store_errors)  # fmt: skip
+        return prepared() if callable(prepared) else prepared
+
+    def prepare(self, kiosk_id: str, raw: bytes) -> Prepared:
+        """The request as the runner takes it (one a batch may carry), its answer when it is
+        malformed, or the job that runs it on its own (ratings and complaints)."""
         reply_to = self.names.topic("kiosk_response", kiosk_id=kiosk_id)
         try:
             request = kiosk_requests.parse_kiosk_request(raw)
@@ -41,7 +54,8 @@ class KioskRequests:
             log.warning("kiosk %s: rejected request %s: %s", kiosk_id, exc.request_id, exc.code)
             return [answer(reply_to, contract.error_answer(exc.request_id, exc.code, exc.message))]
         if isinstance(request, RatingCheck | RatingGiven | ComplaintGiven):
-            return self.feedback.request(kiosk_id, request, reply_to)
+            feedback = request
+            return lambda: self.feedback.request(kiosk_id, feedback, reply_to)
         source = f"kiosk/{kiosk_id}"
 
         def lookup(session: Session, _rules: QueueRules) -> Outcome:
@@ -50,8 +64,12 @@ class KioskRequests:
 
         def issue(session: Session, rules: QueueRules) -> Outcome:
             assert isinstance(request, KioskRequest)
+            repo = rules.repo
+            assert isinstance(repo, BookRepository)
             ticket, outcome = rules.issue(request.service)
-            SqlQueueRepository(session).set_kiosk(ticket, kiosk_id)
+            repo.set_kiosk(ticket, kiosk_id)
+            if request.guest is not None:
+                repo.flush()  # the guest's entry points at the ticket's row
             if request.guest is not None and not GuestStore(session).attach(
                 ticket, request.guest, kiosk_id, ticket.issued_at
             ):
@@ -64,7 +82,7 @@ class KioskRequests:
             return outcome
 
         apply = lookup if isinstance(request, LookupRequest) else issue
-        return self.run(source, request.request_id, reply_to, apply, store_errors=True)
+        return Request(source, request.request_id, reply_to, apply, store_errors=True)
 
 
 class CounterCommands:
@@ -75,6 +93,14 @@ class CounterCommands:
         self.run = run
 
     def handle(self, desk: str, raw: bytes) -> list[Publication]:
+        prepared = self.prepare(desk, raw)
+        if isinstance(prepared, Request):
+            return self.run(prepared.source, prepared.request_id, prepared.reply_to, prepared.apply,
+                            store_errors=prepared.store_errors)  # fmt: skip
+        return prepared() if callable(prepared) else prepared
+
+    def prepare(self, desk: str, raw: bytes) -> Prepared:
+        """The command as the runner takes it, or its answer when it is malformed."""
         reply_to = self.names.topic("counter_response", desk=desk)
         try:
             command = contract.parse_counter_command(raw)
@@ -87,6 +113,5 @@ class CounterCommands:
         def apply(_session: Session, rules: QueueRules) -> Outcome:
             return rules.command(desk, Action(command.action), command.to_service)
 
-        return self.run(
-            f"counter/{desk}", request_id, reply_to, apply, store_errors=command.request_id is not None
-        )
+        stored = command.request_id is not None  # a fresh id is never repeated: a refusal not kept
+        return Request(f"counter/{desk}", request_id, reply_to, apply, store_errors=stored)

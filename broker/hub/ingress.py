@@ -210,13 +210,25 @@ class FairQueue:
         with self._ready:
             while not self._senders:
                 self._ready.wait()
-            sender, jobs = next(iter(self._senders.items()))
-            job = jobs.popleft()
-            if jobs:
-                self._senders.move_to_end(sender)  # the others go first next time
-            else:
-                del self._senders[sender]
-            return job
+            return self._pop()
+
+    def take_ready(self, accept: Callable[[Job], bool]) -> Job | None:
+        """The job ``take`` would give next, if there is one now and ``accept`` takes it; else
+        None, and the queue is left as it was (the worker batches consecutive takes with it)."""
+        with self._ready:
+            if not self._senders:
+                return None
+            _sender, jobs = next(iter(self._senders.items()))
+            return self._pop() if accept(jobs[0]) else None
+
+    def _pop(self) -> Job:
+        sender, jobs = next(iter(self._senders.items()))
+        job = jobs.popleft()
+        if jobs:
+            self._senders.move_to_end(sender)  # the others go first next time
+        else:
+            del self._senders[sender]
+        return job
 
     def waiting(self) -> int:
         with self._ready:

@@ -104,6 +104,7 @@ class StaffDesk:
             assert desk_row is not None  # OPEN saved it
             desk_row.officer_id = officer.id
             pubs = self.hub.state_publications(repo, outcome)
+        self.hub.forget_book()  # the desk and its officer changed outside the command path
         log.info("desk %s: officer %s signed in", desk, officer_id)
         body = bodies.signin_answer(token, desk, self.hub.desk_names[desk], officer.name)
         return StaffResult(200, body, pubs)
@@ -130,6 +131,7 @@ class StaffDesk:
             if desk_row is not None:
                 desk_row.officer_id = None
             pubs = self.hub.state_publications(repo, outcome)
+        self.hub.forget_book()
         log.info("desk %s: officer %s signed out", staff.desk, staff.officer_id)
         return StaffResult(200, bodies.signout_answer(staff.desk), pubs)
 

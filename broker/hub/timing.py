@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -21,12 +22,17 @@ from shared.config import Settings
 from shared.domain.timing import PassView, SlaAlert, SlaTracker, clock_starts
 from shared.store.models import QueuePassRow
 from shared.store.pass_log import TOUCHED
+from shared.store.queue_book import BookPass, QueueBook
 from shared.timing_config import opening_hours, sla_limits
 
 log = logging.getLogger(__name__)
 
 
-def _view(row: QueuePassRow) -> PassView:
+AnyPass = QueuePassRow | BookPass
+"""A stored pass or the book's copy of it: the same attributes."""
+
+
+def _view(row: AnyPass) -> PassView:
     return PassView(
         row.id,
         row.code,
@@ -61,7 +67,23 @@ class TimingService:
             for candidate in (row, self._neighbour(session, row, after=True)):
                 if candidate is not None and candidate.id not in seen:
                     seen.add(candidate.id)
-                    self._settle(session, candidate, wall, mono)
+                    self._settle(candidate, lambda r: self._neighbour(session, r, after=False), wall, mono)
+
+    def resync_book(self, book: QueueBook, touched: list[BookPass]) -> list[BookPass]:
+        """``resync`` over the hub's queue book: no query. The passes whose stored clock fields
+        changed (to be written with the command)."""
+        wall, mono = self.clock(), self.mono()
+        seen: set[int] = set()
+        changed: list[BookPass] = []
+        for item in touched:
+            for candidate in (item, book.neighbour(item, after=True)):
+                if candidate is not None and candidate.id not in seen:
+                    seen.add(candidate.id)
+                    before = (candidate.clock_started_at, candidate.clock_s)
+                    self._settle(candidate, lambda r: book.neighbour(r, after=False), wall, mono)
+                    if (candidate.clock_started_at, candidate.clock_s) != before:
+                        changed.append(candidate)
+        return changed
 
     def load_day(self, session: Session, day: date) -> None:
         """At start (or a new day): every clock of the day, from what the database holds. One
@@ -99,14 +121,16 @@ class TimingService:
             sort = (issued.desc(), ticket.desc())
         return session.scalars(select(QueuePassRow).where(same_queue, order).order_by(*sort).limit(1)).first()
 
-    def _settle(self, session: Session, row: QueuePassRow, wall: datetime, mono: float) -> None:
-        """Start, keep or stop ``row``'s clock according to where it stands now."""
+    def _settle(self, row: AnyPass, before_of: Callable[[Any], AnyPass | None], wall: datetime,
+                mono: float) -> None:  # fmt: skip
+        """Start, keep or stop ``row``'s clock according to where it stands now (``before_of``:
+        the pass before it in its queue)."""
         if row.called_at is not None or row.left_at is not None:
             reading = self.tracker.stop(row.id)
             if row.called_at is not None and row.clock_s is None:
                 row.clock_s = reading if reading is not None else 0.0
             return
-        before = self._neighbour(session, row, after=False)
+        before = before_of(row)
         if before is None:
             started = row.entered_at
         elif before.left_at is not None:
@@ -126,11 +150,17 @@ class TimingService:
         wall = self.clock()
         return self.tracker.tick(wall, self.mono()), wall
 
-    def record(self, session: Session, alerts: list[SlaAlert], wall: datetime) -> None:
-        """Store when each level was reached (once: a restarted hub does not alert again)."""
+    def record(
+        self, session: Session, alerts: list[SlaAlert], wall: datetime, book: QueueBook | None = None
+    ) -> None:
+        """Store when each level was reached (once: a restarted hub does not alert again), in the
+        database and in the hub's queue book (``book``) when it holds the pass."""
         for alert in alerts:
-            row = session.get(QueuePassRow, alert.pass_id)
-            if row is not None:
+            rows: list[AnyPass | None] = [session.get(QueuePassRow, alert.pass_id)]
+            rows.append(book.passes.get(alert.pass_id) if book is not None else None)
+            for row in rows:
+                if row is None:
+                    continue
                 if alert.level == "warning" and row.warned_at is None:
                     row.warned_at = wall
                 if alert.level == "breach" and row.breached_at is None:

@@ -13,8 +13,8 @@ from broker.hub import handlers
 from broker.hub.commands import Hub
 from shared.config import Settings
 from shared.contract import topics as contract
+from shared.store.book_repository import BookRepository
 from shared.store.db import make_engine, upgrade
-from shared.store.repository import SqlQueueRepository
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_a_failure_inside_a_command_is_answered_and_rolled_back(hub: Hub, monkey
     def broken(self, ticket, kiosk_id):  # a bug after the ticket was taken
         raise RuntimeError("surprise")
 
-    monkeypatch.setattr(SqlQueueRepository, "set_kiosk", broken)
+    monkeypatch.setattr(BookRepository, "set_kiosk", broken)
     with caplog.at_level("ERROR"):
         got = answers(hub.kiosk_request("k1", contract.encode({"request_id": "k1-1", "service": "A"})))
     assert len(got) == 1 and got[0]["request_id"] == "k1-1"

@@ -77,6 +77,21 @@ def test_the_worker_serves_senders_in_turn() -> None:
     assert order == ["flood 0", "desk next", "tick", "flood 1"], "the desk waits for one flood job, not ten"
 
 
+def test_a_batch_is_consecutive_takes_in_the_fair_order() -> None:
+    jobs = FairQueue()
+    for n in range(3):
+        jobs.put("kiosk/1", lambda n=n: [f"kiosk {n}"])
+    jobs.put("counter/1", lambda: ["desk next"])
+    jobs.put("hub", lambda: ["tick"], bounded=False)
+    is_command = lambda job: job()[0] != "tick"  # noqa: E731 - the worker's test is the job's type
+    batch = [jobs.take(), jobs.take_ready(is_command)]
+    assert [job()[0] for job in batch] == ["kiosk 0", "desk next"]  # type: ignore[misc]
+    assert jobs.take_ready(is_command) is None, "the tick's turn: the batch ends, the tick stays queued"
+    assert jobs.take()()[0] == "tick"
+    assert [jobs.take_ready(is_command)()[0] for _ in range(2)] == ["kiosk 1", "kiosk 2"]  # type: ignore[misc]
+    assert jobs.take_ready(is_command) is None, "nothing ready: no wait"
+
+
 def test_a_full_sender_is_refused_and_the_others_are_not() -> None:
     jobs = FairQueue(per_sender=3, max_senders=2)
     assert [jobs.put("kiosk/a", list) for _ in range(5)] == [True, True, True, False, False]
