@@ -176,9 +176,9 @@ def _compliance(
     """Met / breached per ``key`` (``None``: one total), as ``antre sla`` decides them per pass."""
     p = QueuePassRow
     called = p.called_at.is_not(None)
-    breached = or_(and_(called, or_(func.coalesce(p.clock_s, 0.0) >= breach_s, p.breached_at.is_not(None))),
+    breached = or_(and_(called, or_(func.coalesce(p.clock_s, 0.0) > breach_s, p.breached_at.is_not(None))),
                    and_(p.called_at.is_(None), p.breached_at.is_not(None)))  # fmt: skip
-    met = and_(called, func.coalesce(p.clock_s, 0.0) < breach_s, p.breached_at.is_(None))
+    met = and_(called, func.coalesce(p.clock_s, 0.0) <= breach_s, p.breached_at.is_(None))
     columns = [
         func.count(),
         func.count(p.called_at),

@@ -99,7 +99,7 @@ def build_report(session: Session, settings: Settings, day: date, now: datetime)
             clock_s = row.clock_s or 0.0
             raw.append((row.called_at - row.entered_at).total_seconds())
             clocks.append(clock_s)
-            if clock_s >= limits.breach_s or row.breached_at is not None:
+            if limits.breached(clock_s) or row.breached_at is not None:
                 breaches.append(Breach(row.code, row.service, row.desk, round(clock_s / 60, 1), True))
             else:
                 met += 1

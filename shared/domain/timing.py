@@ -2,10 +2,10 @@
 
 A waiting visitor's clock starts at the later of the moment they joined the service queue (their
 issue time, or a transfer in) and the moment the visitor before them in that queue finished (done,
-no-show or transferred out). It runs only inside opening hours. Warning at 8 minutes, breach at
-10 (configurable). While the hub runs, a running clock adds up *monotonic* time, so a wall-clock
-jump (NTP) neither raises a false flag nor hides a real one; wall time decides only whether the
-office is open.
+no-show or transferred out). It runs only inside opening hours. Warning at 8 minutes, breach past
+10 (configurable; a call at exactly 10:00 is met: "maksimal 10 menit"). While the hub runs, a
+running clock adds up *monotonic* time, so a wall-clock jump (NTP) neither raises a false flag nor
+hides a real one; wall time decides only whether the office is open.
 """
 
 from __future__ import annotations
@@ -117,8 +117,13 @@ class SlaLimits:
         if not 0 < self.warning_s < self.breach_s:
             raise ValueError("the SLA warning must come before the breach, both above zero")
 
+    def breached(self, clock_s: float) -> bool:
+        """Past the standard. "Maksimal 10 menit": a call at exactly ``breach_s`` is met."""
+        return clock_s > self.breach_s
+
     def level(self, clock_s: float) -> str | None:
-        if clock_s >= self.breach_s:
+        # The warning is reached at its mark; the breach only past the limit (see ``breached``).
+        if self.breached(clock_s):
             return "breach"
         if clock_s >= self.warning_s:
             return "warning"
