@@ -90,21 +90,46 @@ class PassView:
     left_at: datetime | None = None
 
 
+def served_order(passes: Iterable[PassView]) -> list[PassView]:
+    """One service queue in the order its visitors are (or will be) served: the passes already
+    called, by call time, then the waiting ones in the queue's FIFO (issue time, then ticket id,
+    as ``shared.domain.queue`` calls them). A pass that left without a call (expired) has no
+    place in it. A transferred visitor keeps their issue time, so they are called before those
+    issued after them; this order puts them where they were actually served."""
+    items = list(passes)
+    called = sorted((p for p in items if p.called_at is not None), key=lambda p: (p.called_at, p.id))
+    waiting = sorted((p for p in items if p.called_at is None and p.left_at is None),
+                     key=lambda p: (p.issued_at, p.ticket_id))  # fmt: skip
+    return [*called, *waiting]
+
+
+def head_clock_start(head: PassView, last_called: PassView | None) -> datetime | None:
+    """When the clock of ``head`` (the first waiting visitor of a queue) starts: "the visitor
+    before" is the one served just before them in the queue's actual order, the last one called
+    (``last_called``). No one called yet: at their entering the queue. That visitor not finished
+    yet: not started (``None``). Otherwise the later of their entering and that finish."""
+    if last_called is None:
+        return head.entered_at
+    if last_called.left_at is None:
+        return None
+    return max(head.entered_at, last_called.left_at)
+
+
 def clock_starts(passes: Iterable[PassView]) -> dict[int, datetime | None]:
     """For each waiting pass (not called, not left) of ONE service queue, when its clock started
     (``None``: the visitor before them has not finished yet). ``passes`` holds every pass of the
-    queue that day, waiting or not; order does not matter."""
-    # The same order as the queue itself: issue time, then ticket id (shared.domain.queue's FIFO).
-    ordered = sorted(passes, key=lambda p: (p.issued_at, p.ticket_id))
+    queue that day, waiting or not; order does not matter. Only the head of the waiting line can
+    have a clock: everyone behind them waits on a visitor not yet served."""
+    ordered = served_order(passes)
     starts: dict[int, datetime | None] = {}
-    for index, current in enumerate(ordered):
-        if current.called_at is not None or current.left_at is not None:
-            continue
-        if index == 0:
-            starts[current.id] = current.entered_at
-            continue
-        before = ordered[index - 1]
-        starts[current.id] = None if before.left_at is None else max(current.entered_at, before.left_at)
+    last_called: PassView | None = None
+    for item in ordered:
+        if item.called_at is not None:
+            last_called = item
+        elif not starts:
+            starts[item.id] = head_clock_start(item, last_called)
+        else:
+            starts[item.id] = None
     return starts
 
 

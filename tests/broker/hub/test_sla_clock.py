@@ -45,9 +45,10 @@ def make_hub(
     desks: int = 2,
     limits: tuple[float, float] = (480, 600),
     timing: dict | None = None,
+    desk_services: list[list[str]] | None = None,
 ) -> Hub:
-    """A hub on an SQLite file with services A and B, ``desks`` desks serving both; ``timing``
-    adds to the ``[timing]`` table."""
+    """A hub on an SQLite file with services A and B, ``desks`` desks serving both (or desk n+1
+    serving ``desk_services[n]``); ``timing`` adds to the ``[timing]`` table."""
     url = f"sqlite:///{tmp_path / 'antre.db'}"
     upgrade(url)
     raw = {
@@ -55,7 +56,9 @@ def make_hub(
             {"prefix": "A", "name": "Konsultasi Statistik"},
             {"prefix": "B", "name": "Perpustakaan"},
         ],
-        "desks": [{"id": str(n), "services": ["A", "B"]} for n in range(1, desks + 1)],
+        "desks": [{"id": str(n), "services": ["A", "B"]} for n in range(1, desks + 1)]
+        if desk_services is None
+        else [{"id": str(n), "services": served} for n, served in enumerate(desk_services, 1)],
         "timing": {
             "opening_hours": hours or ALWAYS_OPEN,
             "warning_s": limits[0],

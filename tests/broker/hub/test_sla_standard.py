@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from broker.hub.commands import Hub
 from broker.reports.data import Period, read
 from broker.reports.sla import build_report
 from tests.broker.hub.test_sla_clock import Clocks, issue, levels, make_hub, passes, press, run, wib
@@ -57,3 +58,101 @@ def test_the_limits_stay_configurable(tmp_path: Path) -> None:
     assert levels(run(hub, clocks, 60)) == [("A-001", "warning")]
     assert run(hub, clocks, 60) == []
     assert levels(run(hub, clocks, 1)) == [("A-001", "breach")]
+
+
+def until(hub: Hub, clocks: Clocks, hour: int, minute: int) -> list[dict]:
+    """Run the timing pass every second up to hh:mm on Tuesday the 24th; the alerts sent."""
+    return run(hub, clocks, (wib(24, hour, minute) - clocks.wall).total_seconds())
+
+
+TRANSFER = {"action": "transfer", "request_id": "t1", "to_service": "B"}
+
+
+def test_a_transferred_visitor_and_the_one_behind_are_charged_only_their_own_wait(tmp_path: Path) -> None:
+    """The audit's transfer case. Desk 1 serves A, desk 2 (the only B desk) serves B.
+
+    09:55 A-001 issued, called at once by desk 1.       10:00 B-001 issued, called at once by desk 2.
+    10:05 B-002 issued (B-001 at the desk: no clock).   10:10 desk 1 transfers A-001 to B; issued
+    at 09:55, A-001 stands before B-002. 10:20 desk 2 finishes B-001. 10:21 desk 2 calls A-001.
+    10:35 desk 2 finishes A-001. 10:36 desk 2 calls B-002.
+
+    By hand, "the visitor before" = the one served just before in B's actual order:
+    A-001 in B waits on B-001 (at the desk when A-001 came in), finished 10:20: clock 10:20 ->
+    called 10:21 = 1:00 (the old rule: from 10:10, 11:00, breach).
+    B-002 waits on A-001 (served before them), finished 10:35: clock 10:35 -> called 10:36 = 1:00
+    (the old rule: from B-001's finish at 10:20, 16:00, breach).
+    No warning, no breach; antre sla: 4 calls, all met."""
+    clocks = Clocks(wib(24, 9, 55))
+    hub = make_hub(tmp_path, clocks, desk_services=[["A"], ["B"]])
+    assert issue(hub, "A") == "A-001"
+    assert press(hub, "1", "next")["ticket"] == "A-001"
+    alerts = until(hub, clocks, 10, 0)
+    assert issue(hub, "B") == "B-001"
+    assert press(hub, "2", "next")["ticket"] == "B-001"
+    alerts += until(hub, clocks, 10, 5)
+    assert issue(hub, "B") == "B-002"
+    alerts += until(hub, clocks, 10, 10)
+    assert press(hub, "1", TRANSFER)["to_service"] == "B"
+    assert passes(hub)["A-001/B"].clock_started_at is None  # B's only desk is still busy
+    alerts += until(hub, clocks, 10, 20)
+    press(hub, "2", "finish")
+    assert passes(hub)["A-001/B"].clock_started_at == wib(24, 10, 20)
+    assert passes(hub)["B-002/B"].clock_started_at is None  # A-001 is served before them
+    alerts += until(hub, clocks, 10, 21)
+    assert press(hub, "2", "next")["ticket"] == "A-001"
+    alerts += until(hub, clocks, 10, 35)
+    press(hub, "2", "finish")
+    assert passes(hub)["B-002/B"].clock_started_at == wib(24, 10, 35)
+    alerts += until(hub, clocks, 10, 36)
+    assert press(hub, "2", "next")["ticket"] == "B-002"
+    assert alerts == []
+    rows = passes(hub)
+    assert rows["A-001/B"].clock_s == 60.0 and rows["B-002/B"].clock_s == 60.0
+    assert rows["A-001/A"].clock_s == 0.0 and rows["B-001/B"].clock_s == 0.0
+
+    with Session(hub.engine) as session:
+        day = build_report(session, hub.settings, wib(24, 10, 0).date(), clocks.wall)
+    assert (day.called, day.met, day.breached, day.transfers) == (4, 4, 0, 1)
+    assert day.clock_at_call.max == 60.0
+
+
+def test_a_transfer_in_stops_the_clock_of_the_visitor_it_goes_before(tmp_path: Path) -> None:
+    """Desk 1 serves A, desk 2 serves B.
+
+    10:00 B-001 issued, desk 2 calls it; 10:02 B-002 issued; 10:05 desk 2 finishes B-001 and
+    closes (a break): B-002's clock runs from 10:05. 09:55-issued A-001, at desk 1 since 09:56,
+    is transferred to B at 10:08: A-001 now stands before B-002.
+    10:12 desk 2 calls A-001 and finishes it at 10:20; 10:22 desk 2 calls B-002.
+
+    By hand: A-001 in B waits on B-001 (called last in B), finished 10:05: clock from its entering
+    at 10:08 -> called 10:12 = 4:00. B-002 is served after A-001, so A-001 is "the visitor
+    before": B-002's clock stops at 10:08 and starts again at A-001's finish, 10:20 -> called
+    10:22 = 2:00. No alert."""
+    clocks = Clocks(wib(24, 9, 55))
+    hub = make_hub(tmp_path, clocks, desk_services=[["A"], ["B"]])
+    assert issue(hub, "A") == "A-001"
+    alerts = until(hub, clocks, 9, 56)
+    assert press(hub, "1", "next")["ticket"] == "A-001"
+    alerts += until(hub, clocks, 10, 0)
+    assert issue(hub, "B") == "B-001"
+    assert press(hub, "2", "next")["ticket"] == "B-001"
+    alerts += until(hub, clocks, 10, 2)
+    assert issue(hub, "B") == "B-002"
+    alerts += until(hub, clocks, 10, 5)
+    press(hub, "2", "finish")
+    press(hub, "2", {"action": "close", "request_id": "c1"})
+    assert passes(hub)["B-002/B"].clock_started_at == wib(24, 10, 5)
+    alerts += until(hub, clocks, 10, 8)
+    press(hub, "1", TRANSFER)
+    rows = passes(hub)
+    assert rows["B-002/B"].clock_started_at is None
+    assert rows["A-001/B"].clock_started_at == wib(24, 10, 8)
+    alerts += until(hub, clocks, 10, 12)
+    assert press(hub, "2", "next")["ticket"] == "A-001"
+    alerts += until(hub, clocks, 10, 20)
+    press(hub, "2", "finish")
+    alerts += until(hub, clocks, 10, 22)
+    assert press(hub, "2", "next")["ticket"] == "B-002"
+    assert alerts == []
+    rows = passes(hub)
+    assert (rows["A-001/B"].clock_s, rows["B-002/B"].clock_s) == (240.0, 120.0)

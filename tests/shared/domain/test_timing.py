@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.domain.timing import OpeningHours, PassView, SlaLimits, SlaTracker, clock_starts
+from shared.domain.timing import (
+    OpeningHours,
+    PassView,
+    SlaLimits,
+    SlaTracker,
+    clock_starts,
+    head_clock_start,
+    served_order,
+)
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -84,3 +92,27 @@ def test_the_tracker_counts_monotonic_time_only_while_open() -> None:
     assert tracker.tick(at(24, 20, 0), 500.0) == []  # closed: the clock stands still
     assert [a.level for a in tracker.tick(at(24, 9, 2), 560.0)] == ["breach"]
     assert tracker.stop(1) == pytest.approx(121.0)
+
+
+def test_the_visitor_before_is_the_one_served_before_in_the_actual_order() -> None:
+    """Queue B: B-001 (issued 09:00) called 09:00, finished 09:20; A-001 (issued 08:55) transferred
+    in at 09:10, so it stands before B-002 (issued 09:05). Before A-001's call: A-001 waits on
+    B-001 (from 09:20), B-002 on A-001 (no clock). After A-001 is called at 09:21 and finished at
+    09:35: B-002 from 09:35, not from B-001's finish."""
+
+    def pass_(pid: int, code: str, issued: int, entered: int, called: int | None = None,
+              left: int | None = None) -> PassView:  # fmt: skip
+        def t(m: int | None) -> datetime | None:
+            return None if m is None else at(24, 9, 0) + timedelta(minutes=m)
+
+        return PassView(pid, code, "B", t(issued), pid, t(entered), t(called), t(left))  # type: ignore[arg-type]
+
+    b1 = pass_(1, "B-001", 0, 0, called=0, left=20)
+    b2 = pass_(2, "B-002", 5, 5)
+    a1 = pass_(3, "A-001", -5, 10)
+    assert clock_starts([b1, b2, a1]) == {3: at(24, 9, 20), 2: None}
+    a1_served = pass_(3, "A-001", -5, 10, called=21, left=35)
+    assert [p.code for p in served_order([b2, a1_served, b1])] == ["B-001", "A-001", "B-002"]
+    assert clock_starts([b1, b2, a1_served]) == {2: at(24, 9, 35)}
+    assert head_clock_start(b2, pass_(3, "A-001", -5, 10, called=21)) is None  # A-001 still served
+    assert head_clock_start(b2, None) == at(24, 9, 5)  # nobody called yet: from entering
