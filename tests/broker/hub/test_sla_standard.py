@@ -4,7 +4,9 @@ Each test's docstring holds the hand calculation it checks."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -156,3 +158,90 @@ def test_a_transfer_in_stops_the_clock_of_the_visitor_it_goes_before(tmp_path: P
     assert alerts == []
     rows = passes(hub)
     assert (rows["A-001/B"].clock_s, rows["B-002/B"].clock_s) == (240.0, 120.0)
+
+
+# --- opening hours: breaks, special days, closed days -----------------------------------------
+
+WEEK = {"mon": "08:00-15:30", "tue": "08:00-15:30", "wed": "08:00-15:30", "thu": "08:00-15:30",
+        "fri": "08:00-11:30, 13:00-16:00"}  # fmt: skip
+
+
+def office(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def test_no_clock_runs_over_the_friday_break(tmp_path: Path) -> None:
+    """Friday 27 Nov 2026, fri = "08:00-11:30, 13:00-16:00". A-001 issued 11:28 (nobody before
+    it: the clock starts at issue), called 13:05. By hand: 11:28-11:30 = 2:00, the break does not
+    count, 13:00-13:05 = 5:00: 7:00, met (the audit's reading: 97:00, breach). No alert."""
+    clocks = Clocks(office(2026, 11, 27, 11, 28))
+    hub = make_hub(tmp_path, clocks, hours=WEEK, desks=1)
+    issue(hub)
+    assert run(hub, clocks, 97 * 60) == []
+    assert press(hub, "1", "next")["ticket"] == "A-001"
+    assert 419 <= passes(hub)["A-001/A"].clock_s <= 421  # one-second ticks
+    with Session(hub.engine) as session:
+        day = build_report(session, hub.settings, clocks.wall.date(), clocks.wall)
+    assert (day.met, day.breached) == (1, 0)
+
+
+RAMADAN = [{"name": "Ramadan 1448 H", "from": "2027-02-08", "to": "2027-03-09",
+            "hours": {d: "08:00-12:00, 12:30-14:30" for d in ("mon", "tue", "wed", "thu")}}]  # fmt: skip
+
+
+def test_ramadan_hours_from_special_days(tmp_path: Path) -> None:
+    """Tuesday 16 Feb 2027, inside [[timing.special_days]] "Ramadan 1448 H" (Mon-Thu
+    08:00-12:00, 12:30-14:30; the usual Tuesday is 08:00-15:30). A-001 issued 11:58, called 12:35.
+    By hand: 11:58-12:00 = 2:00, 12:30-12:35 = 5:00: 7:00, met (the usual hours: 37:00, breach).
+    A-002, issued 14:25 behind A-001 (finished at 12:35: its clock starts at issue), is never
+    called: 14:25-14:30 = 5:00 by 15:30, no alert (the usual hours: breach at 14:35:01)."""
+    clocks = Clocks(office(2027, 2, 16, 11, 58))
+    hub = make_hub(tmp_path, clocks, hours=WEEK, desks=1, timing={"special_days": RAMADAN})
+    issue(hub)
+    assert run(hub, clocks, 37 * 60) == []
+    assert press(hub, "1", "next")["ticket"] == "A-001"
+    press(hub, "1", "finish")
+    assert 419 <= passes(hub)["A-001/A"].clock_s <= 421
+    run(hub, clocks, (office(2027, 2, 16, 14, 25) - clocks.wall).total_seconds(), step=5)
+    assert issue(hub) == "A-002"
+    assert run(hub, clocks, 65 * 60, step=5) == []
+
+
+def test_a_half_day_from_a_date_schedule(tmp_path: Path) -> None:
+    """Thursday 31 Dec 2026 with a special day "08:00-12:00" (the usual Thursday: 08:00-15:30).
+    A-001 issued 11:55, never called. By hand: 5:00 by 12:00, nothing after: no alert by 13:00
+    (the usual hours would warn at 12:03 and breach past 12:05)."""
+    half = [{"name": "Tutup buku", "date": "2026-12-31", "hours": "08:00-12:00"}]
+    clocks = Clocks(office(2026, 12, 31, 11, 55))
+    hub = make_hub(tmp_path, clocks, hours=WEEK, desks=1, timing={"special_days": half})
+    issue(hub)
+    assert run(hub, clocks, 65 * 60, step=5) == []
+
+
+def test_collective_leave_comes_from_the_holidays_package(tmp_path: Path) -> None:
+    """Thursday 24 Dec 2026 is cuti bersama in the package's government category ("Christmas
+    Joint Holiday"), not in the config. A-001 issued 09:00: by hand no clock runs all day, so no
+    alert by 09:30."""
+    clocks = Clocks(office(2026, 12, 24, 9, 0))
+    hub = make_hub(tmp_path, clocks, hours=WEEK, desks=1)
+    issue(hub)
+    assert run(hub, clocks, 30 * 60, step=5) == []
+
+
+def test_the_config_takes_a_package_leave_day_back_and_adds_one(tmp_path: Path) -> None:
+    """``collective_leave_worked = ["2026-12-24"]``: the office works that day. A-001 issued 09:00:
+    by hand warning at 09:08:00, breach at 09:10:01. ``collective_leave = ["2026-11-26"]`` (a
+    Thursday the package does not list) closes that day: no alert by 09:30 (a second hub)."""
+    clocks = Clocks(office(2026, 12, 24, 9, 0))
+    leave = {"collective_leave_worked": ["2026-12-24"], "collective_leave": ["2026-11-26"]}
+    hub = make_hub(tmp_path, clocks, hours=WEEK, desks=1, timing=leave)
+    issue(hub)
+    assert levels(run(hub, clocks, 480)) == [("A-001", "warning")]
+    assert levels(run(hub, clocks, 121)) == [("A-001", "breach")]
+
+    other = tmp_path / "other"
+    other.mkdir()
+    clocks = Clocks(office(2026, 11, 26, 9, 0))
+    hub = make_hub(other, clocks, hours=WEEK, desks=1, timing=leave)
+    issue(hub)
+    assert run(hub, clocks, 30 * 60, step=5) == []
