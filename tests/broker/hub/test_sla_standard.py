@@ -11,8 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from broker.hub.commands import Hub
+from broker.hub.staff import StaffDesk
 from broker.reports.data import Period, read
 from broker.reports.sla import build_report
+from broker.reports.sla_text import render_text
+from shared.domain.pins import hash_pin
 from tests.broker.hub.test_sla_clock import Clocks, issue, levels, make_hub, passes, press, run, wib
 
 
@@ -245,3 +248,43 @@ def test_the_config_takes_a_package_leave_day_back_and_adds_one(tmp_path: Path) 
     hub = make_hub(other, clocks, hours=WEEK, desks=1, timing=leave)
     issue(hub)
     assert run(hub, clocks, 30 * 60, step=5) == []
+
+
+# --- parallel desks: the idle-desk figure -----------------------------------------------------
+
+
+def test_a_visitor_waiting_while_a_desk_is_idle_is_shown(tmp_path: Path) -> None:
+    """docs/clocks.md's parallel-desks example. Desks 1 and 2 both serve A; Budi signs in at desk
+    1 and Sari at desk 2 at 08:58 (signing in opens the desk). 09:00 A-001, A-002, A-003 issued;
+    desk 1 calls A-001, desk 2 calls A-002. 09:02 desk 1 finishes A-001 and stays idle. 09:20
+    desk 2 presses next: A-002 done, A-003 called.
+
+    By hand: A-003 waits on A-002 (called last), finished 09:20: clock 0:00, met; raw wait 20:00;
+    idle-desk time 18:00 (desk 1 open and idle 09:02-09:20). A-001 and A-002 were called at once:
+    no idle-desk time. antre sla: 1 pass waited while a desk was idle, 18:00."""
+    clocks = Clocks(wib(24, 8, 58))
+    hub = make_hub(tmp_path, clocks, desks=2)
+    staff = StaffDesk(hub)
+    staff.sync_officers([{"id": "budi", "pin_hash": hash_pin("2468", iterations=1000)},
+                         {"id": "sari", "pin_hash": hash_pin("1357", iterations=1000)}])  # fmt: skip
+    assert staff.signin("1", "budi", "2468").status == 200
+    assert staff.signin("2", "sari", "1357").status == 200
+    run(hub, clocks, 120, step=5)
+    assert [issue(hub), issue(hub), issue(hub)] == ["A-001", "A-002", "A-003"]
+    assert press(hub, "1", "next")["ticket"] == "A-001"
+    assert press(hub, "2", "next")["ticket"] == "A-002"
+    run(hub, clocks, 120, step=5)
+    press(hub, "1", "finish")
+    assert run(hub, clocks, 18 * 60, step=5) == []
+    assert press(hub, "2", "next")["ticket"] == "A-003"
+    assert passes(hub)["A-003/A"].clock_s == 0.0
+
+    with Session(hub.engine) as session:
+        day = build_report(session, hub.settings, wib(24, 9, 0).date(), clocks.wall)
+    assert (day.met, day.breached) == (3, 0)
+    assert day.raw_wait.max == 20 * 60
+    assert (day.idle_desk_passes, day.idle_desk.max) == (1, 18 * 60)
+    text = render_text(day, language="en")
+    assert "  waited while a desk was idle           1\n" in text
+    assert "  wait while a desk was idle           18:00   18:00   18:00\n" in text
+    assert "  menunggu saat meja kosong              1\n" in render_text(day)
