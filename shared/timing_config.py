@@ -33,15 +33,20 @@ def working_calendar(settings: Settings) -> WorkingCalendar:
 def opening_hours(settings: Settings, calendar: WorkingCalendar | None = None) -> OpeningHours:
     """``[timing.opening_hours]`` (e.g. ``fri = "08:00-11:30, 13:00-16:00"``; default: the PST
     office's hours), ``[[timing.special_days]]`` (date-specific schedules), closed on national
-    holidays and collective leave (``calendar``, default from the same settings)."""
+    holidays and collective leave (``calendar``, default from the same settings) unless
+    ``closed_on_holidays = false``."""
     timing = settings.section("timing")
     try:
         dates, periods = _special_days(timing.get("special_days", []))
         week = timing.get("opening_hours")
         if week is not None and not isinstance(week, Mapping):
             raise ValueError('must be a table, e.g. mon = "08:00-15:30"')
+        on_holidays = timing.get("closed_on_holidays", True)
+        if not isinstance(on_holidays, bool):
+            raise ValueError(f"[timing] closed_on_holidays must be true or false, got {on_holidays!r}")
         closed = calendar if calendar is not None else calendar_from(timing)
-        return OpeningHours.from_mapping(settings.tz, week, dates, periods, closed.is_closed_day)
+        closed_days = closed.is_closed_day if on_holidays else None
+        return OpeningHours.from_mapping(settings.tz, week, dates, periods, closed_days)
     except ValueError as exc:
         raise ConfigError(f"[timing.opening_hours]: {exc}") from exc
 

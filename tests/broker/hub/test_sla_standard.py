@@ -288,3 +288,12 @@ def test_a_visitor_waiting_while_a_desk_is_idle_is_shown(tmp_path: Path) -> None
     assert "  waited while a desk was idle           1\n" in text
     assert "  wait while a desk was idle           18:00   18:00   18:00\n" in text
     assert "  menunggu saat meja kosong              1\n" in render_text(day)
+
+
+def test_an_office_open_on_holidays_says_so(tmp_path: Path) -> None:
+    """``closed_on_holidays = false``: Friday 25 Dec 2026 (Christmas) keeps its Friday hours.
+    A-001 issued 09:00: by hand warning at 09:08:00."""
+    clocks = Clocks(office(2026, 12, 25, 9, 0))
+    hub = make_hub(tmp_path, clocks, hours=WEEK, desks=1, timing={"closed_on_holidays": False})
+    issue(hub)
+    assert levels(run(hub, clocks, 480)) == [("A-001", "warning")]
