@@ -115,7 +115,7 @@ def build_report(session: Session, settings: Settings, day: date, now: datetime)
             breaches.append(Breach(row.code, row.service, None, minutes, False))
         else:
             not_called += 1
-    idle = _idle_desk(session, settings, hours, rows, day, min(now, day_end))
+    idle = idle_desk_waits(session, settings, hours, rows, day, min(now, day_end))
     how = Counter(row.left_how for row in rows)
     return SlaDay(
         day=day, timezone=settings.timezone, breach_s=limits.breach_s, tickets=sum(tickets.values()),
@@ -127,7 +127,7 @@ def build_report(session: Session, settings: Settings, day: date, now: datetime)
     )  # fmt: skip
 
 
-def _idle_desk(
+def idle_desk_waits(
     session: Session, settings: Settings, hours: OpeningHours, rows: Sequence[QueuePassRow], day: date,
     until: datetime,
 ) -> list[float]:  # fmt: skip

@@ -288,6 +288,9 @@ def test_a_visitor_waiting_while_a_desk_is_idle_is_shown(tmp_path: Path) -> None
     assert "  waited while a desk was idle           1\n" in text
     assert "  wait while a desk was idle           18:00   18:00   18:00\n" in text
     assert "  menunggu saat meja kosong              1\n" in render_text(day)
+    with Session(hub.engine) as session:
+        month = read(session, hub.settings, Period(wib(24, 9, 0).date(), wib(24, 9, 0).date()))
+    assert month.idle_desk == [18 * 60.0]  # the monthly report's data: the same figure
 
 
 def test_an_office_open_on_holidays_says_so(tmp_path: Path) -> None:
