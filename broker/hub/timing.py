@@ -89,7 +89,9 @@ class TimingService:
                     row.clock_s = reading if reading is not None else 0.0
         for day, service in sorted(queues):
             head, last_called = self._queue_ends(session, day, service)
-            self._settle_queue(session, service, head, last_called, wall, mono)
+            self._settle_queue(
+                lambda pid: session.get(QueuePassRow, pid), service, head, last_called, wall, mono
+            )
 
     def load_day(self, session: Session, day: date) -> None:
         """At start (or a new day): every clock of the day, from what the database holds. One
@@ -159,7 +161,7 @@ class TimingService:
 
     def _settle_queue(
         self,
-        session: Session,
+        lookup: Callable[[int], QueuePassRow | None],
         service: str,
         head: QueuePassRow | None,
         last_called: QueuePassRow | None,
@@ -167,12 +169,13 @@ class TimingService:
         mono: float,
     ) -> None:
         """Only ``head`` may have a running clock in ``service``'s queue: any other running clock
-        there belongs to a visitor someone was put ahead of (a transfer in), and stops."""
+        there belongs to a visitor someone was put ahead of (a transfer in), and stops.
+        ``lookup``: a pass by id (the database here; any store holding the same attributes)."""
         started = head_clock_start(_view(head), last_called and _view(last_called)) if head else None
         keep = head.id if head is not None and started is not None else None
         for pass_id in [k for k, c in self.tracker.running.items() if c.service == service and k != keep]:
             self.tracker.stop(pass_id)
-            displaced = session.get(QueuePassRow, pass_id)
+            displaced = lookup(pass_id)
             if displaced is not None and displaced.called_at is None and displaced.left_at is None:
                 _unstart(displaced)
         if head is None:
