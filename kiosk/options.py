@@ -10,6 +10,9 @@ language = "id"                # "id" or "en"
 printer = { kind = "dummy" }   # see kiosk.printing
 ```
 
+The opening hours come from ``[timing]`` (``shared.timing_config``): outside them the welcome
+screen is closed (``kiosk.closed``).
+
 The ticket's complaint channels are the office's ``[feedback]`` (``shared.feedback_channels``).
 """
 
@@ -23,8 +26,10 @@ from zoneinfo import ZoneInfo
 
 from shared.config import DEFAULT_SERVICES, ConfigError, Settings
 from shared.domain.queue import Service
+from shared.domain.timing import OpeningHours
 from shared.feedback_channels import FeedbackChannels
 from shared.texts import DEFAULT_LANGUAGE, LANGUAGES
+from shared.timing_config import opening_hours
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class KioskOptions:
     ticket_screen_s: float = 20.0
     language: str = DEFAULT_LANGUAGE
     feedback: FeedbackChannels = field(default_factory=FeedbackChannels)  # [feedback]: ticket, complaint form
+    hours: OpeningHours | None = None  # [timing]: closed outside them; None: always open
 
     def __post_init__(self) -> None:
         if not self.services:
@@ -62,6 +68,7 @@ class KioskOptions:
             "ticket_screen_s": _number(section, "ticket_screen_s", 20.0, float),
             "language": str(section.get("language", DEFAULT_LANGUAGE)),
             "feedback": FeedbackChannels.from_settings(settings),
+            "hours": opening_hours(settings),
         }
         if "complaint_channels" in section:
             raise ConfigError(

@@ -4,6 +4,7 @@ Plain functions (no Kivy): the app's widgets show what these return, and tests r
 from __future__ import annotations
 
 from kiosk import texts
+from kiosk.closed import closed_lines
 from kiosk.flow import LOOKUP
 from kiosk.touch import texts as touch_texts
 from kiosk.viewmodel import KioskViewModel
@@ -91,6 +92,14 @@ def welcome_banner(vm: KioskViewModel) -> str:
     return ""
 
 
+def closed_text(vm: KioskViewModel, key: str) -> str:
+    """The closed welcome screen's words: ``title``, ``reopens`` (day and time)."""
+    if vm.closed is None:
+        return ""
+    title, reopens = closed_lines(vm.language, vm.closed, vm.wall())
+    return {"title": title, "reopens": reopens}[key]
+
+
 def ui_value(vm: KioskViewModel, name: str) -> str | bool:
     """One value a screen shows, by a dotted name (what the ``.kv`` files ask for)."""
     group, _, key = name.partition(".")
@@ -120,6 +129,8 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
         }[key]
     if group == "flag":
         return _flag(vm, key)
+    if group == "closed":
+        return closed_text(vm, key)
     if name == "banner":
         return welcome_banner(vm)
     if name == "lookup_label":
@@ -140,5 +151,6 @@ def _flag(vm: KioskViewModel, key: str) -> bool:
         "lookup_email": vm.returning.mode == "email",
         "form_errors": vm.show_errors and bool(vm.errors),
         "single_service": len(vm.options.services) == 1,
+        "closed": vm.closed is not None,
     }
     return flags[key]

@@ -17,9 +17,11 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from kiosk import issuing, texts
+from kiosk.closed import Closed, closed_now
 from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
 from kiosk.options import KioskOptions
 from kiosk.ports import PrinterPort, TicketText
@@ -49,8 +51,11 @@ class KioskViewModel:
         run_background: Callable[[Job], Any] | None = None,
         post: Callable[[Job], Any] | None = None,
         new_id: Callable[[], str] | None = None,
+        wall: Callable[[], datetime] | None = None,
     ) -> None:
         self.options = options
+        self.wall = wall or (lambda: datetime.now(UTC))  # the time of day: opening hours
+        self.closed: Closed | None = None
         self.hub = hub
         self.printer = printer
         self._clock = clock
@@ -73,6 +78,7 @@ class KioskViewModel:
         )  # fmt: skip
         self.rating.subscribe(self.changed)
         self._reset()
+        self.closed = closed_now(self.options.hours, self.wall())
 
     # --- observing -------------------------------------------------------------------------
 
@@ -117,9 +123,20 @@ class KioskViewModel:
     def toggle_language(self) -> None:
         self.set_language(other_language(self.language))
 
+    def check_hours(self) -> bool:
+        """Whether the office is closed now (``self.closed`` says until when); listeners are told
+        when that changes."""
+        closed = closed_now(self.options.hours, self.wall())
+        if closed != self.closed:
+            self.closed = closed
+            self.changed()
+        return closed is not None
+
     def choose_service(self, prefix: str) -> None:
         if prefix not in {s.prefix for s in self.options.services}:
             raise ValueError(f"unknown service {prefix!r}")
+        if self.check_hours():
+            return  # closed: no ticket (the welcome screen says when it opens)
         self.service, self.step, self.path, self.focused = prefix, Step.FORM, "new", "name"
         self.changed()
 
@@ -141,6 +158,7 @@ class KioskViewModel:
     def finish(self) -> None:
         """Done (or start over): back to the welcome screen, everything typed forgotten."""
         self._reset()
+        self.closed = closed_now(self.options.hours, self.wall())
         self.changed()
 
     # --- typing ----------------------------------------------------------------------------
@@ -243,6 +261,9 @@ class KioskViewModel:
     def agree(self) -> None:
         """Consent given: issue (and, after a problem, "try again" with the same request id)."""
         if self.busy or self.service is None:
+            return
+        if self.request_id is None and self.check_hours():
+            self.finish()  # closed while the form was filled in: no new ticket
             return
         if self.request_id is None:
             self.request_id = self._new_id()
@@ -357,6 +378,7 @@ class KioskViewModel:
             return
         idle = self._clock() - self._last_activity
         if self.step == Step.WELCOME:
+            self.check_hours()
             if self.language != self.options.language and idle >= self.options.idle_timeout_s:
                 self.finish()
             return

@@ -1,8 +1,10 @@
 """The hub's timing service: keeps the 10-minute clocks of waiting visitors and raises the alerts.
 
-After every command the hub hands over the queue passes that command touched; only the clocks
-around them can change (the pass itself and the one after it in its queue), so a command costs two
-small indexed queries however long the queue. ``tick()`` runs a few times a second on the hub's
+After every command the hub hands over the queue passes that command touched. In each queue only
+the head of the waiting line can have a running clock (everyone behind waits on a visitor not yet
+served), timed from the finish of the visitor called last in that queue (the rule of
+``shared.domain.timing.head_clock_start``); so a command costs two small queries per queue it
+touched: the head, and the pass called last. ``tick()`` runs a few times a second on the hub's
 worker: it advances the running clocks on the monotonic clock and publishes ``alert/sla`` once
 per level per visitor, storing when each level was reached.
 """
@@ -15,11 +17,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.config import Settings
-from shared.domain.timing import PassView, SlaAlert, SlaTracker, clock_starts
+from shared.domain.timing import PassView, SlaAlert, SlaTracker, clock_starts, head_clock_start
 from shared.store.models import QueuePassRow
 from shared.store.pass_log import TOUCHED
 from shared.store.queue_book import BookPass, QueueBook
@@ -45,6 +47,19 @@ def _view(row: AnyPass) -> PassView:
     )
 
 
+def _levels(row: AnyPass) -> list[str]:
+    """The levels already reached (and alerted) for ``row``."""
+    return [name for name, at in (("warning", row.warned_at), ("breach", row.breached_at)) if at]
+
+
+def _unstart(row: AnyPass) -> None:
+    """A waiting pass whose clock must not run (now or any more): someone is to be served before
+    them. A breach already reached stays on record; a warning goes with the clock it came from."""
+    row.clock_started_at = None
+    if row.breached_at is None:
+        row.warned_at = None
+
+
 class TimingService:
     def __init__(
         self, settings: Settings, clock: Callable[[], datetime], mono: Callable[[], float] = time.monotonic
@@ -53,95 +68,190 @@ class TimingService:
         self.clock = clock
         self.mono = mono
         self.tracker = SlaTracker(sla_limits(settings), opening_hours(settings))
+        # (day, service) -> (pass id, called_at) of the pass called last: read once by load_day and
+        # kept by resync, so a command need not sort the day's passes. Checked against the row on
+        # use (a command rolled back after its resync leaves it ahead of the database).
+        self._last_called: dict[tuple[date, str], tuple[int, datetime]] = {}
+        self._loaded_day: date | None = None
 
     # --- after each command (inside its transaction) -------------------------------------------
 
     def resync(self, session: Session) -> None:
+        """Settle the clocks of every queue the command touched: the passes it called or ended
+        keep their reading, and each touched queue's head gets the clock the rule gives it."""
         touched: list[QueuePassRow] = session.info.pop(TOUCHED, [])
         if not touched:
             return
         session.flush()
         wall, mono = self.clock(), self.mono()
-        seen: set[int] = set()
+        queues: set[tuple[date, str]] = set()
         for row in touched:
-            for candidate in (row, self._neighbour(session, row, after=True)):
-                if candidate is not None and candidate.id not in seen:
-                    seen.add(candidate.id)
-                    self._settle(candidate, lambda r: self._neighbour(session, r, after=False), wall, mono)
+            queues.add((row.business_day, row.service))
+            if row.called_at is not None:
+                self._note_call(row)
+            if row.called_at is not None or row.left_at is not None:
+                reading = self.tracker.stop(row.id)
+                if row.called_at is not None and row.clock_s is None:
+                    row.clock_s = reading if reading is not None else 0.0
+        for day, service in sorted(queues):
+            head, last_called = self._queue_ends(session, day, service)
+            self._settle_queue(
+                lambda pid: session.get(QueuePassRow, pid), service, head, last_called, wall, mono
+            )
 
     def resync_book(self, book: QueueBook, touched: list[BookPass]) -> list[BookPass]:
-        """``resync`` over the hub's queue book: no query. The passes whose stored clock fields
-        changed (to be written with the command)."""
+        """``resync`` over the hub's queue book (the command path's): the same rule, no query.
+        Returns the passes whose stored clock fields changed, to be written with the command."""
+        if not touched:
+            return []
         wall, mono = self.clock(), self.mono()
-        seen: set[int] = set()
-        changed: list[BookPass] = []
+        before: dict[int, tuple[Any, ...]] = {}
+        candidates: dict[int, BookPass] = {}
+
+        def remember(item: BookPass) -> None:
+            if item.id not in before:
+                before[item.id] = (item.clock_started_at, item.clock_s, item.warned_at)
+                candidates[item.id] = item
+
+        services: set[str] = set()
         for item in touched:
-            for candidate in (item, book.neighbour(item, after=True)):
-                if candidate is not None and candidate.id not in seen:
-                    seen.add(candidate.id)
-                    before = (candidate.clock_started_at, candidate.clock_s)
-                    self._settle(candidate, lambda r: book.neighbour(r, after=False), wall, mono)
-                    if (candidate.clock_started_at, candidate.clock_s) != before:
-                        changed.append(candidate)
-        return changed
+            remember(item)
+            services.add(item.service)
+            if item.called_at is not None:
+                self._note_call(item)
+            if item.called_at is not None or item.left_at is not None:
+                reading = self.tracker.stop(item.id)
+                if item.called_at is not None and item.clock_s is None:
+                    item.clock_s = reading if reading is not None else 0.0
+        for service in sorted(services):
+            head, last_called = self._book_queue_ends(book, service)
+            for pass_id in [k for k, c in self.tracker.running.items() if c.service == service]:
+                running = book.passes.get(pass_id)
+                if running is not None:
+                    remember(running)
+            if head is not None:
+                remember(head)
+            self._settle_queue(book.passes.get, service, head, last_called, wall, mono)
+        return [
+            item
+            for pass_id, item in candidates.items()
+            if (item.clock_started_at, item.clock_s, item.warned_at) != before[pass_id]
+        ]
+
+    def _book_queue_ends(self, book: QueueBook, service: str) -> tuple[BookPass | None, BookPass | None]:
+        """``_queue_ends`` from the book: the first waiting pass and the pass called last."""
+        queue = book.queue_passes(service)
+        head = next((p for p in queue if p.called_at is None and p.left_at is None), None)
+        if head is None:
+            return None, None
+        key = (book.day, service)
+        known = self._last_called.get(key)
+        if known is not None:
+            found = book.passes.get(known[0])
+            if found is not None and found.called_at == known[1]:
+                return head, found
+        elif book.day == self._loaded_day:
+            return head, None  # nobody called in this queue today (load_day saw every pass)
+        called = [p for p in queue if p.called_at is not None]
+        last = max(called, key=lambda p: (p.called_at, p.id), default=None)
+        if last is not None and last.called_at is not None:
+            self._last_called[key] = (last.id, last.called_at)
+        return head, last
 
     def load_day(self, session: Session, day: date) -> None:
         """At start (or a new day): every clock of the day, from what the database holds. One
         query for the whole day, then the pure rule per queue: a long queue costs no more than
         reading it."""
         self.tracker.running.clear()
+        self._last_called.clear()
+        self._loaded_day = day
         rows = session.scalars(select(QueuePassRow).where(QueuePassRow.business_day == day)).all()
         by_service: dict[str, list[QueuePassRow]] = {}
         for row in rows:
             by_service.setdefault(row.service, []).append(row)
+            if row.called_at is not None:
+                self._note_call(row)
         wall, mono = self.clock(), self.mono()
         for queue in by_service.values():
             starts = clock_starts(_view(row) for row in queue)
             for row in queue:
-                started = starts.get(row.id)
-                if started is None:
+                if row.id not in starts:
                     continue
-                if row.clock_started_at is None:
+                started = starts[row.id]
+                if started is None:
+                    _unstart(row)  # e.g. a clock an earlier rule started behind a transferred visitor
+                    continue
+                if row.clock_started_at != started:
                     row.clock_started_at = started
-                sent = [name for name, at in (("warning", row.warned_at), ("breach", row.breached_at)) if at]
-                self.tracker.start(_view(row), started, wall, mono, sent)
+                self.tracker.start(_view(row), started, wall, mono, _levels(row))
 
-    def _neighbour(self, session: Session, row: QueuePassRow, *, after: bool) -> QueuePassRow | None:
-        same_queue = and_(QueuePassRow.business_day == row.business_day, QueuePassRow.service == row.service)
-        # The queue's own order: issue time, then ticket id (as shared.domain.queue calls them).
-        issued, ticket = QueuePassRow.issued_at, QueuePassRow.ticket_id
-        # The plain bound (>= / <=) lets the index narrow the scan before the tie-break.
-        if after:
-            order = and_(issued >= row.issued_at,
-                         or_(issued > row.issued_at, ticket > row.ticket_id))  # fmt: skip
-            sort = (issued, ticket)
-        else:
-            order = and_(issued <= row.issued_at,
-                         or_(issued < row.issued_at, ticket < row.ticket_id))  # fmt: skip
-            sort = (issued.desc(), ticket.desc())
-        return session.scalars(select(QueuePassRow).where(same_queue, order).order_by(*sort).limit(1)).first()
+    def _queue_ends(
+        self, session: Session, day: date, service: str
+    ) -> tuple[QueuePassRow | None, QueuePassRow | None]:
+        """The queue's first waiting pass (its FIFO: issue time, then ticket id) and the pass
+        called last (the visitor served just before that head): two indexed queries, bounded by
+        that queue's passes of the day."""
+        same_queue = (QueuePassRow.business_day == day, QueuePassRow.service == service)
+        head = session.scalars(
+            select(QueuePassRow)
+            .where(*same_queue, QueuePassRow.called_at.is_(None), QueuePassRow.left_at.is_(None))
+            .order_by(QueuePassRow.issued_at, QueuePassRow.ticket_id)
+            .limit(1)
+        ).first()
+        if head is None:
+            return None, None
+        known = self._last_called.get((day, service))
+        if known is not None:
+            row = session.get(QueuePassRow, known[0])
+            if row is not None and row.called_at == known[1]:
+                return head, row
+        elif day == self._loaded_day:
+            return head, None  # nobody called in this queue today (load_day saw every pass)
+        last_called = session.scalars(
+            select(QueuePassRow)
+            .where(*same_queue, QueuePassRow.called_at.is_not(None))
+            .order_by(QueuePassRow.called_at.desc(), QueuePassRow.id.desc())
+            .limit(1)
+        ).first()
+        if last_called is not None:
+            self._last_called[(day, service)] = (last_called.id, last_called.called_at)  # type: ignore[assignment]
+        return head, last_called
 
-    def _settle(self, row: AnyPass, before_of: Callable[[Any], AnyPass | None], wall: datetime,
-                mono: float) -> None:  # fmt: skip
-        """Start, keep or stop ``row``'s clock according to where it stands now (``before_of``:
-        the pass before it in its queue)."""
-        if row.called_at is not None or row.left_at is not None:
-            reading = self.tracker.stop(row.id)
-            if row.called_at is not None and row.clock_s is None:
-                row.clock_s = reading if reading is not None else 0.0
+    def _note_call(self, row: AnyPass) -> None:
+        assert row.called_at is not None
+        key = (row.business_day, row.service)
+        known = self._last_called.get(key)
+        if known is None or (row.called_at, row.id) >= (known[1], known[0]):
+            self._last_called[key] = (row.id, row.called_at)
+
+    def _settle_queue(
+        self,
+        lookup: Callable[[int], AnyPass | None],
+        service: str,
+        head: AnyPass | None,
+        last_called: AnyPass | None,
+        wall: datetime,
+        mono: float,
+    ) -> None:
+        """Only ``head`` may have a running clock in ``service``'s queue: any other running clock
+        there belongs to a visitor someone was put ahead of (a transfer in), and stops.
+        ``lookup``: a pass by id (the database here; any store holding the same attributes)."""
+        started = head_clock_start(_view(head), last_called and _view(last_called)) if head else None
+        keep = head.id if head is not None and started is not None else None
+        for pass_id in [k for k, c in self.tracker.running.items() if c.service == service and k != keep]:
+            self.tracker.stop(pass_id)
+            displaced = lookup(pass_id)
+            if displaced is not None and displaced.called_at is None and displaced.left_at is None:
+                _unstart(displaced)
+        if head is None:
             return
-        before = before_of(row)
-        if before is None:
-            started = row.entered_at
-        elif before.left_at is not None:
-            started = max(row.entered_at, before.left_at)
-        else:
-            self.tracker.stop(row.id)  # the visitor before them is not finished: no clock yet
+        if started is None:
+            _unstart(head)
             return
-        if row.clock_started_at is None:
-            row.clock_started_at = started
-        sent = [name for name, at in (("warning", row.warned_at), ("breach", row.breached_at)) if at]
-        self.tracker.start(_view(row), started, wall, mono, sent)
+        if head.clock_started_at != started:
+            self.tracker.stop(head.id)  # a different start: the reading restarts from it
+            head.clock_started_at = started
+        self.tracker.start(_view(head), started, wall, mono, _levels(head))
 
     # --- the periodic pass ---------------------------------------------------------------------
 

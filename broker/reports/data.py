@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Double, and_, case, cast, distinct, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
+from broker.reports.sla import idle_desk_waits
 from shared.config import Settings
 from shared.domain.skm import ELEMENT_KEYS
 from shared.domain.visit_categories import institution_category, purpose_category
@@ -31,7 +32,7 @@ from shared.store.models import (
     TicketRow,
 )
 from shared.store.online import served_at
-from shared.timing_config import sla_limits
+from shared.timing_config import opening_hours, sla_limits
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class ReportData:
     institutions: dict[str, int]  # category -> visits
     purposes: dict[str, int]
     waits: list[tuple[float, float]]  # per called pass: (raw wait s, the standard's clock at the call s)
+    idle_desk: list[float]  # per pass that waited while a desk serving it was open and idle: seconds
     compliance_total: PassCounts
     compliance_by_day: list[PassCounts]
     compliance_by_desk: list[PassCounts]  # called passes, by the desk that called
@@ -106,7 +108,8 @@ def read(session: Session, settings: Settings, period: Period) -> ReportData:
     return ReportData(
         period=period, breach_s=breach_s, visits=_visits(session, period), unique_guests=int(guests[0]),
         without_guestbook=int(guests[1]), institutions=institutions, purposes=purposes,
-        waits=_waits(session, period), compliance_total=_compliance(session, period, breach_s, None)[0],
+        waits=_waits(session, period), idle_desk=_idle_desk(session, settings, period),
+        compliance_total=_compliance(session, period, breach_s, None)[0],
         compliance_by_day=_compliance(session, period, breach_s, QueuePassRow.business_day),
         compliance_by_desk=_compliance(session, period, breach_s, QueuePassRow.desk, called_only=True),
         compliance_by_officer=_compliance(session, period, breach_s, TicketEventRow.officer_id,
@@ -115,6 +118,26 @@ def read(session: Session, settings: Settings, period: Period) -> ReportData:
         online=_online(session, settings, period), ratings=_ratings(session, period),
         overall=_overall(session, period), complaints=_complaints(session, period),
     )  # fmt: skip
+
+
+def _idle_desk(session: Session, settings: Settings, period: Period) -> list[float]:
+    """``antre sla``'s idle-desk time per pass, over the period's passes that were called or left
+    (one still waiting has no end yet)."""
+    rows = session.scalars(
+        select(QueuePassRow).where(
+            _in(QueuePassRow.business_day, period),
+            or_(QueuePassRow.called_at.is_not(None), QueuePassRow.left_at.is_not(None)),
+        )
+    ).all()
+    by_day: dict[date, list[QueuePassRow]] = {}
+    for row in rows:
+        by_day.setdefault(row.business_day, []).append(row)
+    hours = opening_hours(settings)
+    seconds: list[float] = []
+    for day, passes in sorted(by_day.items()):
+        day_end = datetime.combine(day + timedelta(days=1), time(0), settings.tz)
+        seconds += idle_desk_waits(session, settings, hours, passes, day, day_end)
+    return seconds
 
 
 def _in(column: Any, period: Period) -> ColumnElement[bool]:
@@ -176,9 +199,9 @@ def _compliance(
     """Met / breached per ``key`` (``None``: one total), as ``antre sla`` decides them per pass."""
     p = QueuePassRow
     called = p.called_at.is_not(None)
-    breached = or_(and_(called, or_(func.coalesce(p.clock_s, 0.0) >= breach_s, p.breached_at.is_not(None))),
+    breached = or_(and_(called, or_(func.coalesce(p.clock_s, 0.0) > breach_s, p.breached_at.is_not(None))),
                    and_(p.called_at.is_(None), p.breached_at.is_not(None)))  # fmt: skip
-    met = and_(called, func.coalesce(p.clock_s, 0.0) < breach_s, p.breached_at.is_(None))
+    met = and_(called, func.coalesce(p.clock_s, 0.0) <= breach_s, p.breached_at.is_(None))
     columns = [
         func.count(),
         func.count(p.called_at),

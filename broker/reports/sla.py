@@ -10,15 +10,18 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from shared.config import Settings
-from shared.store.models import OnlineRequestRow, QueuePassRow, TicketRow
+from shared.domain.idle_desks import DeskDay, idle_desk_seconds
+from shared.domain.timing import OpeningHours
+from shared.store.models import OnlineRequestRow, QueuePassRow, StaffSessionRow, TicketRow
 from shared.store.online import served_at
 from shared.timing_config import opening_hours, sla_limits
 
@@ -71,6 +74,8 @@ class SlaDay:
     called: int
     raw_wait: Stats  # entering the queue (issue, or transfer in) to the call
     clock_at_call: Stats  # the standard's clock (open hours, from the previous visitor's end)
+    idle_desk_passes: int  # passes that waited while a desk serving them was open and idle
+    idle_desk: Stats  # of those passes: open-hours seconds of that idle-desk waiting
     met: int
     breached: int
     not_called: int  # never called and never breached (left waiting, or still waiting)
@@ -99,7 +104,7 @@ def build_report(session: Session, settings: Settings, day: date, now: datetime)
             clock_s = row.clock_s or 0.0
             raw.append((row.called_at - row.entered_at).total_seconds())
             clocks.append(clock_s)
-            if clock_s >= limits.breach_s or row.breached_at is not None:
+            if limits.breached(clock_s) or row.breached_at is not None:
                 breaches.append(Breach(row.code, row.service, row.desk, round(clock_s / 60, 1), True))
             else:
                 met += 1
@@ -110,14 +115,49 @@ def build_report(session: Session, settings: Settings, day: date, now: datetime)
             breaches.append(Breach(row.code, row.service, None, minutes, False))
         else:
             not_called += 1
+    idle = idle_desk_waits(session, settings, hours, rows, day, min(now, day_end))
     how = Counter(row.left_how for row in rows)
     return SlaDay(
         day=day, timezone=settings.timezone, breach_s=limits.breach_s, tickets=sum(tickets.values()),
         tickets_by_service=dict(sorted(tickets.items())), passes=len(rows), called=len(raw),
-        raw_wait=Stats.of(raw), clock_at_call=Stats.of(clocks), met=met, breached=len(breaches),
+        raw_wait=Stats.of(raw), clock_at_call=Stats.of(clocks), idle_desk_passes=len(idle),
+        idle_desk=Stats.of(idle), met=met, breached=len(breaches),
         not_called=not_called, noshows=how["noshow"], transfers=how["transfer"], breaches=breaches,
         online=_online_due(session, settings, day, now),
     )  # fmt: skip
+
+
+def idle_desk_waits(
+    session: Session, settings: Settings, hours: OpeningHours, rows: Sequence[QueuePassRow], day: date,
+    until: datetime,
+) -> list[float]:  # fmt: skip
+    """Per pass that waited while a desk serving it was open (an officer signed in) and idle:
+    those open-hours seconds (``shared.domain.idle_desks``)."""
+    day_start = datetime.combine(day, time(0), settings.tz)
+    signed_in = session.scalars(
+        select(StaffSessionRow).where(
+            StaffSessionRow.started_at < until,
+            or_(StaffSessionRow.ended_at.is_(None), StaffSessionRow.ended_at > day_start),
+        )
+    ).all()
+    desks = [
+        DeskDay(
+            desk.id,
+            frozenset(desk.services),
+            tuple((s.started_at, s.ended_at or until) for s in signed_in if s.desk == desk.id),
+            tuple((r.called_at, r.left_at or until) for r in rows if r.desk == desk.id and r.called_at),
+        )
+        for desk in settings.desks
+    ]
+    if not any(d.open for d in desks):
+        return []
+    seconds = []
+    for row in rows:
+        waited = (row.entered_at, row.called_at or row.left_at or until)
+        idle = idle_desk_seconds(row.service, waited, desks, hours)
+        if idle > 0:
+            seconds.append(idle)
+    return seconds
 
 
 def _online_due(session: Session, settings: Settings, day: date, now: datetime) -> OnlineDue:

@@ -17,6 +17,8 @@ TEXTS = Catalog({
         "max": "maks",
         "raw_wait": "tunggu (sampai dipanggil)",
         "clock": "jam standar saat dipanggil",
+        "idle_desk": "tunggu saat meja kosong",
+        "idle_desk_passes": "menunggu saat meja kosong",
         "met": "memenuhi standar {limit} menit",
         "of": "dari",
         "breached": "melewati standar",
@@ -44,6 +46,8 @@ TEXTS = Catalog({
         "max": "max",
         "raw_wait": "raw wait (to the call)",
         "clock": "standard's clock at the call",
+        "idle_desk": "wait while a desk was idle",
+        "idle_desk_passes": "waited while a desk was idle",
         "met": "met the {limit}-minute standard",
         "of": "of",
         "breached": "breached",
@@ -91,9 +95,11 @@ def render_text(report: SlaDay, office: str = "", language: str = "id") -> str:
         row(t("tickets"), report.tickets, f"({by_service})" if by_service else ""),
         row(t("passes"), report.passes),
         row(t("called"), report.called),
+        row(t("idle_desk_passes"), report.idle_desk_passes),
         f"  {'':<34}{t('median'):>8}{'p90':>8}{t('max'):>8}",
     ]
-    for key, stats in (("raw_wait", report.raw_wait), ("clock", report.clock_at_call)):
+    waits = (("raw_wait", report.raw_wait), ("clock", report.clock_at_call), ("idle_desk", report.idle_desk))
+    for key, stats in waits:
         lines.append(f"  {t(key):<34}{_mmss(stats.median):>8}{_mmss(stats.p90):>8}{_mmss(stats.max):>8}")
     lines += [
         f"  {t('met', limit=f'{report.breach_s / 60:g}'):<34}{report.met:>6}   {t('of')} {decided}{share}",

@@ -66,10 +66,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "officer": ("Petugas", "Officer"),
     "officer_id": ("ID petugas", "Officer id"),
     "not_signed_in": ("(tanpa petugas masuk)", "(nobody signed in)"),
-    "standard_note": ("Memenuhi: dipanggil sebelum 10 menit sejak pengunjung sebelumnya selesai. Persen = "
-                      "memenuhi / (memenuhi + melewati). Per meja dan per petugas: yang dipanggil saja; yang "
-                      "melewati 10 menit tanpa pernah dipanggil hanya masuk total.",
-                      "Met: called within 10 minutes of the previous visitor's end. Share = met / (met + "
+    "standard_note": ("Memenuhi: dipanggil paling lama 10 menit sejak pengunjung sebelumnya selesai. "
+                      "Persen = memenuhi / (memenuhi + melewati). Per meja dan per petugas: yang dipanggil "
+                      "saja; yang melewati 10 menit tanpa pernah dipanggil hanya masuk total.",
+                      "Met: called at most 10 minutes after the previous visitor's end. Share = met / (met + "
                       "breached). Per desk and per officer: called passes only; a pass that breached and was "
                       "never called counts in the total alone."),
     "online": ("Permintaan online (standar 3 hari kerja)", "Online requests (3-working-day standard)"),

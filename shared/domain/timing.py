@@ -2,16 +2,16 @@
 
 A waiting visitor's clock starts at the later of the moment they joined the service queue (their
 issue time, or a transfer in) and the moment the visitor before them in that queue finished (done,
-no-show or transferred out). It runs only inside opening hours. Warning at 8 minutes, breach at
-10 (configurable). While the hub runs, a running clock adds up *monotonic* time, so a wall-clock
-jump (NTP) neither raises a false flag nor hides a real one; wall time decides only whether the
-office is open.
+no-show or transferred out). It runs only inside opening hours. Warning at 8 minutes, breach past
+10 (configurable; a call at exactly 10:00 is met: "maksimal 10 menit"). While the hub runs, a
+running clock adds up *monotonic* time, so a wall-clock jump (NTP) neither raises a false flag nor
+hides a real one; wall time decides only whether the office is open.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,41 +21,121 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_HOURS = {"mon": "08:00-15:30", "tue": "08:00-15:30", "wed": "08:00-15:30", "thu": "08:00-15:30",
                  "fri": "08:00-16:00"}  # fmt: skip
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+CLOSED_WORDS = ("", "closed", "tutup")
+
+Range = tuple[time, time | None]  # (opens, closes); closes None = midnight
+"""One opening range of a day, in office time."""
+
+
+def parse_ranges(text: object, where: str) -> tuple[Range, ...]:
+    """``"08:00-11:30, 13:00-16:00"`` -> the day's ranges, in order; ``""``/``"closed"``/``"tutup"``
+    -> none (closed). ``where`` names the setting in the error."""
+    if not isinstance(text, str):
+        raise ValueError(f'opening hours for {where} must be a string like "08:00-15:30", got {text!r}')
+    if text.strip().lower() in CLOSED_WORDS:
+        return ()
+    ranges: list[Range] = []
+    for part in text.split(","):
+        match = _RANGE.match(part.strip())
+        if not match:
+            raise ValueError(
+                f'opening hours for {where} must look like "08:00-15:30" or "08:00-11:30, 13:00-16:00", '
+                f"got {text!r}"
+            )
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+            raise ValueError(f"opening hours for {where}: {part.strip()!r} is not a time of day")
+        opens = time(h1, m1)
+        closes = None if h2 == 24 else time(h2, m2)
+        if closes is not None and closes <= opens:
+            raise ValueError(f"opening hours for {where}: closing must be after opening ({part.strip()})")
+        if ranges and (ranges[-1][1] is None or opens < ranges[-1][1]):  # type: ignore[operator]
+            raise ValueError(f"opening hours for {where}: the ranges must be in order without overlap")
+        ranges.append((opens, closes))
+    return tuple(ranges)
+
+
+def parse_week(table: Mapping[str, object], where: str) -> dict[int, tuple[Range, ...]]:
+    """``{"mon": "08:00-15:30", ...}`` -> weekday number -> ranges (a day not listed: closed)."""
+    parsed: dict[int, tuple[Range, ...]] = {}
+    for day, text in table.items():
+        if day not in WEEKDAYS:
+            raise ValueError(f"opening hours: unknown day {day!r} (use {', '.join(WEEKDAYS)})")
+        parsed[WEEKDAYS.index(day)] = parse_ranges(text, f"{where}{day}")
+    return parsed
+
+
+@dataclass(frozen=True)
+class SpecialPeriod:
+    """Weekly hours that replace the usual ones from ``first`` to ``last`` (both included), e.g.
+    Ramadan; holidays and collective leave still close the office."""
+
+    name: str
+    first: date
+    last: date
+    week: Mapping[int, tuple[Range, ...]]
 
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """Opening hours per weekday in the office's time zone; a day not listed is closed."""
+    """When the office is open, in its time zone. For a date: a date-specific schedule
+    (``dates``: a half day, an extra closed day; it wins over everything), else closed on a
+    holiday or collective-leave day (``closed_days``), else a special period's week (Ramadan),
+    else the usual week (``hours``). A day may have several ranges (a lunch or Friday-prayer
+    break); a weekday not listed is closed."""
 
     tz: ZoneInfo
-    hours: Mapping[int, tuple[time, time | None]]  # weekday -> (open, close); None close = midnight
+    hours: Mapping[int, tuple[Range, ...]]
+    dates: Mapping[date, tuple[Range, ...]] = field(default_factory=dict)
+    periods: tuple[SpecialPeriod, ...] = ()
+    closed_days: Callable[[date], bool] | None = field(default=None, compare=False)
+    _memo: dict[date, tuple[Range, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_mapping(cls, tz: ZoneInfo, table: Mapping[str, str] | None = None) -> OpeningHours:
-        parsed: dict[int, tuple[time, time | None]] = {}
-        for day, text in (table if table is not None else DEFAULT_HOURS).items():
-            if day not in WEEKDAYS:
-                raise ValueError(f"opening hours: unknown day {day!r} (use {', '.join(WEEKDAYS)})")
-            match = _RANGE.match(str(text).strip())
-            if not match:
-                raise ValueError(f'opening hours for {day} must look like "08:00-15:30", got {text!r}')
-            h1, m1, h2, m2 = (int(g) for g in match.groups())
-            if (h2, m2) == (24, 0):
-                close: time | None = None
-            else:
-                close = time(h2, m2)
-                if close <= time(h1, m1):
-                    raise ValueError(f"opening hours for {day}: closing must be after opening")
-            parsed[WEEKDAYS.index(day)] = (time(h1, m1), close)
-        return cls(tz, parsed)
+    def from_mapping(
+        cls,
+        tz: ZoneInfo,
+        table: Mapping[str, str] | None = None,
+        dates: Mapping[date, tuple[Range, ...]] | None = None,
+        periods: tuple[SpecialPeriod, ...] = (),
+        closed_days: Callable[[date], bool] | None = None,
+    ) -> OpeningHours:
+        week = parse_week(table if table is not None else DEFAULT_HOURS, "")
+        return cls(tz, week, dict(dates or {}), periods, closed_days)
+
+    def ranges_on(self, day: date) -> tuple[Range, ...]:
+        """The opening ranges of ``day`` (empty: closed all day)."""
+        found = self._memo.get(day)
+        if found is None:
+            found = self._decide(day)
+            if len(self._memo) > 400:  # a long-running hub: keep about a year of days
+                self._memo.clear()
+            self._memo[day] = found
+        return found
+
+    def _decide(self, day: date) -> tuple[Range, ...]:
+        if day in self.dates:
+            return self.dates[day]
+        if self.closed_days is not None and self.closed_days(day):
+            return ()
+        for period in self.periods:
+            if period.first <= day <= period.last:
+                return period.week.get(day.weekday(), ())
+        return self.hours.get(day.weekday(), ())
+
+    def _windows(self, day: date) -> list[tuple[datetime, datetime]]:
+        end_of_day = datetime.combine(day + timedelta(days=1), time(0), self.tz)
+        return [(datetime.combine(day, opens, self.tz),
+                 datetime.combine(day, closes, self.tz) if closes else end_of_day)
+                for opens, closes in self.ranges_on(day)]  # fmt: skip
 
     def is_open(self, at: datetime) -> bool:
         local = at.astimezone(self.tz)
-        window = self.hours.get(local.weekday())
-        if window is None:
-            return False
-        opens, closes = window
-        return opens <= local.time() and (closes is None or local.time() < closes)
+        now = local.time()
+        return any(
+            opens <= now and (closes is None or now < closes)
+            for opens, closes in self.ranges_on(local.date())
+        )
 
     def open_seconds(self, start: datetime, end: datetime) -> float:
         """How many seconds between ``start`` and ``end`` fall inside opening hours (wall time)."""
@@ -65,15 +145,29 @@ class OpeningHours:
         day = start.astimezone(self.tz).date()
         last = end.astimezone(self.tz).date()
         while day <= last:
-            window = self.hours.get(day.weekday())
-            if window is not None:
-                opens = datetime.combine(day, window[0], self.tz)
-                closes = datetime.combine(day, window[1], self.tz) if window[1] else datetime.combine(
-                    day + timedelta(days=1), time(0), self.tz)  # fmt: skip
-                overlap = (min(end, closes) - max(start, opens)).total_seconds()
-                total += max(overlap, 0.0)
+            for opens, closes in self._windows(day):
+                total += max((min(end, closes) - max(start, opens)).total_seconds(), 0.0)
             day += timedelta(days=1)
         return total
+
+    def next_opening(self, at: datetime, within_days: int = 366) -> datetime | None:
+        """``at`` itself when open, else the next moment the office opens (office time);
+        ``None`` when nothing opens within ``within_days``."""
+        if self.is_open(at):
+            return at.astimezone(self.tz)
+        day = at.astimezone(self.tz).date()
+        for offset in range(within_days + 1):
+            for opens, _closes in self._windows(day + timedelta(days=offset)):
+                if opens > at:
+                    return opens
+        return None
+
+    def closes_at(self, at: datetime) -> datetime | None:
+        """When the range ``at`` falls in ends (``None``: closed now)."""
+        for opens, closes in self._windows(at.astimezone(self.tz).date()):
+            if opens <= at < closes:
+                return closes
+        return None
 
 
 @dataclass(frozen=True)
@@ -90,21 +184,46 @@ class PassView:
     left_at: datetime | None = None
 
 
+def served_order(passes: Iterable[PassView]) -> list[PassView]:
+    """One service queue in the order its visitors are (or will be) served: the passes already
+    called, by call time, then the waiting ones in the queue's FIFO (issue time, then ticket id,
+    as ``shared.domain.queue`` calls them). A pass that left without a call (expired) has no
+    place in it. A transferred visitor keeps their issue time, so they are called before those
+    issued after them; this order puts them where they were actually served."""
+    items = list(passes)
+    called = sorted((p for p in items if p.called_at is not None), key=lambda p: (p.called_at, p.id))
+    waiting = sorted((p for p in items if p.called_at is None and p.left_at is None),
+                     key=lambda p: (p.issued_at, p.ticket_id))  # fmt: skip
+    return [*called, *waiting]
+
+
+def head_clock_start(head: PassView, last_called: PassView | None) -> datetime | None:
+    """When the clock of ``head`` (the first waiting visitor of a queue) starts: "the visitor
+    before" is the one served just before them in the queue's actual order, the last one called
+    (``last_called``). No one called yet: at their entering the queue. That visitor not finished
+    yet: not started (``None``). Otherwise the later of their entering and that finish."""
+    if last_called is None:
+        return head.entered_at
+    if last_called.left_at is None:
+        return None
+    return max(head.entered_at, last_called.left_at)
+
+
 def clock_starts(passes: Iterable[PassView]) -> dict[int, datetime | None]:
     """For each waiting pass (not called, not left) of ONE service queue, when its clock started
     (``None``: the visitor before them has not finished yet). ``passes`` holds every pass of the
-    queue that day, waiting or not; order does not matter."""
-    # The same order as the queue itself: issue time, then ticket id (shared.domain.queue's FIFO).
-    ordered = sorted(passes, key=lambda p: (p.issued_at, p.ticket_id))
+    queue that day, waiting or not; order does not matter. Only the head of the waiting line can
+    have a clock: everyone behind them waits on a visitor not yet served."""
+    ordered = served_order(passes)
     starts: dict[int, datetime | None] = {}
-    for index, current in enumerate(ordered):
-        if current.called_at is not None or current.left_at is not None:
-            continue
-        if index == 0:
-            starts[current.id] = current.entered_at
-            continue
-        before = ordered[index - 1]
-        starts[current.id] = None if before.left_at is None else max(current.entered_at, before.left_at)
+    last_called: PassView | None = None
+    for item in ordered:
+        if item.called_at is not None:
+            last_called = item
+        elif not starts:
+            starts[item.id] = head_clock_start(item, last_called)
+        else:
+            starts[item.id] = None
     return starts
 
 
@@ -117,8 +236,13 @@ class SlaLimits:
         if not 0 < self.warning_s < self.breach_s:
             raise ValueError("the SLA warning must come before the breach, both above zero")
 
+    def breached(self, clock_s: float) -> bool:
+        """Past the standard. "Maksimal 10 menit": a call at exactly ``breach_s`` is met."""
+        return clock_s > self.breach_s
+
     def level(self, clock_s: float) -> str | None:
-        if clock_s >= self.breach_s:
+        # The warning is reached at its mark; the breach only past the limit (see ``breached``).
+        if self.breached(clock_s):
             return "breach"
         if clock_s >= self.warning_s:
             return "warning"

@@ -1,8 +1,10 @@
 """Working days of the office, and the due date of an online request. Pure: no I/O, no clock.
 
 A working day is a weekday that is neither an Indonesian national holiday (the ``holidays``
-package, nation-wide days only: no province's extra days) nor a configured collective-leave day
-(*cuti bersama*, ``[timing] collective_leave``). An online request is due at the end of the
+package, nation-wide days only: no province's extra days) nor a collective-leave day (*cuti
+bersama*): the package's ``government`` category by default (``calendar_from``), plus the days
+``[timing] collective_leave`` adds, minus those ``[timing] collective_leave_worked`` takes back.
+An online request is due at the end of the
 ``online_due_working_days``-th (default 3rd) working day *after* the day it became complete, in the
 office's time zone: the day it became complete never counts, whatever the hour and whether or not
 it was a working day. See docs/clocks.md for worked examples.
@@ -31,21 +33,45 @@ def _national_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("ID")
 
 
+def package_collective_leave() -> holidays.HolidayBase:
+    """The government's joint-leave days (*cuti bersama*) as the ``holidays`` package knows them
+    (its ``government`` category for Indonesia, e.g. 2026-12-24 "Christmas Joint Holiday")."""
+    import holidays
+
+    return holidays.country_holidays("ID", categories=("government",))
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Which days the office works: weekdays minus national holidays and collective leave."""
+    """Which days the office works: weekdays minus national holidays and collective leave.
+
+    ``collective_leave``: days added by the config; ``package_leave``: the package's joint-leave
+    days (``None``: not used, only the configured ones count); ``leave_worked``: package days
+    the office works anyway."""
 
     collective_leave: frozenset[date] = frozenset()
     national: holidays.HolidayBase = field(default_factory=_national_holidays, compare=False, repr=False)
+    package_leave: holidays.HolidayBase | None = field(default=None, compare=False, repr=False)
+    leave_worked: frozenset[date] = frozenset()
+
+    def is_leave(self, day: date) -> bool:
+        """A collective-leave day (configured, or from the package and not taken back)."""
+        if day in self.collective_leave:
+            return True
+        return self.package_leave is not None and day not in self.leave_worked and day in self.package_leave
+
+    def is_closed_day(self, day: date) -> bool:
+        """A national holiday or a collective-leave day, whatever the weekday: no desk opens."""
+        return self.is_leave(day) or day in self.national
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self.collective_leave and day not in self.national
+        return day.weekday() < 5 and not self.is_closed_day(day)
 
     def why_closed(self, day: date) -> str | None:
         """Why ``day`` is not a working day (``None`` when it is one): for messages and docs."""
         if day.weekday() >= 5:
             return "weekend"
-        if day in self.collective_leave:
+        if self.is_leave(day):
             return "collective leave"
         name = self.national.get(day)
         return f"national holiday ({name})" if name else None
@@ -89,12 +115,27 @@ def parse_days(values: Iterable[Any], setting: str = "[timing] collective_leave"
     return frozenset(parsed)
 
 
+def _date_list(timing: Mapping[str, Any], key: str) -> frozenset[date]:
+    values = timing.get(key, [])
+    if isinstance(values, str) or not isinstance(values, list):
+        raise ValueError(f'[timing] {key} must be a list of dates, e.g. ["2026-12-24"]')
+    return parse_days(values, f"[timing] {key}")
+
+
 def calendar_from(timing: Mapping[str, Any]) -> WorkingCalendar:
-    """The calendar of ``[timing]`` (``collective_leave``: a list of dates)."""
-    leave = timing.get("collective_leave", [])
-    if isinstance(leave, str) or not isinstance(leave, list):
-        raise ValueError('[timing] collective_leave must be a list of dates, e.g. ["2026-12-24"]')
-    return WorkingCalendar(parse_days(leave))
+    """The calendar of ``[timing]``: the package's collective leave unless
+    ``collective_leave_from_package = false``, plus ``collective_leave`` (a list of dates), minus
+    ``collective_leave_worked``."""
+    from_package = timing.get("collective_leave_from_package", True)
+    if not isinstance(from_package, bool):
+        raise ValueError(
+            f"[timing] collective_leave_from_package must be true or false, got {from_package!r}"
+        )
+    return WorkingCalendar(
+        _date_list(timing, "collective_leave"),
+        package_leave=package_collective_leave() if from_package else None,
+        leave_worked=_date_list(timing, "collective_leave_worked"),
+    )
 
 
 def due_working_days_from(timing: Mapping[str, Any]) -> int:

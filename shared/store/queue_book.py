@@ -138,6 +138,10 @@ class QueueBook:
         if self._open.get(item.ticket_id) is item:
             del self._open[item.ticket_id]
 
+    def queue_passes(self, service: str) -> list[BookPass]:
+        """Today's passes of ``service``'s queue in its order (issue time, then ticket id)."""
+        return self._queues.get(service, [])
+
     def neighbour(self, item: BookPass, *, after: bool) -> BookPass | None:
         """The pass just after (or before) ``item`` in its queue, by a strictly different key."""
         queue = self._queues.get(item.service, [])

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -34,6 +35,7 @@ from kiosk.options import KioskOptions
 from kiosk.touch.keys import SHIFT, SPACE
 from kiosk.viewmodel import KioskViewModel
 from shared.domain.queue import Service
+from shared.domain.timing import OpeningHours
 from shared.kivy_base import window as kivy_window
 from tests.kiosk import layout_check
 from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from tests.kiosk.real_ports import RecordingHub, RecordingPrinter
 
 Steps = Iterator[None]
+WIB = ZoneInfo("Asia/Jakarta")
 ALL_SCENARIOS = {**SCENARIOS, **REAL_SCENARIOS}
 
 
@@ -249,6 +252,9 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
         language=language,
         minutes_per_visitor=setup.minutes_per_visitor,
         kiosk_id=kiosk_id,
+        hours=None
+        if setup.hours is None
+        else OpeningHours.from_mapping(ZoneInfo("Asia/Jakarta"), setup.hours),
     )
     kivy_window.prepare_environment()  # as kiosk.app.main does: before kivy is imported
     kivy_window.configure_window(size)
@@ -256,7 +262,7 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
 
     vm = KioskViewModel(
         options, hub, printer, clock=clock, run_background=kiosk_app.run_in_thread,
-        post=kivy_window.post_to_main,
+        post=kivy_window.post_to_main, wall=None if setup.wall is None else (lambda: setup.wall),
     )  # fmt: skip
     app = KioskApp(vm)
     driver = Driver(app, out, hub, printer, clock, params)

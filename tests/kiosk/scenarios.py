@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from kiosk.ports import PrinterStatus
 from kiosk.touch.keys import BACKSPACE, HIDE
@@ -34,6 +36,14 @@ class Setup:
     printer: dict[str, Any] = field(default_factory=dict)
     services: tuple[tuple[str, str], ...] = ONE_SERVICE
     minutes_per_visitor: int = 10
+    hours: dict[str, str] | None = None  # [timing.opening_hours]; None: always open
+    wall: datetime | None = None  # the kiosk's time of day (fixed); None: the real one
+
+
+PST_HOURS = {"mon": "08:00-15:30", "tue": "08:00-15:30", "wed": "08:00-15:30", "thu": "08:00-15:30",
+             "fri": "08:00-11:30, 13:00-16:00"}  # fmt: skip
+# Friday 4 December 2026, 16:30 WIB: closed until Monday 7 December, 08:00.
+FRIDAY_EVENING = datetime(2026, 12, 4, 16, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 def start_form(d: Driver) -> Steps:
@@ -241,6 +251,16 @@ def _header_language(d: Driver, screen: str) -> Any:
     raise AssertionError(f"no language button on {screen}")
 
 
+def closed(d: Driver) -> Steps:
+    """Outside opening hours: the closed welcome screen; a service tap issues nothing."""
+    yield from d.wait_screen("welcome")
+    yield from d.settle()
+    yield from d.shot("closed")
+    d.vm.choose_service(d.vm.options.services[0].prefix)  # as a tap would, were a button shown
+    yield from d.settle()
+    d.record("after_choosing")
+
+
 SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
     "flow": (flow, Setup(hub={"ahead": 3}, minutes_per_visitor=7)),
     "validation": (validation, Setup()),
@@ -249,6 +269,7 @@ SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
     "hub_timeout": (hub_timeout, Setup(hub={"issue_script": [HubError("timeout", "no answer")]})),
     "language": (language, Setup(services=TWO_SERVICES)),
     "idle": (idle, Setup()),
+    "closed": (closed, Setup(services=TWO_SERVICES, hours=PST_HOURS, wall=FRIDAY_EVENING)),
     "returning": (returning, Setup(hub={"lookup_script": [RETURNING]})),
     "tour": (
         tour,

@@ -216,3 +216,15 @@ def test_main_explains_missing_ports(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "antre kiosk: the kiosk hub client (kiosk.touch.hub_client) cannot be loaded" in proc.stderr
+
+
+@pytest.mark.parametrize("size", ["1080x1920", "1920x1080"])
+def test_the_closed_welcome_screen(tmp_path: Path, size: str) -> None:
+    """Friday 4 Dec 2026 16:30 WIB with the PST's hours: closed until Monday 7 Dec, 08:00; no
+    service button, and choosing a service issues nothing."""
+    result = run_app(tmp_path, "closed", size=size, out=ARTIFACTS / "closed" / size)
+    texts = result["records"]["closed"]["texts"]
+    assert texts["closed_title"] == "Layanan tutup"
+    assert texts["closed_when"] == "Buka kembali Senin, 7 Desember 2026 pukul 08.00 WIB"
+    assert result["records"]["after_choosing"]["screen"] == "welcome"
+    assert result["hub"]["issue_calls"] == []

@@ -128,9 +128,11 @@ def test_the_report_of_a_day_built_through_the_hub(tmp_path: Path) -> None:
   tickets issued                         5   (A 3, B 2)
   queue passes (a transfer adds one)     6
   called                                 5
+  waited while a desk was idle           0
                                       median     p90     max
   raw wait (to the call)                4:00   13:00   13:00
   standard's clock at the call          2:00   13:00   13:00
+  wait while a desk was idle               -       -       -
   met the 10-minute standard             4   of 6 (66.7%)
   breached                               2
   never called (no breach)               0

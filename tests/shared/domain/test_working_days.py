@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -23,7 +23,7 @@ def test_the_holidays_package_knows_the_days_these_tests_use() -> None:
     national = holidays.country_holidays("ID", years=2026)
     assert date(2026, 8, 17) in national  # Independence Day, a Monday
     assert date(2026, 12, 25) in national  # Christmas, a Friday
-    assert date(2026, 12, 24) not in national  # cuti bersama: only from the config
+    assert date(2026, 12, 24) not in national  # cuti bersama: the government category, below
 
 
 def test_a_weekday_is_a_working_day_unless_a_holiday_or_leave() -> None:
@@ -99,3 +99,25 @@ def test_a_bad_timing_setting_says_what_is_wrong(timing: dict, message: str) -> 
     settings = settings_from_mapping({"timing": timing})
     with pytest.raises(ConfigError, match=message):
         OnlinePolicy.from_settings(settings)
+
+
+def test_collective_leave_comes_from_the_package_by_default() -> None:
+    """The installed package's government category for 2026 (issue 17's list): 16 Feb, 18/20/23/24
+    Mar, 15/28 May, 24 Dec. By hand, complete Tue 22 Dec 2026: Wed 23, (Thu 24 leave), (Fri 25
+    Christmas), Mon 28, Tue 29 -> due Tue 29 Dec; without the package's leave: Mon 28 Dec."""
+    calendar = calendar_from({})
+    year = [date(2026, 1, 1) + timedelta(days=n) for n in range(365)]
+    assert [d for d in year if calendar.is_leave(d)] == [
+        date(2026, 2, 16), date(2026, 3, 18), date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24),
+        date(2026, 5, 15), date(2026, 5, 28), date(2026, 12, 24),
+    ]  # fmt: skip
+    assert calendar.why_closed(date(2026, 12, 24)) == "collective leave"
+    assert calendar.due_date(wib(2026, 12, 22), WIB) == date(2026, 12, 29)
+    assert OnlinePolicy.from_settings(settings_from_mapping({})).calendar.due_date(
+        wib(2026, 12, 22), WIB
+    ) == date(2026, 12, 29)
+    without = calendar_from({"collective_leave_from_package": False})
+    assert without.due_date(wib(2026, 12, 22), WIB) == date(2026, 12, 28)
+    worked = calendar_from({"collective_leave_worked": ["2026-12-24"], "collective_leave": ["2026-12-28"]})
+    assert worked.is_working_day(date(2026, 12, 24)) and not worked.is_working_day(date(2026, 12, 28))
+    assert worked.due_date(wib(2026, 12, 22), WIB) == date(2026, 12, 29)  # Wed 23, Thu 24, Tue 29
