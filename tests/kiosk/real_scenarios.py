@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tests.kiosk.scenarios import GUEST, Setup, fill_form, start_form, submit_valid_form
+from tests.soak.heap import heap_facts
 
 if TYPE_CHECKING:
     from tests.kiosk.kiosk_driver import Driver
@@ -105,13 +106,15 @@ def _rating_scenarios() -> dict[str, tuple[Callable[[Driver], Steps], Setup]]:
 
 def bench(d: Driver) -> Steps:
     """``params["tickets"]`` whole visits; the wall time of each final tap goes to ``taps.json``.
-    After the visits counted in ``params["pauses"]`` the bench reads the app's memory (``after_N``)."""
+    After the visits counted in ``params["pauses"]`` the bench reads the app's memory (``after_N``);
+    with ``params["heap"]`` the handshake also says what the heap holds (``tests.soak.heap``)."""
     yield from connected(d)
+    facts = heap_facts if d.params.get("heap") else dict
     taps: list[dict[str, object]] = []
     pauses = {int(n) for n in d.params.get("pauses", [])}
     for n in range(int(d.params.get("tickets", 60))):
         if n in pauses:
-            yield from d.handshake(f"after_{n}")
+            yield from d.handshake(f"after_{n}", timeout=600, **facts())
         yield from start_form(d)
         yield from fill_form(d)
         yield from d.tap("form.next")
@@ -123,7 +126,7 @@ def bench(d: Driver) -> Steps:
         yield from d.tap("ticket.done")
     (d.out / "taps.json").write_text(json.dumps(taps))
     note_ports(d)
-    yield from d.handshake(f"after_{len(taps)}")
+    yield from d.handshake(f"after_{len(taps)}", timeout=600, **facts())
 
 
 REAL_SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
