@@ -100,7 +100,8 @@ def report_day(day: Day, report: Report, load_before: float) -> None:
     served = {desk: len(codes) for desk, codes in sorted(day.tally.called.items())}
     report.add(
         f"desk 1 served {len(day.desk1_served)}; contract desks called {served};"
-        f" contract resends after no answer in 2 s: {day.tally.resends}"
+        f" contract resends after no answer in 2 s: {day.tally.resends};"
+        f" kiosk visitors who tapped 'try again' (no answer in 8 s): {day.kiosk_retries}"
     )
     report.add(
         f"machine: {os.cpu_count()} CPUs, load average {load_before:.2f} before the run,"

@@ -116,8 +116,10 @@ class Core:
         self.start_hub()
 
     def stop(self) -> None:
-        self.hub.stop()
-        self.broker.stop()
+        try:
+            self.hub.stop()
+        finally:
+            self.broker.stop()
 
 
 @dataclass

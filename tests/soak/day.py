@@ -23,6 +23,7 @@ import contextlib
 import json
 import queue
 import sqlite3
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -65,6 +66,7 @@ class Day:
     heap: dict[str, dict[str, Any]] = field(default_factory=dict)  # "kiosk start" -> heap facts
     kiosk_codes: list[str] = field(default_factory=list)
     printed: int = 0
+    kiosk_retries: int = 0  # "try again" taps after the hub was late (8 s) with an answer
     tally: Tally = field(default_factory=Tally)
     desk1_served: list[str] = field(default_factory=list)
     outages: dict[str, float] = field(default_factory=dict)  # restart -> seconds it took
@@ -135,6 +137,19 @@ def run_day(workdir: Path, plan: Plan, say: Callable[[str], None] = print) -> Da
         return _Run(workdir, plan, say, stack).day_through()
 
 
+def _patiently(stop: Callable[[], None], process: Callable[[], subprocess.Popen[Any] | None]) -> None:
+    """Stop a process with its own ``stop``; on a loaded machine a big process can outlast that
+    method's grace periods, so then kill it and give it a minute to go."""
+    try:
+        stop()
+    except subprocess.TimeoutExpired:
+        found = process()
+        if found is not None and found.poll() is None:
+            found.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                found.wait(60)
+
+
 class _Run:
     def __init__(
         self, workdir: Path, plan: Plan, say: Callable[[str], None], stack: contextlib.ExitStack
@@ -148,7 +163,8 @@ class _Run:
         self.rating_facts: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._contract_taken = 0
-        self._printed_at = (0.0, 0)
+        self._read_at = self._printed_at = self._visit_s = 0.0
+        self._printed = 0
         self.started = time.monotonic()
 
     # --- the processes -------------------------------------------------------------------------
@@ -157,21 +173,21 @@ class _Run:
         plan, workdir = self.plan, self.workdir
         self.core = apps.Core(workdir, plan.desks)
         self.core.start()
-        self.stack.callback(self.core.stop)
+        self.stack.callback(_patiently, self.core.stop, lambda: self.core.hub.process)
         port = self.core.port
         self.say(f"mosquitto on 127.0.0.1:{port}, hub pid {self.core.hub.process.pid}, work dir {workdir}")
         self.display = apps.display(workdir, port)
-        self.stack.callback(self.display.stop)
+        self.stack.callback(_patiently, self.display.stop, lambda: self.display.process)
         self.counter = apps.counter_app(workdir, port, self.core.config)
-        self.stack.callback(self.counter.stop)
+        self.stack.callback(_patiently, self.counter.stop, lambda: self.counter.process)
         self.display.tree(timeout=apps.START_S)  # up and answering its probe
         self.rating = apps.rating_screen(workdir, port)
         self.rating.start()
-        self.stack.callback(self.rating.stop)
+        self.stack.callback(_patiently, self.rating.stop, lambda: self.rating.process)
         visits, warm = plan.kiosk_visits, plan.warmup_visits
         self.kiosk = apps.kiosk(workdir, port, visits, [warm, visits // 3, 2 * visits // 3])
         self.kiosk.start()
-        self.stack.callback(self.kiosk.stop)
+        self.stack.callback(_patiently, self.kiosk.stop, lambda: self.kiosk.process)
 
     def processes(self) -> dict[str, Any]:
         return {
@@ -229,7 +245,7 @@ class _Run:
         }
 
     def _restart(self, what: str, restart: Callable[[], None], names: tuple[str, ...]) -> None:
-        self.sample(f"before the {what} restart", names)
+        self.sample(f"before the {what} restart")  # every process: the day's curve
         self.say(f"  restarting the {what} ...")
         began = time.monotonic()
         restart()
@@ -288,14 +304,20 @@ class _Run:
 
     # --- the contract clients ------------------------------------------------------------------
 
-    def kiosk_done(self) -> int:
-        """Tickets the real kiosk printed so far (read from its printer file, twice a second)."""
-        at, count = self._printed_at
-        if time.monotonic() - at > 0.5:
+    def kiosk_done(self) -> float:
+        """The real kiosk's visits so far (tickets in its printer file, read twice a second), with
+        the share of the visit under way estimated from the last one's length: smooth pacing,
+        not a burst of contract tickets after each visit."""
+        now = time.monotonic()
+        if now - self._read_at > 0.5:
             path = self.workdir / "kiosk" / "printer.bin"
             count = path.read_bytes().count(CUT) if path.exists() else 0
-            self._printed_at = (time.monotonic(), count)
-        return count
+            if count != self._printed:
+                self._visit_s = (now - self._printed_at) / (count - self._printed) if self._printed else 0.0
+                self._printed, self._printed_at = count, now
+            self._read_at = now
+        share = min(1.0, (now - self._printed_at) / self._visit_s) if self._visit_s else 1.0
+        return self._printed + share
 
     def take(self) -> bool:
         """A contract kiosk may issue one more now: paced to the real kiosk's visits."""
@@ -303,12 +325,8 @@ class _Run:
         with self._lock:
             if self._contract_taken >= total:
                 raise StopIteration
-            allowed = (
-                total
-                if self.kiosk_finished.is_set()
-                else total * (self.kiosk_done() + 1) / self.plan.kiosk_visits
-            )
-            if self._contract_taken < allowed:
+            done = self.plan.kiosk_visits if self.kiosk_finished.is_set() else self.kiosk_done()
+            if self._contract_taken < total * done / self.plan.kiosk_visits:
                 self._contract_taken += 1
                 return True
             return False
@@ -392,6 +410,7 @@ class _Run:
             day.display_answered = True
         taps = (self.workdir / "kiosk" / "taps.json").read_text()
         day.kiosk_codes = [t["code"] for t in json.loads(taps)]
+        day.kiosk_retries = sum(t.get("retries", 0) for t in json.loads(taps))
         day.printed = (self.workdir / "kiosk" / "printer.bin").read_bytes().count(CUT)
         day.db = read_database(self.core.db)
 
