@@ -128,7 +128,8 @@ def bench(d: Driver) -> Steps:
                 retries += 1  # the hub was late (8 s): the visitor taps "try again", same request id
                 yield from d.tap("problem.retry")
             elif d.app.sm.current != "ticket":
-                yield from d.wait_screen("ticket")  # fails, saying which screen is shown
+                break
+        yield from d.wait_screen("ticket")  # its frames drawn before the next tap (or it fails, saying why)
         code = d.vm.ticket.code if d.vm.ticket else None
         taps.append({"n": n, "tap_at": tapped, "code": code, "retries": retries})
         yield from d.tap("ticket.done")
