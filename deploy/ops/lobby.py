@@ -20,8 +20,8 @@ from shared.store.db import upgrade
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # As the systemd units set it (deploy/systemd/antre-*.service): glibc gives threads that allocate
 # their own malloc arenas (up to 8 per core) and keeps what is freed in them, so a long-running
-# app's heap only grows (the kiosk: ~0.8 MB per visit, flat with 2 arenas; see bench/soak.py).
-# A value already in the environment wins.
+# app's heap creeps up (the kiosk: ~0.8 MB a visit after its warm-up); two arenas bound that (see
+# bench/soak.py). A value already in the environment wins.
 ALLOCATOR_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
