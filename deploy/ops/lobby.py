@@ -18,6 +18,11 @@ from shared.config import Settings
 from shared.store.db import upgrade
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# As the systemd units set it (deploy/systemd/antre-*.service): glibc gives threads that allocate
+# their own malloc arenas (up to 8 per core) and keeps what is freed in them, so a long-running
+# app's heap creeps up (the kiosk: ~0.8 MB a visit after its warm-up); two arenas bound that (see
+# bench/soak.py). A value already in the environment wins.
+ALLOCATOR_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 def _wait_listening(host: str, port: int, seconds: float) -> bool:
@@ -35,7 +40,12 @@ def _child(args: list[str], config: str | None) -> subprocess.Popen[bytes]:
         command += ["--config", config]
     # A session of its own: Ctrl-C reaches `antre up` alone, which then stops each child in turn
     # (an app would otherwise die mid-frame with a KeyboardInterrupt traceback).
-    return subprocess.Popen(command + args, env=os.environ.copy(), start_new_session=True)
+    return subprocess.Popen(command + args, env=child_env(), start_new_session=True)
+
+
+def child_env() -> dict[str, str]:
+    """The hub's and the apps' environment: ours, with the allocator set as the units set it."""
+    return {**ALLOCATOR_ENV, **os.environ}
 
 
 APPS = {

@@ -65,7 +65,11 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, mqtt: st
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings(mqtt_url=mqtt, data_dir=out)
     client = MqttHubClient(
-        settings, f"rate-{desk}", report_status=False, attempt_timeout=1.0, total_timeout=4.0
+        settings,
+        f"rate-{desk}",
+        report_status=False,
+        attempt_timeout=1.0,
+        total_timeout=float(params.get("total_timeout_s", 4.0)),  # the soak: the app's own 8 s
     )
     hub = RecordingFeedback(client)
     options = RatingOptions(

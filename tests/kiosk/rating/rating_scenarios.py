@@ -134,7 +134,31 @@ def complaint_only(d: Driver) -> Steps:
     note(d)
 
 
+def soak(d: Driver) -> Steps:
+    """Visitor after visitor for ``bench/soak.py``: at ``serve_N`` the soak serves one at the desk;
+    the prompt opens the faces; a face and the nine elements tapped, the complaint skipped, the
+    thanks gone. Stops when the soak has written ``sync/stop`` before its go. Each handshake says
+    what the heap holds (``tests.soak.heap``)."""
+    from tests.soak.heap import heap_facts
+
+    yield from connected(d)
+    stop = d.out / "sync" / "stop"
+    n = 0
+    while True:
+        yield from d.handshake(f"serve_{n}", timeout=600, **heap_facts())
+        if stop.exists():
+            return
+        yield from d.wait_for(lambda: d.app.sm.current == RStep.FACES.value, "the faces", 30)
+        yield from d.tap(f"rating_faces.face_{1 + n % 5}")
+        yield from answer_elements(d, tuple(1 + (n + i) % 4 for i in range(9)))
+        yield from d.tap("rating_complaint.skip")
+        yield from d.wait_for(lambda: d.app.sm.current == RStep.IDLE.value, "the idle screen", 30)
+        yield from d.wait_for(lambda: d.vm.sender.idle, "every answer sent", 30)
+        n += 1
+
+
 SCENARIOS: dict[str, Callable[[Driver], Steps]] = {
+    "soak": soak,
     "full": full,
     "one_tap_then_idle": one_tap_then_idle,
     "skip_all": skip_all,
