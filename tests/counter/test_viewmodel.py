@@ -247,7 +247,9 @@ def test_a_hub_busy_every_time_is_told_in_words_after_the_retries() -> None:
     assert {m["request_id"] for m in link.sent} == {"c2-s1-0001"}
     view = build_view(vm)
     assert view.answer_kind == "error" and view.banner_text == ""
-    assert view.answer_text == "The queue server is busy; the command was not carried out. Press again in a moment."
+    assert view.answer_text == (
+        "The queue server is busy; the command was not carried out. Press again in a moment."
+    )
     assert vm.can("next")  # the officer may press again: a new command
 
 
