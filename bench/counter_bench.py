@@ -35,9 +35,9 @@ from tests.counter.driver import AppDriver, AppError  # noqa: E402
 
 HOST, SITE, SERVICE = hub_bench.HOST, hub_bench.SITE, hub_bench.SERVICE
 OFFICER, PIN = "bench", "2468"
-GOAL_SHOWN_P99_MS = 50.0  # the new state is on the widgets: half of what a person notices
-GOAL_FRAME_P99_MS = 100.0  # on screen: a press feels instant under ~100 ms
+GOAL_FRAME_P99_MS = 60.0  # press -> the frame with the new state drawn (issue 14)
 APP_START_S = 60.0
+FILL_WINDOW = 8  # requests in flight while filling: under the hub's per-sender queue (16), no `busy`
 
 
 def write_config(path: Path) -> Path:
@@ -93,6 +93,7 @@ class PressRun:
     frame: Latency
     pickup: Latency  # state received (network thread) -> on the widgets (main thread)
     drawing: Latency  # on the widgets -> that frame drawn
+    own: Latency  # state received -> that frame drawn: the app's own share, whatever the hub costs
     tickets: list[str]
 
 
@@ -118,8 +119,15 @@ def measure_presses(app: AppDriver, count: int, warmup: int) -> PressRun:
             frame.append(result["frame_ms"])
     pickup = [s - r for r, s in zip(received, shown, strict=True)]
     drawing = [f - s for s, f in zip(shown, frame, strict=True)]
+    own = [f - r for r, f in zip(received, frame, strict=True)]
     return PressRun(
-        Latency(received), Latency(shown), Latency(frame), Latency(pickup), Latency(drawing), tickets
+        Latency(received),
+        Latency(shown),
+        Latency(frame),
+        Latency(pickup),
+        Latency(drawing),
+        Latency(own),
+        tickets,
     )
 
 
@@ -136,14 +144,14 @@ def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
 
         needed = args.presses + args.warmup + 1
         print(f"[2/3] issuing {needed} tickets, starting the counter app ...", flush=True)
-        filled = hub_bench.Kiosk(port, 32).issue(count=needed)
+        filled = hub_bench.Kiosk(port, FILL_WINDOW).issue(count=needed)
         if len(filled.tickets) != needed:
             raise BenchError(f"filling the queue: {len(filled.tickets)} tickets for {filled.sent} requests")
         app = start_app(workdir, port, config, args.clock, stack)
 
         print(f"[3/3] {args.presses} presses of 'call next' (+{args.warmup} warm-up) ...", flush=True)
         run = measure_presses(app, args.presses, args.warmup)
-        cost = app.request({"op": "frame_cost", "frames": 40}, timeout=60)
+        cost = app.request({"op": "frame_cost", "frames": 40}, timeout=300)
         frames = Latency(cost["ms"])
         assert app.process is not None
         memory = hub_bench.proc_stats(app.process.pid)
@@ -157,18 +165,15 @@ def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
     report.add(f"{'raw mosquitto hop':<34} p50 {raw.p50:6.2f} ms  p99 {raw.p99:6.2f} ms")
     r, s, f = run.received, run.shown, run.frame
     report.add(f"{'press -> desk state received':<34} p50 {r.p50:6.2f} ms  p99 {r.p99:6.2f} ms")
-    report.goal(
-        f"{'press -> new state on the widgets':<34} p50 {s.p50:6.2f} ms  p99 {s.p99:6.2f} ms",
-        f"p99 < {GOAL_SHOWN_P99_MS:.0f} ms",
-        s.p99 < GOAL_SHOWN_P99_MS,
-    )
+    report.add(f"{'press -> new state on the widgets':<34} p50 {s.p50:6.2f} ms  p99 {s.p99:6.2f} ms")
     report.goal(
         f"{'press -> that frame drawn':<34} p50 {f.p50:6.2f} ms  p99 {f.p99:6.2f} ms",
-        f"p99 < {GOAL_FRAME_P99_MS:.0f} ms",
-        f.p99 < GOAL_FRAME_P99_MS,
+        f"p99 <= {GOAL_FRAME_P99_MS:.0f} ms",
+        f.p99 <= GOAL_FRAME_P99_MS,
     )
     report.add(f"{'':<34} max {f.worst:6.2f} ms")
-    p, d = run.pickup, run.drawing
+    p, d, o = run.pickup, run.drawing, run.own
+    report.add(f"{'app own share: received -> drawn':<34} p50 {o.p50:6.2f} ms  p99 {o.p99:6.2f} ms")
     report.add(f"{'  of which received -> widgets':<34} p50 {p.p50:6.2f} ms  p99 {p.p99:6.2f} ms")
     report.add(f"{'  of which widgets -> drawn':<34} p50 {d.p50:6.2f} ms  p99 {d.p99:6.2f} ms")
     report.add(f"{'shown / raw hop':<34} p50 x{s.p50 / raw.p50:<7.1f}  p99 x{s.p99 / raw.p99:.1f}")

@@ -4,7 +4,9 @@ SAME id sent again until the hub answers it.
 The hub applies a ``request_id`` once and repeats its answer, so resending after a dropped link
 (or an answer that never came) can never call two visitors. A new press is a new intention and
 gets a new id; the app holds the queue buttons while a command is in flight, so a nervous double
-press cannot become two calls either.
+press cannot become two calls either. A ``busy`` answer (the hub's queue for this desk is full;
+nothing was applied) keeps the command in flight and sends the same id again after a pause that
+doubles each time; after ``BUSY_RETRIES`` of them the officer is told.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from shared.contract import topics as contract
 log = logging.getLogger(__name__)
 
 _REMEMBERED = 64  # answers to ids already settled: a late duplicate is recognised and dropped
+BUSY_RETRIES = 5  # busy answers taken quietly (about 0.25 + 0.5 + 1 + 2 + 2 s of pauses)
+BUSY_PAUSE_S = 0.25  # the first pause; it doubles up to BUSY_PAUSE_MAX_S
+BUSY_PAUSE_MAX_S = 2.0
 
 
 @dataclass
@@ -30,6 +35,8 @@ class Pending:
     created_at: float
     sent_at: float | None = None  # None: not sent yet (the link was down)
     attempts: int = 0
+    busy_answers: int = 0  # the hub answered busy this many times
+    resend_at: float | None = None  # after a busy answer: send again from then on
 
 
 class CommandSender:
@@ -79,8 +86,23 @@ class CommandSender:
         pending = self.pending
         if pending is None:
             return False
+        if pending.resend_at is not None:
+            return self._clock() >= pending.resend_at
         last = pending.sent_at if pending.sent_at is not None else pending.created_at
         return self._clock() - last >= self.retry_after_s
+
+    def on_busy(self, request_id: str | None) -> bool:
+        """The hub answered ``busy`` to ``request_id``: True when that is the command in flight and
+        it will go again after a pause (``due``), False when it is not ours or retries are spent."""
+        pending = self.pending
+        if request_id is None or pending is None or request_id != pending.request_id:
+            return False
+        if pending.busy_answers >= BUSY_RETRIES:
+            return False
+        pending.busy_answers += 1
+        pause = min(BUSY_PAUSE_S * 2 ** (pending.busy_answers - 1), BUSY_PAUSE_MAX_S)
+        pending.resend_at = self._clock() + pause
+        return True
 
     def retry(self) -> None:
         if self.pending is not None:
@@ -101,6 +123,7 @@ class CommandSender:
         if self._send(pending.payload):
             pending.attempts += 1
             pending.sent_at = self._clock()
+            pending.resend_at = None
             if pending.attempts > 1:
                 log.info(
                     "desk %s: sent %s again (attempt %d)", self.desk, pending.request_id, pending.attempts

@@ -151,6 +151,8 @@ def _banner(vm: CounterViewModel) -> tuple[str, str]:
     if vm.hub_online is False:
         return texts.t(lang, "link.hub_offline"), "warning"
     if pending is not None:
+        if pending.busy_answers:
+            return texts.t(lang, "link.pending_busy", action=action), "warning"
         if pending.attempts > 1:
             return texts.t(lang, "link.pending_retry", action=action, n=pending.attempts - 1), "info"
         return texts.t(lang, "link.pending", action=action), "info"

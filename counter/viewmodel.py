@@ -307,6 +307,10 @@ class CounterViewModel:
         except PayloadError as exc:
             self._malformed("counter response", exc)
             return
+        busy = answer.error is not None and answer.error.code == "busy"
+        if busy and self.commands.on_busy(answer.request_id):
+            self._changed()  # still in flight: sent again by tick() after a pause
+            return
         whose = self.commands.settle(answer.request_id)
         if whose == "repeat":
             return

@@ -113,6 +113,10 @@ _ID: dict[str, str] = {
     "hub.timeout": "Sistem antrean tidak menjawab. Silakan coba lagi sebentar lagi.",
     "hub.offline": "Kiosk belum tersambung ke sistem antrean. Silakan coba lagi sebentar lagi.",
     "hub.storage_error": "Sistem antrean sedang sibuk. Silakan coba lagi.",
+    "hub.busy": "Sistem antrean sedang melayani banyak permintaan. Silakan coba lagi sebentar lagi.",
+    "hub.internal_error": (
+        "Sistem antrean mengalami gangguan; permintaan Anda belum diproses. Silakan coba lagi."
+    ),
     "hub.unknown_service": "Layanan ini sedang tidak tersedia.",
     "hub.bad_guest": "Isian buku tamu belum sesuai. Silakan periksa kembali.",
     "hub.no_consent": "Nomor antrean hanya dapat diberikan bila Anda menyetujui penggunaan data.",
@@ -215,6 +219,8 @@ _EN: dict[str, str] = {
     "hub.timeout": "The queue system is not answering. Please try again in a moment.",
     "hub.offline": "The kiosk is not connected to the queue system yet. Please try again in a moment.",
     "hub.storage_error": "The queue system is busy. Please try again.",
+    "hub.busy": "The queue system is handling many requests. Please try again in a moment.",
+    "hub.internal_error": "The queue system had a problem; your request was not processed. Please try again.",
     "hub.unknown_service": "This service is not available at the moment.",
     "hub.bad_guest": "Some guestbook answers are not right. Please check them again.",
     "hub.no_consent": "A queue number can only be given if you agree to the use of your data.",
@@ -228,11 +234,14 @@ CATALOG = Catalog(TEXTS)
 t = CATALOG.t
 
 # The hub's codes that mean "try the same request again"; every other code is a final answer.
-RETRYABLE_HUB_CODES = frozenset({"timeout", "offline", "storage_error"})
+# ``busy`` reaches the visitor only after the hub client's own retries ran out of time.
+RETRYABLE_HUB_CODES = frozenset({"timeout", "offline", "storage_error", "busy", "internal_error"})
 _HUB_CODES = (
     "timeout",
     "offline",
     "storage_error",
+    "busy",
+    "internal_error",
     "unknown_service",
     "bad_guest",
     "no_consent",

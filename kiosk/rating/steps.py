@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-RETRYABLE = frozenset({"timeout", "offline", "storage_error", "kiosk.error"})
+# The hub's codes after which the same request may be sent again (``busy`` reaches here only
+# after the hub client's own retries ran out of time).
+RETRYABLE = frozenset({"timeout", "offline", "storage_error", "busy", "internal_error", "kiosk.error"})
 
 
 class RStep(StrEnum):

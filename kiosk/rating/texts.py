@@ -71,6 +71,8 @@ _ID: dict[str, str] = {
     "hub.timeout": "Sistem tidak menjawab. Silakan coba lagi sebentar lagi.",
     "hub.offline": "Layar ini belum tersambung ke sistem. Silakan coba lagi sebentar lagi.",
     "hub.storage_error": "Sistem sedang sibuk. Silakan coba lagi.",
+    "hub.busy": "Sistem sedang melayani banyak permintaan. Silakan coba lagi sebentar lagi.",
+    "hub.internal_error": "Sistem mengalami gangguan; jawaban Anda belum tersimpan. Silakan coba lagi.",
     "hub.other": "Permintaan tidak dapat diproses (kode: {code}).",
     "kiosk.error": "Terjadi kesalahan pada layar ini.",
 }
@@ -137,6 +139,8 @@ _EN: dict[str, str] = {
     "hub.timeout": "The system is not answering. Please try again in a moment.",
     "hub.offline": "This screen is not connected to the system yet. Please try again in a moment.",
     "hub.storage_error": "The system is busy. Please try again.",
+    "hub.busy": "The system is handling many requests. Please try again in a moment.",
+    "hub.internal_error": "The system had a problem; your answers were not saved yet. Please try again.",
     "hub.other": "The request could not be handled (code: {code}).",
     "kiosk.error": "Something went wrong on this screen.",
 }

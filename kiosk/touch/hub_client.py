@@ -3,7 +3,9 @@
 A request is published to ``kiosk/{kiosk_id}/request`` and its answer awaited on
 ``kiosk/{kiosk_id}/response``. When no answer comes in time it is sent again with the SAME
 ``request_id``: the hub applies a request id once and repeats its answer, so a retry after a lost
-message can never give the visitor two tickets.
+message can never give the visitor two tickets. A ``busy`` answer (the hub's queue for this kiosk
+is full; nothing was applied) is retried the same way after a growing pause, until the total
+time runs out; then the caller gets ``HubError("busy")`` and the visitor is asked to try again.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from shared.mqtt import MqttBus
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+BUSY_CODE = "busy"  # the hub took nothing: the same request again, shortly, is always safe
+BUSY_PAUSE_S = 0.2  # the first pause after a busy answer; it doubles up to BUSY_PAUSE_MAX_S
+BUSY_PAUSE_MAX_S = 1.6
 
 
 class MqttHubClient:
@@ -108,15 +114,26 @@ class MqttHubClient:
         topic_name = contract.topic(self.settings.site, "kiosk_request", kiosk_id=self.kiosk_id)
         payload = contract.encode(body)
         deadline = time.monotonic() + self.total_timeout
+        busy: Answer | None = None  # the last busy answer, while the hub keeps giving them
+        pause = BUSY_PAUSE_S
         while time.monotonic() < deadline:
             if self.connected:
                 self.bus.publish(topic_name, payload)
             answer = self._wait(request_id, min(self.attempt_timeout, deadline - time.monotonic()))
-            if answer is not None:
-                if answer.error is not None:
-                    raise HubError(answer.error.code, answer.error.message)
-                return answer
-            log.info("kiosk %s: no answer to %s yet; sending it again", self.kiosk_id, request_id)
+            if answer is None:
+                log.info("kiosk %s: no answer to %s yet; sending it again", self.kiosk_id, request_id)
+                continue
+            if answer.error is not None and answer.error.code == BUSY_CODE:
+                busy = answer
+                log.info("kiosk %s: the hub is busy; %s again in %.1f s", self.kiosk_id, request_id, pause)
+                time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+                pause = min(pause * 2, BUSY_PAUSE_MAX_S)
+                continue
+            if answer.error is not None:
+                raise HubError(answer.error.code, answer.error.message)
+            return answer
+        if busy is not None and busy.error is not None:
+            raise HubError(busy.error.code, busy.error.message)
         raise HubError("timeout", "the hub did not answer")
 
     def _wait(self, request_id: str, timeout: float) -> Answer | None:

@@ -356,3 +356,48 @@ def test_the_screenshot_option_writes_the_first_screen_and_exits(counter_site, t
         timeout=60,
     )
     assert wrong.returncode == 2 and b"desk '9' is not in the config" in wrong.stderr
+
+
+def test_a_busy_hub_is_asked_again_then_told_and_an_internal_error_is_told(
+    counter_site, app_factory, probe: Probe
+) -> None:
+    """The hub is frozen; a stand-in answers the app's commands through the real broker."""
+    site = counter_site
+    for _ in range(3):
+        probe.issue("A")
+    app = app_factory()
+    sign_in(app)
+    app.wait(lambda d: d["widgets"]["btn_next"]["enabled"], "next enabled")
+    script: list[str] = []
+    heard: list[str] = []
+
+    def stand_in(client, _userdata, msg) -> None:  # paho's thread: answer the next scripted code
+        request_id = json.loads(msg.payload)["request_id"]
+        heard.append(request_id)
+        if script:
+            body = {"v": 1, "request_id": request_id, "error": {"code": script.pop(0), "message": "scripted"}}
+            client.publish(probe.t("counter/1/response"), json.dumps(body), qos=1)
+
+    probe.client.message_callback_add(probe.t("counter/1/cmd"), stand_in)
+    assert site.hub.process is not None
+    site.hub.process.send_signal(signal.SIGSTOP)
+    try:
+        script[:] = ["busy"] * 6
+        app.tap("btn_next")
+        retrying = 'Server antrean sedang sibuk: "panggil berikutnya" dikirim ulang sebentar lagi...'
+        shows(app, "banner", retrying)
+        app.shot(shot_path("30_busy_retrying"))
+        expected = "Server antrean sedang sibuk; perintah belum dijalankan. Tekan lagi sebentar lagi."
+        shows(app, "answer_line", expected, timeout=20)
+        assert len(heard) == 6 and len(set(heard)) == 1  # the press and five retries, one request id
+        assert app.request({"op": "state"})["pending"] is None
+        assert app.dump()["widgets"]["banner"]["text"] == ""
+        app.shot(shot_path("31_busy_given_up"))
+
+        script[:] = ["internal_error"]
+        app.tap("btn_next")
+        shows(app, "answer_line", "Server antrean mengalami gangguan; perintah belum dijalankan. Coba lagi.")
+        assert len(heard) == 7 and heard[-1] != heard[0]  # a new press, a new id; not retried by itself
+        app.shot(shot_path("32_internal_error"))
+    finally:
+        site.hub.process.send_signal(signal.SIGCONT)

@@ -209,6 +209,66 @@ def test_an_unanswered_command_is_resent_after_a_while_with_the_same_id() -> Non
     assert link.sent[0] == {"v": 1, "action": "close", "request_id": "c2-s1-0001"}
 
 
+def test_a_busy_hub_gets_the_same_command_again_after_growing_pauses() -> None:
+    vm, _staff, link, clock = signed_in()
+    vm.press("next")
+    vm.on_response(refusal("c2-s1-0001", "busy"))
+    assert vm.pending is not None and not vm.can("next")  # still in flight, nothing shown as refused
+    clock.advance(0.35)
+    view = build_view(vm)
+    assert (view.banner_text, view.answer_text) == (
+        'Server antrean sedang sibuk: "panggil berikutnya" dikirim ulang sebentar lagi...',
+        "",
+    )
+    vm.tick()
+    assert [m["request_id"] for m in link.sent] == ["c2-s1-0001"] * 2
+    vm.on_response(refusal("c2-s1-0001", "busy"))
+    clock.advance(0.35)
+    vm.tick()
+    assert len(link.sent) == 2  # the second pause is longer (0.5 s)
+    clock.advance(0.35)
+    vm.tick()
+    assert [m["request_id"] for m in link.sent] == ["c2-s1-0001"] * 3
+    vm.on_response(answer("c2-s1-0001", "next", ticket="A-001", service="A"))
+    assert vm.pending is None and build_view(vm).answer_text == "A-001 dipanggil ke Meja 2."
+
+
+def test_a_hub_busy_every_time_is_told_in_words_after_the_retries() -> None:
+    vm, _staff, link, clock = signed_in(language="en")
+    vm.press("next")
+    for _ in range(20):
+        request_id = link.sent[-1]["request_id"]
+        vm.on_response(refusal(request_id, "busy"))
+        if vm.pending is None:
+            break
+        clock.advance(2.0)
+        vm.tick()
+    assert vm.pending is None and len(link.sent) == 6  # the press and five quiet retries
+    assert {m["request_id"] for m in link.sent} == {"c2-s1-0001"}
+    view = build_view(vm)
+    assert view.answer_kind == "error" and view.banner_text == ""
+    assert view.answer_text == (
+        "The queue server is busy; the command was not carried out. Press again in a moment."
+    )
+    assert vm.can("next")  # the officer may press again: a new command
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("id", "Server antrean mengalami gangguan; perintah belum dijalankan. Coba lagi."),
+        ("en", "The queue server had a problem; the command was not carried out. Try again."),
+    ],
+)
+def test_an_internal_error_is_shown_in_words_not_as_a_code(lang: str, expected: str) -> None:
+    vm, _staff, link, _clock = signed_in(language=lang)
+    vm.press("next")
+    vm.on_response(refusal(link.sent[-1]["request_id"], "internal_error"))
+    view = build_view(vm)
+    assert vm.pending is None and len(link.sent) == 1  # not retried behind the officer's back
+    assert (view.answer_kind, view.answer_text) == ("error", expected)
+
+
 def test_buttons_are_held_while_the_broker_is_unreachable() -> None:
     vm, _staff, link, _clock = signed_in()
     vm.on_link(False)

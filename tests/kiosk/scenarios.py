@@ -267,6 +267,9 @@ SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
     "printer_out": (printer_out, Setup(printer={"statuses": [PrinterStatus.PAPER_OUT]})),
     "print_failure": (print_failure, Setup(printer={"failures": ["paper_out"]})),
     "hub_timeout": (hub_timeout, Setup(hub={"issue_script": [HubError("timeout", "no answer")]})),
+    # what the visitor sees once the hub client's own retries of busy ran out of time
+    "hub_busy": (hub_timeout, Setup(hub={"issue_script": [HubError("busy", "queue full")]})),
+    "hub_internal_error": (hub_timeout, Setup(hub={"issue_script": [HubError("internal_error", "bug")]})),
     "language": (language, Setup(services=TWO_SERVICES)),
     "idle": (idle, Setup()),
     "closed": (closed, Setup(services=TWO_SERVICES, hours=PST_HOURS, wall=FRIDAY_EVENING)),

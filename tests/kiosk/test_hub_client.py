@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from kiosk.touch.hub_client import MqttHubClient
 from kiosk.touch.ports import HubError
 from shared.config import Settings
+from shared.contract import topics as contract
 from tests.broker.hub.test_hub_commands import GUEST
 from tests.support import Broker, Probe, wait_until
 
@@ -64,5 +68,70 @@ def test_the_printer_state_is_retained_for_staff(broker, hub, probe: Probe, tmp_
         assert status["pending_reprint"] == "A-007"
         client.report_printer(None)
         assert probe.wait_for("kiosk/k1/status", lambda p: p["printer"] == "ready")["pending_reprint"] is None
+    finally:
+        client.stop()
+
+
+class ScriptedHub:
+    """Plays the hub for one kiosk through the real broker: answers each request with the next
+    code of ``script`` (an error answer), then with ``ok`` once the script is spent."""
+
+    def __init__(self, probe: Probe, script: list[str], ok: dict[str, Any]) -> None:
+        self.probe = probe
+        self.script = list(script)
+        self.ok = ok
+        self.request_ids: list[str] = []
+        probe.client.message_callback_add(probe.t("kiosk/k1/request"), self._answer)
+
+    def _answer(self, client: Any, _userdata: Any, msg: Any) -> None:  # paho's thread
+        request_id = json.loads(msg.payload)["request_id"]
+        self.request_ids.append(request_id)
+        if self.script:
+            code = self.script.pop(0)
+            body = contract.error_answer(request_id, code, f"scripted {code}")
+        else:
+            body = {"request_id": request_id, "ok": True, **self.ok}
+        client.publish(self.probe.t("kiosk/k1/response"), contract.encode(body), qos=1)
+
+
+ISSUED = {"ticket": "A-001", "service": "A", "service_name": "Konsultasi Statistik", "ahead": 0,
+          "issued_at": "2026-12-03T08:00:00+07:00"}  # fmt: skip
+
+
+def test_a_busy_hub_is_asked_again_with_the_same_request_id_until_it_answers(
+    broker, probe: Probe, tmp_path
+) -> None:
+    hub = ScriptedHub(probe, ["busy", "busy", "busy"], ISSUED)
+    client = _client(broker, tmp_path, attempt_timeout=2.0, total_timeout=10.0)
+    try:
+        ticket = client.issue("req-b1", "A", GUEST)
+        assert ticket.code == "A-001"
+        assert hub.request_ids == ["req-b1"] * 4  # three busy answers, each followed by the same id
+    finally:
+        client.stop()
+
+
+def test_a_hub_busy_until_the_time_runs_out_is_a_busy_refusal(broker, probe: Probe, tmp_path) -> None:
+    hub = ScriptedHub(probe, ["busy"] * 100, ISSUED)
+    client = _client(broker, tmp_path, attempt_timeout=2.0, total_timeout=1.5)
+    try:
+        with pytest.raises(HubError) as refused:
+            client.issue("req-b2", "A", GUEST)
+        assert refused.value.code == "busy"
+        assert len(hub.request_ids) >= 2 and set(hub.request_ids) == {"req-b2"}
+    finally:
+        client.stop()
+
+
+def test_an_internal_error_is_not_retried_by_the_client(broker, probe: Probe, tmp_path) -> None:
+    hub = ScriptedHub(probe, ["internal_error"], ISSUED)
+    client = _client(broker, tmp_path, attempt_timeout=2.0, total_timeout=8.0)
+    try:
+        with pytest.raises(HubError) as refused:
+            client.issue("req-i1", "A", GUEST)
+        assert refused.value.code == "internal_error"
+        assert hub.request_ids == ["req-i1"]
+        assert client.issue("req-i1", "A", GUEST).code == "A-001"  # the visitor's "try again": same id
+        assert hub.request_ids == ["req-i1", "req-i1"]
     finally:
         client.stop()

@@ -146,6 +146,39 @@ def test_hub_timeout_is_explained_and_retried_with_the_same_request_id(tmp_path:
     assert result["records"]["ticket"]["texts"]["code"] == "A-001"
 
 
+@pytest.mark.parametrize(
+    ("scenario", "lang", "what"),
+    [
+        (
+            "hub_busy",
+            "id",
+            "Sistem antrean sedang melayani banyak permintaan. Silakan coba lagi sebentar lagi.",
+        ),
+        ("hub_busy", "en", "The queue system is handling many requests. Please try again in a moment."),
+        (
+            "hub_internal_error",
+            "id",
+            "Sistem antrean mengalami gangguan; permintaan Anda belum diproses. Silakan coba lagi.",
+        ),
+        (
+            "hub_internal_error",
+            "en",
+            "The queue system had a problem; your request was not processed. Please try again.",
+        ),
+    ],
+)
+def test_a_busy_or_failing_hub_is_told_in_words_and_tried_again_with_the_same_request_id(
+    tmp_path: Path, scenario: str, lang: str, what: str
+) -> None:
+    result = run_app(tmp_path, scenario, lang=lang, out=ARTIFACTS / "scenarios" / f"{scenario}_{lang}")
+    texts = result["records"]["problem"]["texts"]
+    assert texts["what"] == what
+    assert texts["retry"] == ("Coba lagi" if lang == "id" else "Try again")
+    first, second = result["hub"]["issue_calls"]
+    assert first[0] == second[0]
+    assert result["records"]["ticket"]["texts"]["code"] == "A-001"
+
+
 def test_language_switch(tmp_path: Path) -> None:
     records = run_app(tmp_path, "language")["records"]
     assert records["welcome_id"]["texts"]["language"] == "English"

@@ -200,3 +200,43 @@ def test_a_complaint_sent_again_after_a_timeout_keeps_its_request_id() -> None:
     vm.complaint.submit()
     assert vm.complaint.number == "ADU-20261125-001"
     assert len(ids) == 2 and ids[0] == ids[1]  # the hub stores it once
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "words"),
+    [
+        ("busy", "id", "Sistem sedang melayani banyak permintaan. Silakan coba lagi sebentar lagi."),
+        ("busy", "en", "The system is handling many requests. Please try again in a moment."),
+        (
+            "internal_error",
+            "id",
+            "Sistem mengalami gangguan; jawaban Anda belum tersimpan. " + "Silakan coba lagi.",
+        ),
+        (
+            "internal_error",
+            "en",
+            "The system had a problem; your answers were not saved yet. " + "Please try again.",
+        ),
+    ],
+)
+def test_a_busy_or_failing_hub_is_said_in_words_and_the_complaint_goes_again_with_its_id(
+    code: str, lang: str, words: str
+) -> None:
+    ids: list[str] = []
+
+    class RefusingHub(FakeFeedbackHub):
+        def feedback(self, request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+            ids.append(request_id)
+            return super().feedback(request_id, body)
+
+    vm, _hub, _ = make(hub=RefusingHub(refuse={"complaint": code}))
+    vm.language = lang
+    vm.on_prompt(prompt())
+    for _ in range(10):
+        vm.skip()
+    vm.set_field("r_text", "Antrean lama")
+    vm.complaint.submit()
+    assert view.field_error(vm, "form") == words  # no raw code; what was typed stays
+    vm.complaint.submit()
+    assert vm.complaint.number == "ADU-20261125-001"
+    assert len(ids) == 2 and ids[0] == ids[1]
