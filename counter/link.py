@@ -57,6 +57,10 @@ class CounterLink:
             "kiosk_status", lambda p, payload: post(lambda: vm.on_kiosk_status(p["kiosk_id"], payload))
         )
         self.bus.on(
+            "display_status",
+            lambda p, payload: post(lambda: vm.on_display_status(p["display_id"], payload)),
+        )
+        self.bus.on(
             "presence",
             lambda _p, payload: post(lambda: vm.on_hub_presence(payload)),
             client_id=self.options.hub_client_id,

@@ -1,8 +1,8 @@
 """Every word the counter app and the keypad show, in Bahasa Indonesia (default) and English.
 
 Nothing else in ``counter/`` holds user-facing text (the online panel's words are kept in
-``counter.texts_online`` and merged here). The hub's refusal codes (``shared.contract.topics``,
-``shared.domain.queue``), the staff API's codes and the kiosk printer's states are translated here too.
+``counter.texts_online``, the refusal codes' sentences in ``counter.texts_errors``; both merged
+here), and the kiosk printer's and the wall display's voice states are put in words here too.
 Only ASCII punctuation and the em dash: the app's font has every glyph used here.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from counter.texts_errors import ERRORS_EN, ERRORS_ID
 from counter.texts_online import ONLINE_EN, ONLINE_ID
 from shared import texts as shared_texts
 from shared.texts import Catalog
@@ -28,8 +29,8 @@ _ID: dict[str, str] = {
     "signin.pin": "PIN",
     "signin.pin_hint": "4-8 angka",
     "signin.submit": "Masuk",
-    "signin.clear": "Hapus",
-    "signin.back": "Mundur",
+    "signin.clear": "Hapus semua",
+    "signin.back": "Hapus",  # backspace, as on the kiosk's keyboard
     "signin.busy": "Memeriksa PIN...",
     "signin.pick": "Pilih nama Anda:",
     "signin.err.bad_pin": "ID petugas atau PIN salah.",
@@ -40,7 +41,7 @@ _ID: dict[str, str] = {
     "signin.err.unreachable": "Server antrean tidak dapat dihubungi. Coba lagi sebentar lagi.",
     "signin.err.session_ended": "Sesi Anda berakhir (masuk di tempat lain?). Silakan masuk lagi.",
     "signin.err.signed_out": "Anda sudah keluar.",
-    "signin.err.other": "Gagal masuk ({code}).",
+    "signin.err.other": "Gagal masuk. Coba lagi; bila terulang, laporkan ke admin (kode: {code}).",
     # desk screen
     "desk.officer": "Petugas: {name}",
     "desk.signout": "Keluar",
@@ -97,6 +98,12 @@ _ID: dict[str, str] = {
     "printer.paper_out": "kertas habis",
     "printer.offline": "tidak terhubung",
     "printer.unknown": "status tidak diketahui",
+    "voice.failed": (
+        "Suara layar antrean {display} tidak terdengar: {detail} — "
+        "panggil pengunjung secara lisan dan periksa speaker layar."
+    ),
+    "voice.no_detail": "sebab tidak diketahui",
+    "voice.off": "Suara layar antrean {display} dimatikan.",
     # the hub's answers
     "answer.next": "{ticket} dipanggil ke {desk_name}.",
     "answer.next_after": "{finished} selesai. {ticket} dipanggil ke {desk_name}.",
@@ -112,18 +119,6 @@ _ID: dict[str, str] = {
     "answer.signed_out_busy": "Belum bisa keluar: selesaikan atau alihkan pengunjung dulu.",
     "answer.ok": 'Perintah "{action}" diterima.',
     "answer.from_button": "Tombol meja: {text}",
-    "err.nobody_waiting": "Tidak ada pengunjung yang menunggu.",
-    "err.desk_busy": "Masih ada pengunjung di meja. Selesaikan atau alihkan dulu.",
-    "err.desk_closed": "Meja sedang istirahat. Buka meja dulu.",
-    "err.no_ticket": "Tidak ada pengunjung di meja.",
-    "err.bad_state": "Perintah ini tidak berlaku untuk pengunjung yang sedang dilayani.",
-    "err.unknown_service": "Layanan tujuan tidak dikenal.",
-    "err.unknown_desk": "Meja ini tidak dikenal oleh server antrean.",
-    "err.storage_error": "Server gagal menyimpan. Coba lagi.",
-    "err.busy": "Server antrean sedang sibuk; perintah belum dijalankan. Tekan lagi sebentar lagi.",
-    "err.internal_error": "Server antrean mengalami gangguan; perintah belum dijalankan. Coba lagi.",
-    "err.unreachable": "Server antrean tidak dapat dihubungi. Coba lagi.",
-    "err.other": "Ditolak oleh server ({code}).",
     # action names (the pending line, the keypad)
     "action.next": "panggil berikutnya",
     "action.recall": "panggil ulang",
@@ -152,8 +147,8 @@ _EN: dict[str, str] = {
     "signin.pin": "PIN",
     "signin.pin_hint": "4-8 digits",
     "signin.submit": "Sign in",
-    "signin.clear": "Clear",
-    "signin.back": "Back",
+    "signin.clear": "Clear all",
+    "signin.back": "Delete",  # backspace, as on the kiosk's keyboard
     "signin.busy": "Checking the PIN...",
     "signin.pick": "Pick your name:",
     "signin.err.bad_pin": "Wrong officer ID or PIN.",
@@ -164,7 +159,9 @@ _EN: dict[str, str] = {
     "signin.err.unreachable": "The queue server cannot be reached. Try again shortly.",
     "signin.err.session_ended": "Your session ended (signed in elsewhere?). Please sign in again.",
     "signin.err.signed_out": "You have signed out.",
-    "signin.err.other": "Sign-in failed ({code}).",
+    "signin.err.other": (
+        "Sign-in failed. Try again; if it happens again, tell the administrator (code: {code})."
+    ),
     "desk.officer": "Officer: {name}",
     "desk.signout": "Sign out",
     "desk.current": "Visitor at the desk",
@@ -216,6 +213,12 @@ _EN: dict[str, str] = {
     "printer.paper_out": "out of paper",
     "printer.offline": "not connected",
     "printer.unknown": "status unknown",
+    "voice.failed": (
+        "The queue display {display} cannot be heard: {detail} — "
+        "call visitors aloud and check the display's speaker."
+    ),
+    "voice.no_detail": "cause unknown",
+    "voice.off": "The queue display {display} has its voice turned off.",
     "answer.next": "{ticket} called to {desk_name}.",
     "answer.next_after": "{finished} finished. {ticket} called to {desk_name}.",
     "answer.next_none": "Nobody is waiting.",
@@ -230,18 +233,6 @@ _EN: dict[str, str] = {
     "answer.signed_out_busy": "Cannot sign out yet: finish or transfer the visitor first.",
     "answer.ok": 'Command "{action}" accepted.',
     "answer.from_button": "Desk button: {text}",
-    "err.nobody_waiting": "Nobody is waiting.",
-    "err.desk_busy": "A visitor is still at the desk. Finish or transfer first.",
-    "err.desk_closed": "The desk is on a break. Open it first.",
-    "err.no_ticket": "No visitor at the desk.",
-    "err.bad_state": "This does not apply to a visitor who is being served.",
-    "err.unknown_service": "Unknown target service.",
-    "err.unknown_desk": "The queue server does not know this desk.",
-    "err.storage_error": "The server could not save. Try again.",
-    "err.busy": "The queue server is busy; the command was not carried out. Press again in a moment.",
-    "err.internal_error": "The queue server had a problem; the command was not carried out. Try again.",
-    "err.unreachable": "The queue server cannot be reached. Try again.",
-    "err.other": "Refused by the server ({code}).",
     "action.next": "call next",
     "action.recall": "recall",
     "action.start": "start service",
@@ -260,8 +251,8 @@ _EN: dict[str, str] = {
     "keypad.unknown_key": "Key {name} is not used.",
 }
 
-_ID |= ONLINE_ID
-_EN |= ONLINE_EN
+_ID |= ONLINE_ID | ERRORS_ID
+_EN |= ONLINE_EN | ERRORS_EN
 CATALOG = Catalog({"id": _ID, "en": _EN})
 t = CATALOG.t
 """``t(language, key, **values)``: the text for ``key``; a missing key shows itself (a visible bug,
@@ -274,10 +265,15 @@ def check_language(language: str) -> str:
     return language
 
 
-def error_text(code: str, language: str) -> str:
-    """A hub or staff-API refusal code in words."""
-    key = f"err.{code}"
-    return t(language, key) if CATALOG.has(DEFAULT_LANGUAGE, key) else t(language, "err.other", code=code)
+def error_text(code: str, language: str, context: str = "") -> str:
+    """A hub or staff-API refusal code in words: the ``{context}.err.{code}`` sentence if there is
+    one (``signin``, ``online``), else the general ``err.{code}``, else the context's generic
+    sentence with the code after it (``counter.texts_errors``). Never the code alone."""
+    prefix = f"{context}." if context else ""
+    for key in (f"{prefix}err.{code}", f"err.{code}"):
+        if CATALOG.has(DEFAULT_LANGUAGE, key):
+            return t(language, key)
+    return t(language, f"{prefix}err.other", code=code)
 
 
 def duration(seconds: float) -> str:

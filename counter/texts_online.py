@@ -59,7 +59,7 @@ ONLINE_ID: dict[str, str] = {
     "online.err.no_channel": "Pilih salurannya.",
     "online.err.no_contact": "Isi kontak pengunjung.",
     "online.err.no_subject": "Isi perihal permintaan.",
-    "online.err.bad_channel": "Saluran tidak dikenal.",
+    "online.err.bad_channel": "Saluran tidak dikenal. Pilih salah satu saluran.",
     "online.err.bad_contact": "Kontak harus 1 sampai 254 karakter.",
     "online.err.bad_contact.whatsapp": "Kontak WhatsApp harus nomor telepon, mis. 0812 3456 7890.",
     "online.err.bad_contact.email": "Kontak email harus alamat email (dengan @).",
@@ -72,7 +72,10 @@ ONLINE_ID: dict[str, str] = {
         "Server antrean tidak dapat dihubungi. Coba lagi: tidak akan tercatat dua kali."
     ),
     "online.err.storage_error": "Server gagal menyimpan. Coba lagi.",
-    "online.err.other": "Ditolak oleh server ({code}).",
+    "online.err.other": (
+        "Server antrean menolak ini; tidak ada yang tercatat. Coba lagi; bila terulang, "
+        "laporkan ke admin (kode: {code})."
+    ),
 }
 
 ONLINE_EN: dict[str, str] = {
@@ -127,7 +130,7 @@ ONLINE_EN: dict[str, str] = {
     "online.err.no_channel": "Pick the channel.",
     "online.err.no_contact": "Enter the visitor's contact.",
     "online.err.no_subject": "Enter the subject.",
-    "online.err.bad_channel": "Unknown channel.",
+    "online.err.bad_channel": "Unknown channel. Pick one of the channels.",
     "online.err.bad_contact": "The contact must have 1 to 254 characters.",
     "online.err.bad_contact.whatsapp": "A WhatsApp contact must be a phone number, e.g. 0812 3456 7890.",
     "online.err.bad_contact.email": "An email contact must be an email address (with @).",
@@ -138,7 +141,10 @@ ONLINE_EN: dict[str, str] = {
     "online.err.unknown": "This request was not found.",
     "online.err.unreachable": "The queue server cannot be reached. Try again: it will not be recorded twice.",
     "online.err.storage_error": "The server could not save. Try again.",
-    "online.err.other": "Refused by the server ({code}).",
+    "online.err.other": (
+        "The queue server refused this; nothing was recorded. Try again; if it happens again, "
+        "tell the administrator (code: {code})."
+    ),
 }
 
 _DAYS = {

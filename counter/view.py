@@ -23,6 +23,7 @@ SHORTCUTS = {
     "break": "B",
 }
 BUTTON_ORDER = ("next", "recall", "start", "finish", "noshow", "transfer", "break")
+VOICE_DETAIL_SHOWN = 120  # characters of a player's error message: enough to tell the cause
 WAITING_SHOWN = 24  # codes per service on screen; the count says how many wait in all
 
 
@@ -65,6 +66,8 @@ class CounterView:
     banner_text: str
     banner_kind: str  # "" | "error" | "warning" | "info"
     printer_text: str
+    voice_text: str  # a wall display's voice that failed (warning) or is off (info)
+    voice_kind: str  # "" | "warning" | "info"
     has_visitor: bool
     visitor_code: str
     visitor_service: str
@@ -97,6 +100,7 @@ def build_view(vm: CounterViewModel) -> CounterView:
     desk = vm.desk
     status = desk.status if desk else "unknown"
     banner_text, banner_kind = _banner(vm)
+    voice_text, voice_kind = _voices(vm)
     visitor = _visitor_texts(vm)
     session = vm.session
     officer = session.officer
@@ -109,7 +113,7 @@ def build_view(vm: CounterViewModel) -> CounterView:
         screen="desk" if vm.signed_in else "signin",
         language=lang,
         desk_title=texts.t(lang, "signin.desk", desk_name=opts.desk_name, office=opts.office_name),
-        signin_error=texts.t(lang, f"signin.err.{session.signin_error}") if session.signin_error else "",
+        signin_error=texts.error_text(session.signin_error, lang, "signin") if session.signin_error else "",
         signin_error_is_info=session.signin_error == "signed_out",
         signin_busy=session.signin_busy,
         officer_text=texts.t(lang, "desk.officer", name=officer.officer_name) if officer else "",
@@ -119,6 +123,8 @@ def build_view(vm: CounterViewModel) -> CounterView:
         banner_text=banner_text,
         banner_kind=banner_kind,
         printer_text=_printers(vm),
+        voice_text=voice_text,
+        voice_kind=voice_kind,
         has_visitor=ticket is not None,
         visitor_code=ticket or "",
         visitor_service=_service_label(vm, desk.service if desk else None),
@@ -172,6 +178,28 @@ def _printers(vm: CounterViewModel) -> str:
         if p.printer in ("paper_out", "offline") or p.pending_reprint
     ]
     return "   ".join(problems)
+
+
+def _voices(vm: CounterViewModel) -> tuple[str, str]:
+    """The wall displays' voices: a failure is a warning (calls go unheard); a voice turned off is
+    a quiet note; ready and ok say nothing."""
+    lang = vm.language
+    shown = sorted(
+        (d for d in vm.displays.values() if d.audio in ("failed", "off")),
+        key=lambda d: (d.audio != "failed", d.display),  # failures first
+    )
+    lines = []
+    for status in shown:
+        if status.audio == "failed":
+            detail = (status.detail or "").strip().rstrip(".") or texts.t(lang, "voice.no_detail")
+            if len(detail) > VOICE_DETAIL_SHOWN:
+                detail = detail[: VOICE_DETAIL_SHOWN - 3].rstrip() + "..."
+            lines.append(texts.t(lang, "voice.failed", display=status.display, detail=detail))
+        else:
+            lines.append(texts.t(lang, "voice.off", display=status.display))
+    if not lines:
+        return "", ""
+    return "\n".join(lines), "warning" if any(s.audio == "failed" for s in shown) else "info"
 
 
 def _service_label(vm: CounterViewModel, prefix: str | None) -> str:

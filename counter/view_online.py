@@ -130,10 +130,7 @@ def _form_error(online: OnlineDesk, lang: str) -> str:
 
 
 def _error_text(code: str, lang: str) -> str:
-    key = f"online.err.{code}"
-    if texts.CATALOG.has(texts.DEFAULT_LANGUAGE, key):
-        return texts.t(lang, key)
-    return texts.t(lang, "online.err.other", code=code)
+    return texts.error_text(code, lang, "online")
 
 
 def _row(item: OnlineItem, online: OnlineDesk, lang: str) -> OnlineRowView:

@@ -38,9 +38,11 @@ from counter.visitor_details import VisitorDetails
 from shared.contract.answers import parse_counter_answer
 from shared.contract.records import (
     DeskState,
+    DisplayStatus,
     KioskStatus,
     QueueState,
     parse_desk_state,
+    parse_display_status,
     parse_kiosk_status,
     parse_presence,
     parse_queue_state,
@@ -94,6 +96,7 @@ class CounterViewModel:
         self.recalls = 0
         self.queues: dict[str, QueueState] = {}
         self.printers: dict[str, KioskStatus] = {}
+        self.displays: dict[str, DisplayStatus] = {}  # the wall displays' voices
         self.link_up = False
         self.ever_connected = False
         self.hub_online: bool | None = None
@@ -298,6 +301,17 @@ class CounterViewModel:
                 self.printers[kiosk] = parse_kiosk_status(raw)
             except PayloadError as exc:
                 self._malformed("kiosk status", exc)
+                return
+        self._changed()
+
+    def on_display_status(self, display: str, raw: bytes) -> None:
+        if not raw:  # a cleared retained message: the display is gone
+            self.displays.pop(display, None)
+        else:
+            try:
+                self.displays[display] = parse_display_status(raw)
+            except PayloadError as exc:
+                self._malformed("display status", exc)
                 return
         self._changed()
 
