@@ -37,6 +37,12 @@ def describe(widget: Widget) -> dict[str, Any]:
     entry: dict[str, Any] = {"type": type(widget).__name__, "visible": visible(widget)}
     if hasattr(widget, "text"):
         entry["text"] = str(widget.text)
+    if entry.get("text") and hasattr(widget, "texture_size"):
+        # The drawn text inside the widget (a button's label spilling over its edge is cut off).
+        tw, th = widget.texture_size
+        entry["fits"] = tw <= widget.width + 1 and th <= widget.height + 1
+        if hasattr(widget, "font_size"):  # a line of Roboto is ~1.17 font sizes high
+            entry["one_line"] = th < 1.6 * float(widget.font_size)
     if hasattr(widget, "disabled"):
         entry["enabled"] = not widget.disabled
     if hasattr(widget, "dump_texts"):

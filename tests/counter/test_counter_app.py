@@ -401,3 +401,56 @@ def test_a_busy_hub_is_asked_again_then_told_and_an_internal_error_is_told(
         app.shot(shot_path("32_internal_error"))
     finally:
         site.hub.process.send_signal(signal.SIGCONT)
+
+
+@pytest.mark.parametrize("size", ["1280x800", "1366x768", "726x454"])
+def test_the_pin_keypad_words_fit_and_mean_what_the_kiosk_means(counter_site, app_factory, size: str) -> None:
+    # 726x454: the window `antre up` gives the counter beside the kiosk and the display.
+    app = app_factory("--size", size)
+    data = app.wait(lambda d: d["widgets"]["signin_banner"]["text"] == "", "connected")
+    pad = {name: data["widgets"][name] for name in ("pad_back", "pad_clear", "pad_0")}
+    assert (
+        pad["pad_back"]["text"].endswith("\u232b[/font] Hapus") and pad["pad_clear"]["text"] == "Hapus semua"
+    )
+    assert all(entry["fits"] and entry["one_line"] and entry["visible"] for entry in pad.values()), pad
+    for digit in "2468":
+        app.tap(f"pad_{digit}")
+    app.tap("pad_back")
+    assert app.text("pin_input") == "246"  # "Hapus": one digit back, as on the kiosk's keyboard
+    app.shot(shot_path(f"40_keypad_{size}"))
+    app.tap("pad_clear")
+    assert app.text("pin_input") == ""  # "Hapus semua": all of it
+    app.tap("lang_signin")
+    data = app.wait(lambda d: d["widgets"]["pad_clear"]["text"] == "Clear all", "English")
+    assert data["widgets"]["pad_back"]["text"].endswith("[/font] Delete")
+    assert all(data["widgets"][name]["fits"] and data["widgets"][name]["one_line"] for name in pad)
+
+
+def test_a_display_whose_voice_failed_is_shown_at_the_desk(counter_site, app_factory, probe: Probe) -> None:
+    app = app_factory("--size", "1366x768")
+    app.wait(lambda d: d["widgets"]["signin_banner"]["text"] == "", "connected")
+    sign_in(app)
+    shows(app, "officer_name", "Petugas: Budi Santoso")
+    topic = probe.t("display/lobby-tv/status")
+    failed = {"v": 1, "display": "lobby-tv", "audio": "failed", "detail": "no soundcards found", "at": None}
+    probe.client.publish(topic, json.dumps(failed), qos=1, retain=True).wait_for_publish(5)
+    expected = (
+        "Suara layar antrean lobby-tv tidak terdengar: no soundcards found — "
+        "panggil pengunjung secara lisan dan periksa speaker layar."
+    )
+    data = shows(app, "voice_banner", expected)
+    assert data["widgets"]["voice_banner"]["visible"]
+    app.shot(shot_path("41_display_voice_failed"))
+
+    # Retained: a counter started later is told too.
+    late = app_factory("--size", "726x454", desk="2")
+    late.wait(lambda d: d["widgets"]["signin_banner"]["text"] == "", "connected")
+    sign_in(late, "rina", "1357")
+    shows(late, "voice_banner", expected)
+    late.shot(shot_path("42_display_voice_failed_small"))
+
+    ok = failed | {"audio": "ok", "detail": None}
+    probe.client.publish(topic, json.dumps(ok), qos=1, retain=True).wait_for_publish(5)
+    data = shows(app, "voice_banner", "")
+    assert not data["widgets"]["voice_banner"]["visible"]
+    probe.client.publish(topic, b"", qos=1, retain=True).wait_for_publish(5)  # leave no retained state
