@@ -98,6 +98,8 @@ _ID: dict[str, str] = {
     "printer.paper_out": "kertas habis",
     "printer.offline": "tidak terhubung",
     "printer.unknown": "status tidak diketahui",
+    "printer.ready": "siap",
+    "printer.other": "keadaan tidak dikenal; periksa kiosk",
     "voice.failed": (
         "Suara layar antrean {display} tidak terdengar: {detail} — "
         "panggil pengunjung secara lisan dan periksa speaker layar."
@@ -213,6 +215,8 @@ _EN: dict[str, str] = {
     "printer.paper_out": "out of paper",
     "printer.offline": "not connected",
     "printer.unknown": "status unknown",
+    "printer.ready": "ready",
+    "printer.other": "unknown state; check the kiosk",
     "voice.failed": (
         "The queue display {display} cannot be heard: {detail} — "
         "call visitors aloud and check the display's speaker."
@@ -321,7 +325,7 @@ def answer_text(
 
 def printer_problem(printer: str, pending_reprint: str | None, language: str) -> str:
     key = f"printer.{printer}"
-    words = t(language, key) if CATALOG.has(DEFAULT_LANGUAGE, key) else printer
+    words = t(language, key if CATALOG.has(DEFAULT_LANGUAGE, key) else "printer.other")  # never the raw state
     if pending_reprint:
         words += ", " + t(language, "printer.reprint", ticket=pending_reprint)
     return words

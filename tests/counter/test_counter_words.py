@@ -140,3 +140,12 @@ def test_a_long_or_missing_detail_and_a_malformed_status() -> None:
     assert "tv tidak terdengar: sebab tidak diketahui —" in build_view(vm).voice_text
     vm.on_display_status("tv", contract.encode({"display": "tv", "audio": "loud"}))
     assert vm.malformed == 1 and "sebab tidak diketahui" in build_view(vm).voice_text  # the last good one
+
+
+def test_a_printer_state_is_told_in_words_never_raw() -> None:
+    vm, *_ = signed_in()
+    vm.on_kiosk_status("k1", contract.encode({"kiosk": "k1", "printer": "ready", "pending_reprint": "A-007"}))
+    assert build_view(vm).printer_text == "Printer kiosk k1: siap, tiket A-007 belum tercetak"
+    vm.on_kiosk_status("k1", contract.encode({"kiosk": "k1", "printer": "jammed", "pending_reprint": "A-8"}))
+    shown = build_view(vm).printer_text
+    assert shown == "Printer kiosk k1: keadaan tidak dikenal; periksa kiosk, tiket A-8 belum tercetak"
