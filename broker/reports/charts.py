@@ -72,7 +72,8 @@ def visitors_per_day(plt: Any, figures: Figures, language: str) -> bytes:
             tick.set_color("#9e9e9e")
     ax.set_xlim(-0.7, len(x) - 0.3)
     ax.set_ylabel(t("visitors", language))
-    ax.set_title(f"{t('per_day', language)}, {period_text(figures.period, language)}", loc="left")
+    when = period_text(figures.period, language, figures.to_date)
+    ax.set_title(f"{t('per_day', language)}, {when}", loc="left")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="y", alpha=0.3)
     if any(total for _p, _n, total in figures.services):

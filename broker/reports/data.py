@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Double, and_, case, cast, distinct, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from broker.reports.sla import idle_desk_waits
@@ -100,10 +100,12 @@ def read(session: Session, settings: Settings, period: Period) -> ReportData:
     """Everything the report needs for ``period``, in a handful of queries."""
     breach_s = sla_limits(settings).breach_s
     institutions, purposes = _guestbook(session, period)
+    person = func.coalesce(GuestRow.person_id, GuestRow.id)  # an entry made before 0009: itself
     guests = session.execute(
-        select(func.count(distinct(TicketRow.guest_id)), func.count() - func.count(TicketRow.guest_id)).where(
-            _in(TicketRow.business_day, period)
-        )
+        select(func.count(distinct(person)), func.count() - func.count(TicketRow.guest_id))
+        .select_from(TicketRow)
+        .outerjoin(GuestRow, GuestRow.id == TicketRow.guest_id)
+        .where(_in(TicketRow.business_day, period))
     ).one()
     return ReportData(
         period=period, breach_s=breach_s, visits=_visits(session, period), unique_guests=int(guests[0]),
@@ -144,13 +146,6 @@ def _in(column: Any, period: Period) -> ColumnElement[bool]:
     return and_(column >= period.start, column <= period.end)
 
 
-def _seconds(session: Session, later: Any, earlier: Any) -> ColumnElement[float]:
-    """``later - earlier`` in seconds, computed by the database."""
-    if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return cast(func.extract("epoch", later - earlier), Double)
-
-
 def _visits(session: Session, period: Period) -> list[tuple[date, str, int]]:
     query = (
         select(TicketRow.business_day, TicketRow.origin_service, func.count())
@@ -186,11 +181,15 @@ def _guestbook(session: Session, period: Period) -> tuple[dict[str, int], dict[s
 
 
 def _waits(session: Session, period: Period) -> list[tuple[float, float]]:
+    """The wait is subtracted here from the stored datetimes: SQLite's julianday arithmetic gives
+    59.9999964 s for a 60 s wait, which would put whole minutes in the histogram's lower bar."""
     query = select(
-        _seconds(session, QueuePassRow.called_at, QueuePassRow.entered_at),
-        func.coalesce(QueuePassRow.clock_s, 0.0),
+        QueuePassRow.called_at, QueuePassRow.entered_at, func.coalesce(QueuePassRow.clock_s, 0.0)
     ).where(_in(QueuePassRow.business_day, period), QueuePassRow.called_at.is_not(None))
-    return [(float(raw), float(clock)) for raw, clock in session.execute(query)]
+    return [
+        ((called - entered).total_seconds(), float(clock))
+        for called, entered, clock in session.execute(query)
+    ]
 
 
 def _compliance(

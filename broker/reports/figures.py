@@ -81,7 +81,8 @@ class Complaints:
 class Figures:
     office: str
     period: Period
-    generated_at: datetime
+    generated_at: datetime  # in the office's time zone
+    to_date: date | None  # the period is still running: its figures go up to this day (today)
     breach_s: float
     services: list[tuple[str, str, int]]  # prefix, name, visits
     days: list[DayRow]
@@ -92,6 +93,7 @@ class Figures:
     purposes: list[tuple[str, int]]
     raw_wait: Stats
     clock_at_call: Stats
+    idle_desk: Stats  # per pass that waited while a desk serving it was idle
     histogram: list[tuple[int, int, int]]  # (minute, raw waits in it, clocks in it); the last: and longer
     compliance: Compliance
     by_desk: list[Compliance]
@@ -101,6 +103,11 @@ class Figures:
     element_counts: dict[str, dict[int, int]]  # u1..u9 -> score 1-4 -> answers
     overall: list[tuple[int, int]]  # face 1-5, ratings
     complaints: Complaints
+
+    @property
+    def empty(self) -> bool:
+        """No visit at all in the period (so far)."""
+        return self.visits == 0
 
     @property
     def overall_count(self) -> int:
@@ -121,22 +128,27 @@ def build(data: ReportData, settings: Settings, now: datetime) -> Figures:
         per_service[service] += n
     prefixes = [s.prefix for s in settings.services] + sorted(set(per_service) - set(names))
     daily = {c.key: c for c in data.compliance_by_day}
+    local_now = now.astimezone(settings.tz)
+    today = local_now.date()
+    # A period still running: the days after today have no figures yet, not zeros.
+    to_date = today if data.period.start <= today < data.period.end else None
     days = [
         DayRow(day, dict(by_day_service.get(day, {})), sum(by_day_service.get(day, Counter()).values()),
                _row(daily[day.isoformat()], day.isoformat()) if day.isoformat() in daily else None)
         for day in data.period.days()
+        if day <= today
     ]  # fmt: skip
     desk_names = {d.id: d.name for d in settings.desks}
-    today = now.astimezone(settings.tz).date()
     return Figures(
-        office=settings.office_name, period=data.period, generated_at=now, breach_s=data.breach_s,
+        office=settings.office_name, period=data.period, generated_at=local_now, to_date=to_date,
+        breach_s=data.breach_s,
         services=[(p, names.get(p, p), per_service[p]) for p in prefixes], days=days,
         visits=sum(per_service.values()), unique_guests=data.unique_guests,
         without_guestbook=data.without_guestbook,
         institutions=[(c, data.institutions.get(c, 0)) for c in INSTITUTION_CATEGORIES],
         purposes=[(c, data.purposes.get(c, 0)) for c in PURPOSE_CATEGORIES],
         raw_wait=Stats.of([raw for raw, _clock in data.waits]),
-        clock_at_call=Stats.of([clock for _raw, clock in data.waits]),
+        clock_at_call=Stats.of([clock for _raw, clock in data.waits]), idle_desk=Stats.of(data.idle_desk),
         histogram=histogram(data.waits), compliance=_row(data.compliance_total, ""),
         by_desk=[_row(c, desk_names.get(c.key or "", c.key or "")) for c in data.compliance_by_desk],
         by_officer=[_row(c, data.officer_names.get(c.key or "", "")) for c in data.compliance_by_officer],
@@ -155,13 +167,18 @@ def histogram(
     waits: list[tuple[float, float]], minutes: int = HISTOGRAM_MINUTES
 ) -> list[tuple[int, int, int]]:
     """Per whole minute 0..``minutes`` (the last bar: that many minutes or more), how many raw waits
-    and how many standard's clocks fell in it."""
+    and how many standard's clocks fell in it. Bar ``m`` holds ``m * 60 <= s < (m + 1) * 60``,
+    ``s`` rounded to the millisecond first (a float sum may say 59.9999996 for a whole minute)."""
     raw = [0] * (minutes + 1)
     clock = [0] * (minutes + 1)
     for raw_s, clock_s in waits:
-        raw[min(minutes, max(0, int(raw_s // 60)))] += 1
-        clock[min(minutes, max(0, int(clock_s // 60)))] += 1
+        raw[_bar(raw_s, minutes)] += 1
+        clock[_bar(clock_s, minutes)] += 1
     return [(m, raw[m], clock[m]) for m in range(minutes + 1)]
+
+
+def _bar(seconds: float, minutes: int) -> int:
+    return min(minutes, max(0, int(round(seconds, 3) // 60)))
 
 
 def online(received: int, due: list[tuple[date, date | None]], today: date) -> Online:

@@ -8,7 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from broker.reports.figures import Compliance, Figures
-from broker.reports.texts import mmss, number, percent, period_text, short_date, t, title
+from broker.reports.texts import (
+    ikm_method,
+    mmss,
+    number,
+    percent,
+    period_text,
+    short_date,
+    stamp,
+    t,
+    title,
+)
 from shared.domain.calendar_words import DAYS
 from shared.domain.skm import BY_KEY, band_name
 
@@ -108,7 +118,8 @@ def write(figures: Figures, charts: dict[str, bytes], path: Path, language: str)
     _complaints(doc, figures)
     doc.story.append(PageBreak())
     _appendix(doc, figures)
-    footer = f"{figures.office} - {title(figures.period, language)}, {period_text(figures.period, language)}"
+    when = period_text(figures.period, language, figures.to_date)
+    footer = f"{figures.office} - {title(figures.period, language)}, {when}"
 
     def on_page(canvas: Any, template: Any) -> None:
         canvas.saveState()
@@ -121,7 +132,7 @@ def write(figures: Figures, charts: dict[str, bytes], path: Path, language: str)
     document = SimpleDocTemplate(
         str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
         bottomMargin=18 * mm, author=figures.office,
-        title=f"{title(figures.period, language)} {period_text(figures.period, language)}",
+        title=f"{title(figures.period, language)} {when}",
     )  # fmt: skip
     document.build(doc.story, onFirstPage=on_page, onLaterPages=on_page)
     return path
@@ -130,8 +141,13 @@ def write(figures: Figures, charts: dict[str, bytes], path: Path, language: str)
 def _summary(doc: _Doc, f: Figures) -> None:
     lg = doc.lg
     doc.para(title(f.period, lg), "title")
-    doc.para(f"{f.office}<br/>{t('period', lg)}: <b>{period_text(f.period, lg)}</b>", "sub")
-    doc.para(f"{t('generated', lg)} {f.generated_at:%Y-%m-%d %H:%M} UTC. {t('no_personal', lg)}", "note")
+    doc.para(f"{f.office}<br/>{t('period', lg)}: <b>{period_text(f.period, lg, f.to_date)}</b>", "sub")
+    doc.para(f"{t('generated', lg)} {stamp(f.generated_at)}. {t('no_personal', lg)}", "note")
+    if f.to_date is not None:
+        doc.para(t("in_progress", lg).format(day=short_date(f.to_date, lg)), "body")
+    if f.empty:
+        doc.space(2)
+        doc.para(f"<b>{t('empty', lg)}</b>", "big")
     doc.space(4)
     ikm = f.ikm
     c = f.compliance
@@ -181,23 +197,24 @@ def _waits(doc: _Doc, f: Figures, charts: dict[str, bytes]) -> None:
     doc.para(f"2. {t('waits_section', lg)}", "h1")
     doc.table([t("figure", lg), t("samples", lg), t("median", lg), t("p90", lg), t("max", lg)],
               [[t(key, lg), number(st.count, 0, lg), mmss(st.median), mmss(st.p90), mmss(st.max)]
-               for key, st in (("raw_wait", f.raw_wait), ("clock_at_call", f.clock_at_call))],
+               for key, st in (("raw_wait", f.raw_wait), ("clock_at_call", f.clock_at_call),
+                               ("idle_desk", f.idle_desk))],
               [66, 26, 26, 26, 26])  # fmt: skip
-    doc.para(t("minutes_note", lg), "note")
+    doc.para(f"{t('minutes_note', lg)} {t('idle_desk_note', lg)}", "note")
     doc.image(charts["waits"])
     doc.para(t("standard", lg), "h2")
     c = f.compliance
     counts = [t("called", lg), t("met", lg), t("breached", lg), "%"]
-    doc.table([t("figure", lg), *counts, t("not_called", lg)],
+    doc.table([t("figure", lg), *counts, t("not_called", lg).replace(", ", ",\n")],
               [[t("total", lg), *_counts(c, lg), number(c.not_called, 0, lg)]],
-              [46, 22, 22, 22, 22, 28])  # fmt: skip
+              [40, 22, 22, 22, 22, 46])  # fmt: skip
     widths = [58, 22, 22, 22, 22]
     desks = [[r.label or r.key or "-", *_counts(r, lg)] for r in f.by_desk]
     doc.table([t("desk", lg), *counts], desks, widths)
     doc.table([t("officer", lg), *counts],
               [[f"{r.label} ({r.key})" if r.key else t("not_signed_in", lg), *_counts(r, lg)]
                for r in f.by_officer], widths)  # fmt: skip
-    doc.para(t("standard_note", lg), "note")
+    doc.para(f"{t('standard_note', lg)} {t('not_called_note', lg)}", "note")
 
 
 def _counts(c: Compliance, lg: str) -> list[str]:
@@ -255,6 +272,7 @@ def _skm(doc: _Doc, f: Figures, charts: dict[str, bytes]) -> None:
         header = [t("element", lg), t("respondents", lg), "1", "2", "3", "4", t("nrr", lg),
                   t("converted", lg), t("band_short", lg)]  # fmt: skip
         doc.table(header, rows, [48, 20, 11, 11, 11, 11, 20, 22, 14])
+        doc.para(ikm_method(ikm, lg), "body")
         doc.para(t("ikm_note", lg) + ("" if ikm.complete else " " + t("ikm_partial", lg)), "note")
         doc.keep_together(start)
         doc.image(charts["ikm"], 160)

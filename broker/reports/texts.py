@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from broker.reports.data import Period
 from shared.domain.calendar_words import MONTHS
+from shared.domain.skm import IkmResult
 
 # key -> (Indonesian, English)
 TEXTS: dict[str, tuple[str, str]] = {
@@ -21,7 +22,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value": ("Nilai", "Value"),
     "visitors": ("Pengunjung", "Visitors"),
     "visits": ("Kunjungan (tiket)", "Visits (tickets)"),
-    "unique_guests": ("Pengunjung berbeda (buku tamu)", "Distinct visitors (guestbook)"),
+    "unique_guests": ("Pengunjung berbeda (orang, buku tamu)", "Distinct visitors (people, guestbook)"),
+    "empty": ("Belum ada kunjungan dalam periode ini.", "No visits in this period yet."),
+    "to_date": ("s.d. {day}", "to date ({day})"),
+    "in_progress": ("Periode masih berjalan: angka sampai dengan {day}; hari sesudahnya belum dihitung.",
+                    "The period is still running: figures up to {day}; later days are not counted yet."),
     "without_guestbook": ("Tiket tanpa buku tamu", "Tickets without a guestbook entry"),
     "per_day": ("Pengunjung per hari", "Visitors per day"),
     "per_service": ("Pengunjung per layanan", "Visitors per service"),
@@ -57,7 +62,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "called": ("Dipanggil", "Called"),
     "met": ("Memenuhi", "Met"),
     "breached": ("Melewati", "Breached"),
-    "not_called": ("Tidak dipanggil", "Never called"),
+    "not_called": ("Tidak dipanggil, belum lewat 10 menit", "Never called, not breached"),
+    "not_called_note": ("Tidak dipanggil, belum lewat 10 menit: giliran antrean yang berakhir tanpa "
+                        "panggilan sebelum jam standar mencapai 10 menit (pengunjung pergi, dialihkan ke "
+                        "layanan lain, atau antrean ditutup akhir hari), atau yang masih menunggu; tidak "
+                        "masuk persen.",
+                        "Never called, not breached: queue passes that ended without a call before the "
+                        "standard's clock reached 10 minutes (the visitor left, was transferred to another "
+                        "service, or the queue closed at the end of the day), or are still waiting; not in "
+                        "the share."),
+    "idle_desk": ("Waktu tunggu saat meja menganggur", "Wait while a desk was idle"),
+    "idle_desk_note": ("Waktu tunggu saat meja menganggur: per giliran antrean, lama menunggu selama ada "
+                       "meja yang melayani layanannya buka (petugas masuk) dan kosong, pada jam buka.",
+                       "Wait while a desk was idle: per queue pass, the time it waited while a desk serving "
+                       "its service was open (an officer signed in) and free, in opening hours."),
     "met_share": ("Persen memenuhi", "Share met"),
     "by_desk": ("Per meja", "Per desk"),
     "by_officer": ("Per petugas", "Per officer"),
@@ -93,6 +111,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "B 76,61-88,30, C 65,00-76,60, D 25,00-64,99.",
                  "Per PermenPAN-RB No. 14/2017: IKM = mean of the elements' NRR x 25; band A 88.31-100, "
                  "B 76.61-88.30, C 65.00-76.60, D 25.00-64.99."),
+    "ikm_weight": ("Metode: bobot tiap unsur sama, {weight} (= {decimal}), menurut PermenPAN-RB "
+                   "No. 14 Tahun 2017 (dihitung tepat, bukan dibulatkan 0,11).",
+                   "Method: every element weighs the same, {weight} (= {decimal}), per PermenPAN-RB "
+                   "No. 14/2017 (exact, not rounded to 0.11)."),
     "ikm_partial": ("Tidak semua unsur dijawab; bobot = 1 / unsur yang dijawab.",
                     "Not every element has answers; weight = 1 / answered elements."),
     "overall": ("Penilaian cepat (wajah 1-5, di luar IKM)",
@@ -138,12 +160,28 @@ def is_month(period: Period) -> bool:
     return period.start.day == 1 and (following - period.end).days == 1
 
 
-def period_text(period: Period, language: str) -> str:
-    """``November 2026`` for a whole month, else ``1 November 2026 - 15 Desember 2026``."""
+def period_text(period: Period, language: str, to_date: date | None = None) -> str:
+    """``November 2026`` for a whole month, else ``1 November 2026 - 15 Desember 2026``; a period
+    still running (``to_date``): ``Desember 2026, s.d. 3 Desember 2026``."""
     months = MONTHS[language]
     if is_month(period):
-        return f"{months[period.start.month - 1]} {period.start.year}"
-    return f"{short_date(period.start, language)} - {short_date(period.end, language)}"
+        text = f"{months[period.start.month - 1]} {period.start.year}"
+    else:
+        text = f"{short_date(period.start, language)} - {short_date(period.end, language)}"
+    if to_date is not None:
+        text += ", " + t("to_date", language).format(day=short_date(to_date, language))
+    return text
+
+
+def stamp(moment: datetime) -> str:
+    """``2026-12-03 08:15 WIB``: a time in the office's zone (``moment`` already in it), with its name."""
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def ikm_method(ikm: IkmResult, language: str) -> str:
+    """The method line: the weight each element had (1/9 when all nine have answers)."""
+    n = len(ikm.elements)
+    return t("ikm_weight", language).format(weight=f"1/{n}", decimal=number(1 / n, 4, language))
 
 
 def short_date(day: date, language: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from broker.reports.figures import Compliance, Figures
-from broker.reports.texts import period_text, t, title
+from broker.reports.texts import ikm_method, period_text, short_date, stamp, t, title
 from shared.domain.skm import BY_KEY, band_name
 
 MINUTES = "0.00"
@@ -97,10 +97,14 @@ def _summary(s: _Sheet, f: Figures) -> None:
     lg = s.language
     s.heading(title(f.period, lg), 14)
     s.heading(f.office)
+    if f.empty:
+        s.heading(t("empty", lg))
     s.table([t("figure", lg), t("value", lg)], [
-        [t("period", lg), period_text(f.period, lg)],
-        [t("generated", lg), f.generated_at.strftime("%Y-%m-%d %H:%M UTC")],
+        [t("period", lg), period_text(f.period, lg, f.to_date)],
+        [t("generated", lg), stamp(f.generated_at)],
     ])  # fmt: skip
+    if f.to_date is not None:
+        s.note(t("in_progress", lg).format(day=short_date(f.to_date, lg)))
     ikm = f.ikm
     s.table([t("figure", lg), t("value", lg)], [
         [t("visits", lg), f.visits],
@@ -155,9 +159,11 @@ def _waits(s: _Sheet, f: Figures, charts: dict[str, bytes]) -> None:
     s.table([t("figure", lg), t("samples", lg), f"{t('median', lg)} ({m})", f"{t('p90', lg)} ({m})",
              f"{t('max', lg)} ({m})"],
             [[t(key, lg), st.count, _min(st.median), _min(st.p90), _min(st.max)]
-             for key, st in (("raw_wait", f.raw_wait), ("clock_at_call", f.clock_at_call))],
+             for key, st in (("raw_wait", f.raw_wait), ("clock_at_call", f.clock_at_call),
+                             ("idle_desk", f.idle_desk))],
             {3: MINUTES, 4: MINUTES, 5: MINUTES})  # fmt: skip
     s.note(t("minutes_note", lg))
+    s.note(t("idle_desk_note", lg))
     s.row += 1
     s.heading(t("histogram", lg))
     last = f.histogram[-1][0]
@@ -182,6 +188,7 @@ def _standard(s: _Sheet, f: Figures) -> None:
         [t("met_share", lg), (c.share, PERCENT)],
     ])  # fmt: skip
     s.note(t("standard_note", lg))
+    s.note(t("not_called_note", lg))
     s.row += 1
     s.heading(t("by_desk", lg))
     s.table([t("desk", lg), "", *counts],
@@ -228,6 +235,7 @@ def _skm(s: _Sheet, f: Figures, charts: dict[str, bytes]) -> None:
         header = [t("element", lg), "", t("respondents", lg), "1", "2", "3", "4", t("nrr", lg),
                   t("converted", lg), t("band", lg)]  # fmt: skip
         s.table(header, rows, {8: "0.0000", 9: "0.00"})
+        s.note(ikm_method(ikm, lg))
         s.note(t("ikm_note", lg))
         if not ikm.complete:
             s.note(t("ikm_partial", lg))

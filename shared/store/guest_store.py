@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from shared.contract.kiosk_requests import Guest, GuestRef, LookupRequest
@@ -26,6 +26,7 @@ class GuestStore:
 
     def attach(self, ticket: Ticket, guest: Guest | GuestRef, kiosk_id: str, at: datetime) -> bool:
         """Store the entry with ``ticket``. False when a ``GuestRef`` is unknown or expired."""
+        found: GuestRow | None = None
         if isinstance(guest, GuestRef):
             found = self._resolve(guest.ref, kiosk_id, at)
             if found is None:
@@ -47,8 +48,11 @@ class GuestStore:
             )
         row.institution_type = institution_category(row.institution)
         row.purpose_category = purpose_category(row.purpose)
+        row.person_id = self._person(row, found)
         self.session.add(row)
         self.session.flush()
+        if row.person_id is None:  # a first visit: the person is this entry
+            row.person_id = row.id
         ticket_row = self.session.get(TicketRow, ticket.id)
         assert ticket_row is not None
         ticket_row.guest_id = row.id
@@ -75,6 +79,16 @@ class GuestStore:
             "institution": found.institution,
         }
         return {"found": True, "ref": ref, "masked": masked}
+
+    def _person(self, row: GuestRow, found: GuestRow | None) -> int | None:
+        """The person an entry belongs to: the one its lookup found, else an earlier entry with the
+        same ID type and number; ``None`` for someone new."""
+        if found is not None:
+            return found.person_id or found.id
+        earlier = select(func.coalesce(GuestRow.person_id, GuestRow.id)).where(
+            GuestRow.id_type == row.id_type, GuestRow.id_number == row.id_number, GuestRow.id_number != ""
+        )
+        return self.session.scalars(earlier.order_by(GuestRow.id).limit(1)).first()
 
     def _resolve(self, ref: str, kiosk_id: str, at: datetime) -> GuestRow | None:
         lookup = self.session.get(GuestLookupRow, ref)

@@ -72,6 +72,9 @@ class GuestRow(Base):
     # stored: the retention purge blanks the text and keeps these, so reports stay the same.
     institution_type: Mapped[str | None] = mapped_column(String(16))
     purpose_category: Mapped[str | None] = mapped_column(String(16))
+    # The id of this person's first entry (same ID type and number, or found by a returning
+    # visitor's lookup): a plain number that outlives the purge, so reports count people.
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class TicketRow(Base):

@@ -89,7 +89,7 @@ def test_the_workbook_holds_the_months_figures(report_files: dict[str, Path]) ->
     institutions = {r[0]: r[1] for r in visitors[start + 1 : start + 6]}
     assert institutions == {"Pemerintah": 1, "Perguruan tinggi": 1, "Sekolah": 1, "Swasta/BUMN": 1,
                             "Perorangan/lainnya": 2}  # fmt: skip
-    assert _row(visitors, "Pengunjung berbeda (buku tamu)")[1] == 5
+    assert _row(visitors, "Pengunjung berbeda (orang, buku tamu)")[1] == 5  # 6 entries: Ahmad's 2
     assert _row(visitors, "Tiket tanpa buku tamu")[1] == 1
 
     waits = book["Waktu tunggu"]
@@ -120,6 +120,7 @@ def test_the_workbook_holds_the_months_figures(report_files: dict[str, Path]) ->
     faces = {r[0]: r[1] for r in skm if r[0] in (1, 2, 3, 4, 5)}
     assert faces == {1: 0, 2: 1, 3: 0, 4: 1, 5: 2}
     assert _row(skm, "Rata-rata")[1] == pytest.approx(4.0)
+    assert any(str(r[0]).startswith("Metode: bobot tiap unsur sama, 1/9 (= 0,1111)") for r in skm)
 
     complaints = book["Pengaduan dan saran"]
     assert [_row(complaints, s)[1] for s in ("Terbuka", "Ditanggapi", "Selesai", "Total")] == [1, 1, 2, 4]
@@ -162,6 +163,9 @@ def test_the_pdf_reads_and_renders(report_files: dict[str, Path], tmp_path: Path
     assert "Laporan Bulanan Pelayanan Statistik Terpadu" in text and "Oktober 2026" in text
     assert "IKM" in text and "88,66" in text and "Sangat baik" in text
     assert "62,5%" in text  # 5 of 8 met the 10-minute standard
+    assert "bobot tiap unsur sama, 1/9 (= 0,1111), menurut PermenPAN-RB No. 14 Tahun 2017" in text
+    english = " ".join(_pdf_text(report_files["pdf_en"]).split())
+    assert "every element weighs the same, 1/9 (= 0.1111), per PermenPAN-RB No. 14/2017" in english
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     pages = _render(report_files["pdf_id"], tmp_path / "pages")
