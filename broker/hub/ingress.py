@@ -162,7 +162,7 @@ class Precheck:
             refusal = Refusal("forbidden", f"a {role} may not send {kind} requests")
             return Verdict(admit=False, request_id=request.request_id, reply_to=reply_to, refusal=refusal)
         limit = self.throttles.get(kind)
-        if limit is not None and (wait := limit.take(kiosk_id)) is not None:
+        if limit is not None and (wait := limit.take(kiosk_id, request.request_id)) is not None:
             if (note := self.hush("throttled")) is not None:
                 log.warning(
                     "kiosk %s: %s request %s over its rate%s", kiosk_id, kind, request.request_id, note

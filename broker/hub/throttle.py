@@ -15,6 +15,10 @@ a request over its rate is answered ``too_many_requests`` with the seconds to wa
   the site.** A family or a group takes several tickets in a row; nobody walks up, chooses a
   service and takes a printed ticket faster than every 3 s. 100 tickets in 2.3 s from one kiosk
   (the finding) become 10, then one per 3 s.
+A repeat of a request id this device had admitted recently is let through without a token: its
+sender retries while the hub is slow or down (the broker queues every attempt for the hub), and
+the hub answers a repeat from its record, with no new ticket and no new lookup.
+
 Ratings and complaints are not throttled here: each needs a served ticket or is a text a person
 wrote, and the intake's per-sender queue bounds a flood of them.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,13 +47,15 @@ LOOKUP_SITE = Rate(burst=20, per_s=1 / 2)
 TICKET_PER_KIOSK = Rate(burst=10, per_s=1 / 3)
 TICKET_SITE = Rate(burst=60, per_s=2)
 MAX_BUCKETS = 4096  # distinct senders remembered; full buckets are forgotten first
+RECENT_IDS = 16  # request ids remembered per sender, so that its retries cost no token
 
 
 class Bucket:
-    __slots__ = ("at", "tokens")
+    __slots__ = ("at", "recent", "tokens")
 
     def __init__(self, tokens: float, at: float) -> None:
         self.tokens, self.at = tokens, at
+        self.recent: deque[str] = deque(maxlen=RECENT_IDS)
 
     def level(self, rate: Rate, now: float) -> float:
         return min(rate.burst, self.tokens + (now - self.at) * rate.per_s)
@@ -64,10 +71,13 @@ class Throttle:
         self._site = Bucket(site.burst, clock())
         self.refused = 0  # requests answered too_many_requests: a figure for the logs and tests
 
-    def take(self, sender: str) -> int | None:
-        """``None`` and one token taken from both buckets; else the whole seconds to wait."""
+    def take(self, sender: str, request_id: str | None = None) -> int | None:
+        """``None`` and one token taken from both buckets (none for a repeat of a request id
+        admitted recently); else the whole seconds to wait."""
         now = self.clock()
         mine = self._senders.get(sender)
+        if mine is not None and request_id is not None and request_id in mine.recent:
+            return None
         if mine is None:
             if len(self._senders) >= MAX_BUCKETS:
                 self._forget_full(now)
@@ -76,6 +86,8 @@ class Throttle:
         if own >= 1 and site >= 1:
             mine.tokens, mine.at = own - 1, now
             self._site.tokens, self._site.at = site - 1, now
+            if request_id is not None:
+                mine.recent.append(request_id)
             return None
         self.refused += 1
         wait = max((1 - own) * self.per_sender.period_s, (1 - site) * self.site.period_s)
