@@ -1,5 +1,6 @@
 """The returning visitor's steps of the kiosk: find the earlier guestbook entry by ID number or
-email through the hub, show it masked, and ask only today's purpose (and consent). The issue
+email through the hub, greet them back (the name's first letter only), and ask only today's
+purpose (and consent). The issue
 request then carries ``{"ref", "purpose", "consent"}`` instead of the personal data.
 
 A part the kiosk view-model holds (``vm.returning``): it keeps the lookup's own state (the mode,
@@ -43,7 +44,7 @@ class ReturningVisitor:
         self.mode = "id_number"  # or "email"
         self.value = ""  # the ID number or email typed (the LOOKUP field)
         self.error: str | None = None  # a guestbook code, "not_found", "kiosk.error" or "hub.<code>"
-        self.guest: ReturningGuest | None = None  # found: masked details and the ref
+        self.guest: ReturningGuest | None = None  # found: the ref and the name's initial
 
     def forget(self) -> None:
         """Once a ticket is issued: what was typed and found is forgotten."""
@@ -93,7 +94,7 @@ class ReturningVisitor:
         flow.busy = False
         if outcome.guest is not None:
             self.guest, flow.path, flow.step = outcome.guest, "returning", Step.PREFILL
-            # No keyboard yet: first the visitor sees the masked details and recognises them.
+            # No keyboard yet: first the visitor reads the greeting and what happens to their data.
             flow.show_errors, flow.errors, flow.focused = False, {}, None
         elif outcome.hub_error:
             self.error = f"hub.{outcome.hub_error}"

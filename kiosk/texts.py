@@ -65,14 +65,15 @@ _ID: dict[str, str] = {
     "returning.not_found": "Data tidak ditemukan. Silakan isi buku tamu lengkap.",
     "returning.full_form": "Isi buku tamu lengkap",
     # prefill (returning visitor found)
-    "prefill.title": "Data Anda",
-    "prefill.intro": "Data Anda yang tersimpan (sebagian disamarkan):",
-    "prefill.name": "Nama",
-    "prefill.email": "Email",
-    "prefill.phone": "Nomor HP",
-    "prefill.institution": "Instansi / pekerjaan",
+    "prefill.title": "Pengunjung kembali",
+    "prefill.welcome": "Selamat datang kembali, {initial}.",
+    "prefill.welcome_plain": "Selamat datang kembali.",
+    "prefill.intro": (
+        "Nama, instansi, dan kontak dari kunjungan Anda sebelumnya dipakai lagi tanpa ditampilkan. "
+        "Cukup tuliskan keperluan hari ini."
+    ),
     "prefill.purpose": "Keperluan kunjungan hari ini *",
-    "prefill.not_me": "Bukan data saya",
+    "prefill.not_me": "Bukan saya / data berubah",
     # consent
     "consent.title": "Persetujuan penggunaan data",
     "consent.body": (
@@ -121,6 +122,8 @@ _ID: dict[str, str] = {
     "hub.bad_guest": "Isian buku tamu belum sesuai. Silakan periksa kembali.",
     "hub.no_consent": "Nomor antrean hanya dapat diberikan bila Anda menyetujui penggunaan data.",
     "hub.unknown_ref": "Data lama Anda tidak dapat dipakai lagi. Silakan isi buku tamu lengkap.",
+    "hub.too_many_requests": "Terlalu banyak permintaan dari kiosk ini. Silakan coba lagi sebentar lagi.",
+    "hub.forbidden": "Perangkat ini tidak melayani permintaan ini. Silakan menuju meja depan.",
     "hub.other": "Permintaan tidak dapat diproses (kode: {code}).",
     "kiosk.error": "Terjadi kesalahan pada kiosk.",
 }
@@ -175,14 +178,15 @@ _EN: dict[str, str] = {
     "returning.searching": "Looking for your details. Please wait...",
     "returning.not_found": "No details found. Please fill in the full guestbook.",
     "returning.full_form": "Fill in the full guestbook",
-    "prefill.title": "Your details",
-    "prefill.intro": "Your saved details (partly hidden):",
-    "prefill.name": "Name",
-    "prefill.email": "Email",
-    "prefill.phone": "Mobile number",
-    "prefill.institution": "Institution / occupation",
+    "prefill.title": "Returning visitor",
+    "prefill.welcome": "Welcome back, {initial}.",
+    "prefill.welcome_plain": "Welcome back.",
+    "prefill.intro": (
+        "Your name, institution and contact from your earlier visit are used again without being "
+        "shown. Just write the purpose of today's visit."
+    ),
     "prefill.purpose": "Purpose of today's visit *",
-    "prefill.not_me": "These are not my details",
+    "prefill.not_me": "Not me / my details changed",
     "consent.title": "Consent to use your data",
     "consent.body": (
         "{office} uses your guestbook details only to record your visit, to contact you about this "
@@ -225,6 +229,8 @@ _EN: dict[str, str] = {
     "hub.bad_guest": "Some guestbook answers are not right. Please check them again.",
     "hub.no_consent": "A queue number can only be given if you agree to the use of your data.",
     "hub.unknown_ref": "Your earlier details can no longer be used. Please fill in the full guestbook.",
+    "hub.too_many_requests": "Too many requests from this kiosk. Please try again in a moment.",
+    "hub.forbidden": "This device does not handle this request. Please go to the front desk.",
     "hub.other": "The request could not be handled (code: {code}).",
     "kiosk.error": "Something went wrong in the kiosk.",
 }
@@ -235,7 +241,10 @@ t = CATALOG.t
 
 # The hub's codes that mean "try the same request again"; every other code is a final answer.
 # ``busy`` reaches the visitor only after the hub client's own retries ran out of time.
-RETRYABLE_HUB_CODES = frozenset({"timeout", "offline", "storage_error", "busy", "internal_error"})
+# ``too_many_requests``: the hub's intake refused it before storing anything; the same id may come again.
+RETRYABLE_HUB_CODES = frozenset(
+    {"timeout", "offline", "storage_error", "busy", "internal_error", "too_many_requests"}
+)
 _HUB_CODES = (
     "timeout",
     "offline",
@@ -246,6 +255,8 @@ _HUB_CODES = (
     "bad_guest",
     "no_consent",
     "unknown_ref",
+    "too_many_requests",
+    "forbidden",
 )
 
 

@@ -115,9 +115,6 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
         return vm.returning.value if key == LOOKUP else vm.fields.get(key, "")
     if group == "ticket":
         return ticket_lines(vm)[key]
-    if group == "masked":
-        guest = vm.returning.guest
-        return (guest.masked.get(key) if guest else None) or "-"
     if group == "notice":
         what, todo = notice_lines(vm)
         notice = vm.notice
@@ -131,6 +128,10 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
         return _flag(vm, key)
     if group == "closed":
         return closed_text(vm, key)
+    if name == "welcome_back":
+        guest = vm.returning.guest
+        letter = guest.masked.get("initial", "") if guest else ""
+        return t(vm, "prefill.welcome", initial=letter) if letter else t(vm, "prefill.welcome_plain")
     if name == "banner":
         return welcome_banner(vm)
     if name == "lookup_label":

@@ -3,7 +3,10 @@
 - TCP_NODELAY on the socket (without it the first messages wait ~40 ms for Nagle);
 - presence ``online``/``offline`` retained, ``offline`` as the Last Will;
 - fast reconnects (0.2 s doubling to 1 s), handlers re-subscribed on every connect;
-- a dispatcher from contract keys to handlers; a handler that raises is logged, never fatal.
+- a dispatcher from contract keys to handlers; a handler that raises is logged, never fatal;
+- ``see_retain``: MQTT 5 with "retain as published", so a handler that asks for the whole message
+  (``on_message``) can tell a retained publish from a live one (MQTT 3.1.1 clears the flag on
+  every message of an established subscription).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from typing import Any
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from shared.config import MqttEndpoint
 from shared.contract import topics as contract
@@ -26,6 +32,12 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, str], bytes], None]
 """Called with the topic's parameters (``site`` and the placeholders) and the raw payload."""
+
+Message = paho.MQTTMessage
+MessageHandler = Callable[[dict[str, str], Message], None]
+"""Called with the topic's parameters and the whole message (its ``retain`` flag, say)."""
+
+SESSION_NEVER_EXPIRES = 0xFFFFFFFF  # MQTT 5: a persistent session kept as MQTT 3.1.1 keeps it
 
 handler_error_observers: list[Callable[[str, Exception], None]] = []
 """Called with the handler's name and the exception each time a handler raises (after it is
@@ -40,21 +52,28 @@ class MqttBus:
         client_id: str,
         *,
         persistent_session: bool = False,
+        see_retain: bool = False,
     ) -> None:
         self.endpoint = endpoint
         self.site = site
         self.client_id = client_id
-        self._handlers: dict[str, tuple[str, Handler]] = {}  # key -> (topic filter, handler)
+        # key -> (topic filter, handler, whether it gets the whole message)
+        self._handlers: dict[str, tuple[str, Handler | MessageHandler, bool]] = {}
+        self.see_retain = see_retain
+        self.persistent_session = persistent_session
         self._on_connected: list[Callable[[], None]] = []
         self._on_disconnected: list[Callable[[], None]] = []
         self.connected = threading.Event()
         self._stopping = False
-        self.client = paho.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=client_id,
-            clean_session=not persistent_session,
-            protocol=paho.MQTTv311,
-        )
+        if see_retain:
+            self.client = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5)
+        else:
+            self.client = paho.Client(
+                CallbackAPIVersion.VERSION2,
+                client_id=client_id,
+                clean_session=not persistent_session,
+                protocol=paho.MQTTv311,
+            )
         if endpoint.username:
             self.client.username_pw_set(endpoint.username, endpoint.password)
         if endpoint.tls:
@@ -76,7 +95,11 @@ class MqttBus:
     def on(self, key: str, handler: Handler, **params: str) -> None:
         """Route messages on contract topic ``key`` to ``handler``; ``params`` narrow the
         subscription (e.g. ``kiosk_id="k1"``), the rest match any value."""
-        self._handlers[key] = (contract.subscription(self.site, key, **params), handler)
+        self._handlers[key] = (contract.subscription(self.site, key, **params), handler, False)
+
+    def on_message(self, key: str, handler: MessageHandler, **params: str) -> None:
+        """Like ``on``, but ``handler`` gets the whole paho message (payload, ``retain``, ...)."""
+        self._handlers[key] = (contract.subscription(self.site, key, **params), handler, True)
 
     def on_connected(self, callback: Callable[[], None]) -> None:
         self._on_connected.append(callback)
@@ -86,7 +109,16 @@ class MqttBus:
 
     def start(self) -> None:
         """Connect in the background; reconnects on its own until ``stop``."""
-        self.client.connect_async(self.endpoint.host, self.endpoint.port, keepalive=10)
+        if self.see_retain:
+            # MQTT 5: a persistent session must say how long the broker keeps it (for good, as 3.1.1).
+            properties = Properties(PacketTypes.CONNECT)
+            properties.SessionExpiryInterval = SESSION_NEVER_EXPIRES if self.persistent_session else 0
+            self.client.connect_async(
+                self.endpoint.host, self.endpoint.port, keepalive=10,
+                clean_start=not self.persistent_session, properties=properties,
+            )  # fmt: skip
+        else:
+            self.client.connect_async(self.endpoint.host, self.endpoint.port, keepalive=10)
         self.client.loop_start()
 
     def stop(self) -> None:
@@ -112,8 +144,12 @@ class MqttBus:
             log.error("broker %s refused the connection: %s", self.endpoint.url(), reason)
             return
         log.info("connected to %s as %s", self.endpoint.url(), self.client_id)
-        for topic_filter, _handler in self._handlers.values():
-            client.subscribe(topic_filter, qos=contract.QOS)
+        for topic_filter, _handler, _whole in self._handlers.values():
+            if self.see_retain:
+                options = SubscribeOptions(qos=contract.QOS, retainAsPublished=True)
+                client.subscribe(topic_filter, options=options)
+            else:
+                client.subscribe(topic_filter, qos=contract.QOS)
         client.publish(self.presence_topic, contract.ONLINE, qos=contract.QOS, retain=True)
         self.connected.set()
         for callback in self._on_connected:
@@ -135,7 +171,7 @@ class MqttBus:
         key, params = found
         route = self._handlers.get(key)
         if route is not None:
-            _guarded(route[1], params, message.payload)
+            _guarded(route[1], params, message if route[2] else message.payload)
 
 
 def _guarded(func: Callable[..., None], *args: Any) -> None:

@@ -154,10 +154,10 @@ def sqlite_url(tmp_path: Path) -> str:
 def hub_factory(tmp_path: Path, broker: Broker) -> Iterator[object]:
     started: list[HubProcess] = []
 
-    def start(db_url: str, desks: int = 8) -> HubProcess:
+    def start(db_url: str, desks: int = 8, extra: str = "") -> HubProcess:
         workdir = tmp_path / "hub"
         workdir.mkdir(exist_ok=True)
-        config = site_config(workdir / "antre.toml", desks=desks)
+        config = site_config(workdir / "antre.toml", desks=desks, extra=extra)
         hub = HubProcess(workdir, hub_env(config, broker.url, db_url, workdir))
         hub.start()
         started.append(hub)

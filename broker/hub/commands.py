@@ -24,6 +24,7 @@ from broker.hub.feedback import FeedbackDesk
 from broker.hub.handlers import CounterCommands, KioskRequests
 from broker.hub.prompts import RatingPrompts
 from broker.hub.publications import Publication, SiteNames
+from broker.hub.site_key import hub_key
 from broker.hub.state import StatePublisher
 from broker.hub.timing import TimingService
 from broker.hub.transactions import INTERNAL_ERROR_MESSAGE, Request, TransactionRunner
@@ -33,6 +34,7 @@ from shared.domain.queue import Clock, Outcome, QueueRules, utc_now
 from shared.domain.timing import SlaAlert
 from shared.store import online
 from shared.store.db import write_transaction
+from shared.store.keys import SiteKey
 from shared.store.repository import SqlQueueRepository
 
 log = logging.getLogger(__name__)
@@ -70,8 +72,11 @@ def _internal_error(reply_to: str, request_id: str) -> list[Publication]:
 
 
 class Hub:
-    def __init__(self, settings: Settings, engine: Engine, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, clock: Clock = utc_now, key: SiteKey | None = None
+    ) -> None:
         self.settings = settings
+        self.key = key or hub_key(settings)  # seals the access log of personal data
         self.engine = engine
         self.clock = clock
         self.names = SiteNames.of(settings)
@@ -85,7 +90,7 @@ class Hub:
         self.state = StatePublisher(self.names, clock, prompts)
         self.runner = TransactionRunner(settings, self.names, engine, clock, self.timing, self.state)
         self.feedback = FeedbackDesk(self.names, clock, prompts, self.runner.run)
-        self.kiosk = KioskRequests(self.names, clock, self.runner.run, self.feedback)
+        self.kiosk = KioskRequests(self.names, clock, self.runner.run, self.feedback, self.key)
         self.counter = CounterCommands(self.names, self.runner.run)
 
     def rules(self, repo: SqlQueueRepository) -> QueueRules:

@@ -18,8 +18,10 @@ from shared.contract.feedback_requests import ComplaintGiven, RatingCheck, Ratin
 from shared.contract.kiosk_requests import KioskRequest, LookupRequest
 from shared.contract.topics import PayloadError
 from shared.domain.queue import Action, Clock, Outcome, QueueError, QueueRules
+from shared.store import access_log
 from shared.store.book_repository import BookRepository
 from shared.store.guest_store import GuestStore
+from shared.store.keys import SiteKey
 
 Prepared = Request | list[Publication] | Callable[[], list[Publication]]
 """A parsed request: for the runner (alone or in a batch), answered already, or a job of its own."""
@@ -31,8 +33,11 @@ log = logging.getLogger("broker.hub.commands")
 class KioskRequests:
     """A kiosk's ticket, returning-visitor look-up, rating and complaint requests."""
 
-    def __init__(self, names: SiteNames, clock: Clock, run: Runner, feedback: FeedbackDesk) -> None:
+    def __init__(
+        self, names: SiteNames, clock: Clock, run: Runner, feedback: FeedbackDesk, key: SiteKey
+    ) -> None:
         self.names = names
+        self.key = key  # the access log's
         self.clock = clock
         self.run = run
         self.feedback = feedback
@@ -60,7 +65,11 @@ class KioskRequests:
 
         def lookup(session: Session, _rules: QueueRules) -> Outcome:
             assert isinstance(request, LookupRequest)
-            return Outcome(answer=GuestStore(session).lookup(request, kiosk_id, self.clock()))
+            now = self.clock()
+            # Every lookup, found or not, in the access log, in the same transaction as its answer.
+            subject = access_log.lookup_subject(self.key, request.id_number, request.email)
+            access_log.record(session, self.key, source, access_log.LOOKUP, subject, now)
+            return Outcome(answer=GuestStore(session).lookup(request, kiosk_id, now))
 
         def issue(session: Session, rules: QueueRules) -> Outcome:
             assert isinstance(request, KioskRequest)

@@ -10,6 +10,13 @@ worker takes one job from each sender in turn (round robin), so a kiosk flooding
 behind itself, while a desk's ``next`` waits for at most one job of each other busy sender. A
 sender whose queue is full is answered ``busy`` (its client retries with the same request id):
 memory stays bounded however fast the junk comes.
+
+The same checks keep the lobby's devices to their part (issue 15): a retained request or command
+is refused and cleared from the broker (a request is a one-time message; kept, it would be applied
+again for every later subscriber and its personal data would sit in the broker), a request kind
+the device's role does not send is refused ``forbidden`` (``broker.hub.authorisation``), and
+returning-visitor lookups and ticket issues over their rate are answered ``too_many_requests``
+with the seconds to wait (``broker.hub.throttle``), all before any database work.
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from broker.hub import throttle
+from broker.hub.authorisation import LOOKUP, TICKET, Authorisation, kind_of
 from broker.hub.publications import Publication, SiteNames, answer
 from shared.contract import kiosk_requests
 from shared.contract import topics as contract
@@ -39,6 +49,14 @@ KIOSK_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 BUSY_MESSAGE = "the hub is busy with this device's earlier requests; send the same request again shortly"
 
 
+class Refusal(NamedTuple):
+    """A refusal's code and message (and, for a throttled request, the seconds to wait)."""
+
+    code: str
+    message: str
+    retry_after_s: int | None = None
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the intake decided about one message: admit it (``request_id``, ``reply_to``: where a
@@ -51,15 +69,18 @@ class Verdict:
     admit: bool
     request_id: str | None = None
     reply_to: str = ""
-    refusal: tuple[str, str] | None = None  # (code, message) of a refusal that gets an answer
+    refusal: Refusal | None = None  # a refusal that gets an answer
+    clear: str = ""  # a retained message's topic, to be cleared on the broker
 
     @property
     def reply(self) -> Publication | None:
         """The refusal's answer (``None`` for an admitted or a dropped message)."""
         if self.refusal is None:
             return None
-        code, message = self.refusal
-        return answer(self.reply_to, contract.error_answer(self.request_id, code, message))
+        body = contract.error_answer(self.request_id, self.refusal.code, self.refusal.message)
+        if self.refusal.retry_after_s is not None:
+            body["error"]["retry_after_s"] = self.refusal.retry_after_s
+        return answer(self.reply_to, body)
 
     def busy(self) -> Publication:
         """The answer when the sender's queue cannot take this request."""
@@ -100,16 +121,22 @@ class Hush:
 class Precheck:
     """The checks that need no database: they run where the message arrives."""
 
-    def __init__(self, names: SiteNames) -> None:
+    def __init__(self, names: SiteNames, authorisation: Authorisation | None = None) -> None:
         self.names = names
         self.hush = Hush()
+        self.authorisation = authorisation or Authorisation({})
+        self.throttles = {LOOKUP: throttle.lookups(), TICKET: throttle.tickets()}
 
-    def kiosk(self, kiosk_id: str, raw: bytes) -> Verdict:
+    def kiosk(self, kiosk_id: str, raw: bytes, *, retained: bool = False) -> Verdict:
+        if retained and not raw:
+            return DROP  # a retained message cleared (by the hub itself, say): nothing was asked
         if not KIOSK_ID.fullmatch(kiosk_id):
             if (note := self.hush("kiosk_id")) is not None:
                 log.warning("kiosk request on a malformed kiosk id: dropped%s", note)
             return DROP
         reply_to = self.names.topic("kiosk_response", kiosk_id=kiosk_id)
+        if retained:
+            return self._retained(f"kiosk {kiosk_id}", reply_to, raw, "kiosk_request", kiosk_id=kiosk_id)
         try:
             request = kiosk_requests.parse_kiosk_request(raw)
         except PayloadError as exc:
@@ -121,9 +148,36 @@ class Precheck:
                 log.warning("kiosk %s: request %s for unknown service%s", kiosk_id, request.request_id, note)
             message = f"unknown service {request.service!r}"
             return refuse(reply_to, request.request_id, "unknown_service", message)
+        kind = kind_of(request)
+        if not self.authorisation.allows(kiosk_id, kind):
+            if (note := self.hush("forbidden")) is not None:
+                log.warning(
+                    "kiosk %s: %s request %s forbidden to its role%s",
+                    kiosk_id,
+                    kind,
+                    request.request_id,
+                    note,
+                )
+            role = self.authorisation.role(kiosk_id) or "device not listed in [[devices]]"
+            refusal = Refusal("forbidden", f"a {role} may not send {kind} requests")
+            return Verdict(admit=False, request_id=request.request_id, reply_to=reply_to, refusal=refusal)
+        limit = self.throttles.get(kind)
+        if limit is not None and (wait := limit.take(kiosk_id, request.request_id)) is not None:
+            if (note := self.hush("throttled")) is not None:
+                log.warning(
+                    "kiosk %s: %s request %s over its rate%s", kiosk_id, kind, request.request_id, note
+                )
+            message = f"too many {kind} requests from this device; send it again in {wait} s"
+            refusal = Refusal("too_many_requests", message, wait)
+            return Verdict(admit=False, request_id=request.request_id, reply_to=reply_to, refusal=refusal)
         return Verdict(admit=True, request_id=request.request_id, reply_to=reply_to)
 
-    def counter(self, desk: str, raw: bytes) -> Verdict:
+    def counter(self, desk: str, raw: bytes, *, retained: bool = False) -> Verdict:
+        if retained and not raw:
+            return DROP
+        if retained and KIOSK_ID.fullmatch(desk):
+            reply_to = self.names.topic("counter_response", desk=desk)
+            return self._retained(f"desk {desk}", reply_to, raw, "counter_cmd", desk=desk)
         if desk not in self.names.desks:
             request_id = contract.request_id_in(raw)
             if (note := self.hush("unknown_desk")) is not None:
@@ -141,11 +195,20 @@ class Precheck:
             return refuse(reply_to, exc.request_id, exc.code, exc.message)
         return Verdict(admit=True, request_id=command.request_id, reply_to=reply_to)
 
+    def _retained(self, sender: str, reply_to: str, raw: bytes, key: str, **params: str) -> Verdict:
+        # Never parsed further: its request id is all the answer needs, and nothing of it is applied.
+        request_id = contract.request_id_in(raw)
+        if (note := self.hush("retained")) is not None:
+            log.warning("%s: retained request %s refused and cleared%s", sender, request_id, note)
+        refusal = Refusal("retained", "a request must not be retained; it was not applied and was cleared")
+        clear = self.names.topic(key, **params)
+        return Verdict(admit=False, request_id=request_id, reply_to=reply_to, refusal=refusal, clear=clear)
+
 
 def refuse(reply_to: str, request_id: str | None, code: str, message: str) -> Verdict:
     # Answered even without a request id (``"request_id": null``), as the hub always has: whoever
     # watches the response topic (a technician wiring a button) sees why. No database was touched.
-    return Verdict(admit=False, request_id=request_id, reply_to=reply_to, refusal=(code, message))
+    return Verdict(admit=False, request_id=request_id, reply_to=reply_to, refusal=Refusal(code, message))
 
 
 class RefusalBudget:

@@ -10,6 +10,9 @@ Group commit: after a blocking take, the worker takes the kiosk and desk command
 right behind it in the same fair order, without waiting, and applies them as one batch (one
 transaction, one disk flush; ``Hub.apply_batch``). The staff desk's jobs, the clocks' tick and the
 snapshots stay outside batches.
+
+The hub speaks MQTT 5 with "retain as published" (``MqttBus(see_retain=True)``): a request or
+command published retained arrives with its flag, and the intake refuses and clears it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 
+from broker.hub.authorisation import Authorisation
 from broker.hub.commands import Hub, Incoming
 from broker.hub.ingress import HUB_LANE, FairQueue, Precheck, RefusalBudget, Verdict
 from broker.hub.publications import Publication
@@ -30,7 +34,7 @@ from broker.hub.staff import StaffDesk, StaffResult
 from broker.hub.staff_api import StaffApi
 from shared import logs
 from shared.config import ConfigError, Settings
-from shared.mqtt import MqttBus
+from shared.mqtt import Message, MqttBus
 from shared.store.checkpoint import Checkpointer
 from shared.store.db import make_engine
 
@@ -64,15 +68,19 @@ class HubService:
         self.hub = hub or Hub(settings, make_engine(settings.db_url))
         self.jobs = FairQueue()
         self.checkpoints = Checkpointer(self.hub.engine)  # the WAL's checkpoints off the command path
-        self.precheck = Precheck(self.hub.names)
+        self.precheck = Precheck(self.hub.names, Authorisation(settings.raw))
         self.refusals = RefusalBudget()
         # A fixed id and a persistent session: commands sent while the hub was down are kept by
         # the broker (QoS 1) and delivered when it returns.
         self.bus = MqttBus(
-            settings.mqtt, settings.site, f"antre-hub-{settings.site}", persistent_session=True
+            settings.mqtt,
+            settings.site,
+            f"antre-hub-{settings.site}",
+            persistent_session=True,
+            see_retain=True,
         )
-        self.bus.on("kiosk_request", self._queue_kiosk)
-        self.bus.on("counter_cmd", self._queue_counter)
+        self.bus.on_message("kiosk_request", self._queue_kiosk)
+        self.bus.on_message("counter_cmd", self._queue_counter)
         self.bus.on_connected(lambda: self.jobs.put(HUB_LANE, self.hub.snapshot, bounded=False))
         self.staff = StaffDesk(self.hub)
         host, port = staff_api_address(settings)
@@ -102,17 +110,19 @@ class HubService:
 
     # --- paho's network thread: check, then queue behind the sender's own earlier jobs ---------
 
-    def _queue_kiosk(self, params: dict[str, str], payload: bytes) -> None:
-        kiosk_id = params["kiosk_id"]
-        verdict = self.precheck.kiosk(kiosk_id, payload)
+    def _queue_kiosk(self, params: dict[str, str], message: Message) -> None:
+        kiosk_id, payload = params["kiosk_id"], message.payload
+        verdict = self.precheck.kiosk(kiosk_id, payload, retained=message.retain)
         self._admit(f"kiosk/{kiosk_id}", verdict, CommandJob(self.hub, ("kiosk", kiosk_id, payload)))
 
-    def _queue_counter(self, params: dict[str, str], payload: bytes) -> None:
-        desk = params["desk"]
-        verdict = self.precheck.counter(desk, payload)
+    def _queue_counter(self, params: dict[str, str], message: Message) -> None:
+        desk, payload = params["desk"], message.payload
+        verdict = self.precheck.counter(desk, payload, retained=message.retain)
         self._admit(f"counter/{desk}", verdict, CommandJob(self.hub, ("counter", desk, payload)))
 
     def _admit(self, sender: str, verdict: Verdict, job: Job) -> None:
+        if verdict.clear:  # an empty retained message deletes the retained one: no later subscriber gets it
+            self.bus.publish(verdict.clear, b"", retain=True)
         if verdict.admit:
             if self.jobs.put(sender, job):
                 return

@@ -28,7 +28,7 @@ from shared.contract import staff_bodies as bodies
 from shared.contract.staff_api import ONLINE_LISTS
 from shared.domain import guestbook, pins
 from shared.domain.queue import Action, QueueError
-from shared.store import online
+from shared.store import access_log, online
 from shared.store.db import write_transaction
 from shared.store.models import DeskRow, GuestRow, OfficerRow, OnlineRequestRow, StaffSessionRow, TicketRow
 from shared.store.repository import SqlQueueRepository
@@ -148,6 +148,12 @@ class StaffDesk:
             guest = session.get(GuestRow, ticket.guest_id) if ticket.guest_id else None
             details = None
             if guest is not None:
+                # A person's details shown on a staff screen: who looked, at whose ticket, when.
+                actor = f"officer/{staff.officer_id}@desk/{staff.desk}"
+                subject = f"ticket {ticket.code} {ticket.business_day.isoformat()}"
+                access_log.record(
+                    session, self.hub.key, actor, access_log.DETAIL_VIEW, subject, self.hub.clock()
+                )
                 details = bodies.GuestDetails(
                     guest.name,
                     guest.institution,

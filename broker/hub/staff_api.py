@@ -3,8 +3,12 @@
 Its routes, bodies and refusals are declared in ``shared.contract.staff_api`` (and documented in
 ``docs/staff-api.md``): sign-in, sign-out, the visitor at the desk, and the online requests
 (``shared.store.online``). A request is shown with its contact masked and no message text.
-Every request is handed to the hub's worker thread and answered when it has run there. The
-default bind is loopback; a deployment binds the LAN behind TLS (deploy issue).
+Every request is handed to the hub's worker thread and answered when it has run there.
+
+It speaks plain HTTP, with no TLS: officers' PINs, session tokens and visitors' details cross it
+in clear, so it must stay on loopback (the default, ``127.0.0.1:8742``), and the counters that
+sign in run on the hub machine. ``antre doctor`` warns of a staff API bound off loopback. An
+HTTPS console for counters on other boxes is issue 16 (docs/security.md, "What travels where").
 """
 
 from __future__ import annotations

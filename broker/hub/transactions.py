@@ -36,6 +36,7 @@ from broker.hub.timing import TimingService
 from shared.config import Settings
 from shared.contract import topics as contract
 from shared.domain.queue import Clock, Outcome, QueueError, QueueRules
+from shared.store import erasure
 from shared.store.book_repository import BookRepository
 from shared.store.book_sql import claim_answer, load_book, stored_answer
 from shared.store.db import write_transaction
@@ -242,9 +243,13 @@ class TransactionRunner:
             )
             out = self.state.publications(repo, outcome)
             self.timing.load_day(session, today)
+            # Stored answers past their retry window go (lookup answers sooner): the table stays small.
+            pruned = erasure.prune_answers(session, self.clock())
         self._day = today
         if desks or services:
             log.info("new business day %s: expired tickets of earlier days", today)
+        if pruned:
+            log.info("new business day %s: %d stored answers past their retry window deleted", today, pruned)
         return out
 
 

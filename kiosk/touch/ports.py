@@ -33,11 +33,11 @@ class IssuedTicket:
 
 @dataclass(frozen=True)
 class ReturningGuest:
-    """What the hub found for a returning visitor: masked for the screen, plus an opaque ``ref``
-    the kiosk sends back instead of the personal data."""
+    """What the hub found for a returning visitor: an opaque ``ref`` the kiosk sends back instead
+    of the personal data, and for the screen the name's first letter only (``masked["initial"]``)."""
 
     ref: str
-    masked: dict[str, str] = field(default_factory=dict)  # name, email, phone, institution
+    masked: dict[str, str] = field(default_factory=dict)  # {"initial": "S"}
 
 
 class HubPort(Protocol):

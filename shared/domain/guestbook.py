@@ -115,6 +115,11 @@ def mask_id(number: str) -> str:
     return "*" * max(len(number) - 4, 0) + number[-4:]
 
 
+def initial(name: str) -> str:
+    """The first letter of a name, upper case: ``Siti Aminah`` -> ``S`` (``""`` for none)."""
+    return next((c.upper() for c in name if c.isalpha()), "")
+
+
 def mask_text(text: str) -> str:
     """Each word's first letter only: ``Siti Aminah`` -> ``S*** A*****``."""
     return " ".join(word[:1] + "*" * (len(word) - 1) for word in text.split())

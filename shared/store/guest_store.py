@@ -59,7 +59,10 @@ class GuestStore:
         return True
 
     def lookup(self, request: LookupRequest, kiosk_id: str, at: datetime) -> dict[str, object]:
-        """The answer to a returning visitor's lookup: masked details and a short-lived ref."""
+        """The answer to a returning visitor's lookup: a short-lived ref and, for the screen, the
+        first letter of the name only (data minimisation, UU PDP 27/2022): the kiosk greets the
+        visitor back and asks today's purpose; the hub copies the rest from the stored entry. Even a
+        guessed NIK or email learns no more than that a visitor with that initial has been here."""
         self.session.execute(delete(GuestLookupRow).where(GuestLookupRow.created_at < at - REF_LIFETIME))
         query = select(GuestRow).where(GuestRow.consent.is_(True))
         if request.id_number:
@@ -71,14 +74,7 @@ class GuestStore:
             return {"found": False}
         ref = secrets.token_urlsafe(16)
         self.session.add(GuestLookupRow(ref=ref, guest_id=found.id, kiosk_id=kiosk_id, created_at=at))
-        masked = {
-            "name": guestbook.mask_text(found.name),
-            "id_number": guestbook.mask_id(found.id_number),
-            "email": guestbook.mask_email(found.email),
-            "phone": guestbook.mask_id(found.phone) if found.phone else "",
-            "institution": found.institution,
-        }
-        return {"found": True, "ref": ref, "masked": masked}
+        return {"found": True, "ref": ref, "masked": {"initial": guestbook.initial(found.name)}}
 
     def _person(self, row: GuestRow, found: GuestRow | None) -> int | None:
         """The person an entry belongs to: the one its lookup found, else an earlier entry with the

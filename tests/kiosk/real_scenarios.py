@@ -62,7 +62,7 @@ def real_paper_out(d: Driver) -> Steps:
 
 
 def real_returning(d: Driver) -> Steps:
-    """A first visit with the guestbook, then the same visitor again by NIK: masked, new purpose."""
+    """A first visit with the guestbook, then the same visitor again by NIK: greeted back, new purpose."""
     yield from connected(d)
     yield from submit_valid_form(d)
     yield from d.wait_screen("ticket")
@@ -75,7 +75,7 @@ def real_returning(d: Driver) -> Steps:
     yield from d.shot("02_returning_nik")
     yield from d.tap("returning.find")
     yield from d.wait_screen("prefill")
-    yield from d.shot("03_prefill_masked")
+    yield from d.shot("03_prefill_welcome")
     yield from d.fill("prefill.f_purpose.input", NEW_PURPOSE, physical=True)
     yield from d.tap("prefill.next")
     yield from d.wait_screen("consent")

@@ -202,7 +202,7 @@ def test_returning_visitor_sends_only_a_ref(tmp_path: Path) -> None:
     assert result["records"]["lookup_keyboard"] == "numeric"
     assert [call[1:] for call in result["hub"]["lookup_calls"]] == [["1808014101900001", ""]]
     texts = result["records"]["prefill"]["texts"]
-    assert (texts["masked_name"], texts["masked_email"]) == ("S*** A*****", "s***@example.id")
+    assert texts["welcome_back"] == "Selamat datang kembali, S."  # nothing else of their data
     assert set(result["records"]["prefill"]["fields"]) == {"purpose"}  # the one thing to type
     ((_, _, guest),) = result["hub"]["issue_calls"]
     assert guest == {"ref": "ref-5f2c9a7e", "purpose": "Data kemiskinan", "consent": True}

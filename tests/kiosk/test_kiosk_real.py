@@ -184,9 +184,11 @@ def test_returning_visitor_found_by_nik_through_the_hub(
     assert records["01_first_ticket"]["texts"]["code"] == "A-001"
     assert records["04_second_ticket"]["texts"]["code"] == "A-002"
     assert [call[1:] for call in result["hub"]["lookup_calls"]] == [[NIK, ""]]
-    masked = records["03_prefill_masked"]["texts"]
-    assert (masked["masked_name"], masked["masked_email"]) == ("S*** A*****", "s***@example.id")
-    assert GUEST["name"] not in str(records["03_prefill_masked"])  # only masked on the screen
+    welcome = records["03_prefill_welcome"]
+    assert welcome["texts"]["welcome_back"] == "Selamat datang kembali, S."
+    shown = str(welcome)  # the name's first letter is all the screen shows of the visitor
+    for value in (GUEST["name"], "S***", GUEST["institution"], GUEST["id_number"][-4:], "@example.id"):
+        assert value not in shown
     second = result["hub"]["issue_calls"][1][2]
     assert set(second) == {"ref", "purpose", "consent"} and second["purpose"] == NEW_PURPOSE
     first_row, second_row = guests(hub)

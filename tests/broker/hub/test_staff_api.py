@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.domain.pins import hash_pin, verify_pin
+from shared.store import access_log
 from shared.store.db import make_engine
-from shared.store.models import TicketEventRow
+from shared.store.models import TicketEventRow, TicketRow
 from tests.broker.hub.test_hub_commands import GUEST
 from tests.support import Probe, staff_call
 
@@ -57,8 +58,12 @@ def test_sign_in_see_the_visitor_masked_and_sign_out(staff_hub, probe: Probe) ->
     engine = make_engine(hub.env["ANTRE_DB_URL"])
     with Session(engine) as session:
         officers = {e.action: e.officer_id for e in session.scalars(select(TicketEventRow))}
+        day = session.scalars(select(TicketRow.business_day)).one()
+        views = [(r.actor, r.action, r.subject) for r in access_log.rows(session)]
     engine.dispose()
     assert officers["call"] == "budi" and officers["done"] == "budi" and officers["issue"] is None
+    # The one view that showed the details is in the access log; the empty desk's were not.
+    assert views == [("officer/budi@desk/1", access_log.DETAIL_VIEW, f"ticket A-001 {day.isoformat()}")]
 
 
 def test_wrong_pins_are_refused_then_locked(staff_hub) -> None:

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "mqtt.md"
 TOPIC_HEADER = ("topic", "producer", "consumers", "retained", "example")
 CODE_HEADER = ("code", "raised by", "meaning")
-# A code is raised as PayloadError("code", ...) / QueueError("code", ...), or answered directly
-# with error_answer(request_id, "code", ...).
-RAISED = re.compile(r"(?:(?:PayloadError|QueueError)\(\s*|error_answer\(\s*[\w.]+,\s*)\"(\w+)\"")
+# A code is raised as PayloadError("code", ...) / QueueError("code", ...), refused by the hub's
+# intake as Refusal("code", ...), or answered directly with error_answer(request_id, "code", ...).
+RAISED = re.compile(r"(?:(?:PayloadError|QueueError|Refusal)\(\s*|error_answer\(\s*[\w.]+,\s*)\"(\w+)\"")
 SOURCES = {
     "contract": ROOT / "shared" / "contract" / "topics.py",
     "kiosk_requests": ROOT / "shared" / "contract" / "kiosk_requests.py",
