@@ -43,6 +43,7 @@ class StaffSession:
         self.officer: SignedIn | None = None
         self.signin_error: str | None = None  # a code: no_officer, pin_shape, bad_pin, signed_out, ...
         self.signin_busy = False
+        self.signin_attempts = 0  # answered sign-ins: the screen clears the PIN after each
         self.signout_busy = False
 
     @property
@@ -73,6 +74,7 @@ class StaffSession:
 
     def _signed_in(self, result: SignedIn | StaffError) -> None:
         self.signin_busy = False
+        self.signin_attempts += 1
         if isinstance(result, StaffError):
             self.signin_error = result.code
         else:

@@ -107,7 +107,7 @@ class CounterApp(App):
         self.title = f"Antre — {vm.options.desk_name}"
         self.chooser: TransferChooser | None = None
         self.view_listeners: list[Callable[[CounterView], None]] = []  # after widgets show a view
-        self._was_busy = False
+        self._signin_attempts = 0
         self._clear_serial = self.view.online.clear_serial
         # Several messages often land in one frame (the answer, the desk, the queue): one view
         # rebuild per frame for all of them, at the end of the frame's callbacks.
@@ -194,8 +194,11 @@ class CounterApp(App):
             if manager.current != view.screen:
                 manager.current = view.screen
                 self.get_screen("signin").clear_pin()
-            if self._was_busy and not view.signin_busy:
-                self.get_screen("signin").clear_pin()  # a PIN is typed again after every attempt
+            if view.signin_attempts != self._signin_attempts:
+                # A PIN is typed again after every answered attempt. Counted, not seen as a busy
+                # edge: an answer that came before the next frame left no busy state to see.
+                self._signin_attempts = view.signin_attempts
+                self.get_screen("signin").clear_pin()
             if self.chooser is not None and not self.vm.can("transfer"):
                 self.chooser.dismiss(animation=False)
             if view.online.clear_serial != self._clear_serial:
@@ -203,7 +206,6 @@ class CounterApp(App):
                 for field in self._online_fields():
                     field.text = ""
                     field.focus = False
-        self._was_busy = view.signin_busy
         for listener in list(self.view_listeners):
             listener(view)
 

@@ -59,6 +59,7 @@ class CounterView:
     signin_error: str
     signin_error_is_info: bool  # "you have signed out" is news, not a failure
     signin_busy: bool
+    signin_attempts: int  # changes when a sign-in was answered: the PIN is typed again
     officer_text: str
     status: str  # closed | idle | called | serving | unknown
     status_text: str
@@ -116,6 +117,7 @@ def build_view(vm: CounterViewModel) -> CounterView:
         signin_error=texts.error_text(session.signin_error, lang, "signin") if session.signin_error else "",
         signin_error_is_info=session.signin_error == "signed_out",
         signin_busy=session.signin_busy,
+        signin_attempts=session.signin_attempts,
         officer_text=texts.t(lang, "desk.officer", name=officer.officer_name) if officer else "",
         status=status,
         status_text=texts.t(lang, f"status.{status}"),

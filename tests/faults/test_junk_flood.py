@@ -23,7 +23,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.timeout(300)  # a bound for a stuck run on a busy machine, not a figure
 def test_a_desk_keeps_calling_and_kiosks_keep_issuing_through_a_junk_flood(tmp_path: Path) -> None:
-    # Six seconds and a low bar for "thick": a loaded machine's clients send far less than a quiet
-    # one's (152 messages in 4 s at load 17), and the desk must still press during the flood.
-    outcome = flood.run(tmp_path, flood_s=6, before_s=1.5, after_s=1, flooders=3, min_junk=100)
+    # A paced flood (3 x 800 junk/s) for six seconds, with a low bar for "thick": the effects are
+    # the same on a fast or a loaded machine (flat out, a quiet machine's clients sent 12,677/s,
+    # which this hub does not keep up with: that figure is bench/faults.py's to print; a loaded
+    # one's sent 152 messages in 4 s).
+    outcome = flood.run(tmp_path, flood_s=6, before_s=1.5, after_s=1, flooders=3, rate=800, min_junk=100)
     assert outcome.failed() == [], "\n".join([*outcome.figures, *(label for label, _ in outcome.checks)])

@@ -75,6 +75,7 @@ def test_without_devices_the_open_demo_allows_every_kind_from_any_id(tmp_path: P
     check = precheck(tmp_path)
     for body in (LOOKUP, TICKET, RATING_CHECK, COMPLAINT):
         assert ask(check, "rate-2", body).admit, body
+    assert check.throttles == {}  # and no rate: the open broker listens on loopback only
 
 
 def test_a_retained_request_or_command_is_refused_and_its_topic_cleared(tmp_path: Path) -> None:

@@ -27,6 +27,10 @@ id = "k1"
 role = "kiosk"
 
 [[devices]]
+id = "k2"
+role = "kiosk"
+
+[[devices]]
 id = "rate-2"
 role = "rating"
 desk = "2"
@@ -72,8 +76,9 @@ def test_a_retained_request_is_refused_and_not_delivered_to_a_later_subscriber(
 
 
 def test_a_thousand_lookups_from_one_kiosk_are_throttled_while_a_visitor_is_answered(
-    hub, probe: Probe
+    hub_factory, sqlite_url: str, probe: Probe
 ) -> None:  # type: ignore[no-untyped-def]
+    hub = hub_factory(sqlite_url, extra=DEVICES)  # the rates bind a deployment's devices
     assert probe.issue("A", kiosk="k2", guest=GUEST)["ticket"] == "A-001"
     mark = probe.mark()
     started = time.monotonic()
