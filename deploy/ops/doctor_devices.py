@@ -3,9 +3,14 @@ display's voice, read from their retained status topics."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from deploy.ops.doctor_base import BrokerProbe, Check
 from shared.contract import topics as contract
 from shared.contract.records import parse_display_status, parse_kiosk_status
+
+T = TypeVar("T")
 
 PRINTER_WORDS = {
     "paper_out": "the ticket printer is out of paper. Fix: put in a new roll",
@@ -14,18 +19,29 @@ PRINTER_WORDS = {
 }
 
 
-def check_printer(probe: BrokerProbe, topic: str) -> Check:
+def _retained_status(
+    probe: BrokerProbe, topic: str, name: str, parse: Callable[[bytes], T], missing: str, device: str
+) -> T | Check:
+    """A device's retained status record, or the check line that says why it cannot be read."""
     if not probe.connected or topic in probe.denied:
-        return Check("UNKNOWN", "printer", f"could not tell: cannot read {topic}")
+        return Check("UNKNOWN", name, f"could not tell: cannot read {topic}")
     raw = probe.retained.get(topic)
     if raw is None:
-        return Check(
-            "PROBLEM", "printer", "the kiosk has not reported its printer. Fix: is antre-kiosk running?"
-        )
+        return Check("PROBLEM", name, missing)
     try:
-        state = parse_kiosk_status(raw).printer
+        return parse(raw)
     except contract.PayloadError:
-        return Check("UNKNOWN", "printer", f"could not read the kiosk's status on {topic}")
+        return Check("UNKNOWN", name, f"could not read the {device}'s status on {topic}")
+
+
+def check_printer(probe: BrokerProbe, topic: str) -> Check:
+    status = _retained_status(
+        probe, topic, "printer", parse_kiosk_status,
+        "the kiosk has not reported its printer. Fix: is antre-kiosk running?", "kiosk",
+    )  # fmt: skip
+    if isinstance(status, Check):
+        return status
+    state = status.printer
     if state == "ready":
         return Check("OK", "printer", "the ticket printer is ready")
     return Check("UNKNOWN" if state == "unknown" else "PROBLEM", "printer", PRINTER_WORDS.get(state, state))
@@ -33,17 +49,12 @@ def check_printer(probe: BrokerProbe, topic: str) -> Check:
 
 def check_voice(probe: BrokerProbe, topic: str) -> Check:
     """The wall display's voice, as the display reported it (retained ``display/{id}/status``)."""
-    if not probe.connected or topic in probe.denied:
-        return Check("UNKNOWN", "voice", f"could not tell: cannot read {topic}")
-    raw = probe.retained.get(topic)
-    if raw is None:
-        return Check(
-            "PROBLEM", "voice", "the display has not reported its voice. Fix: is antre-display running?"
-        )
-    try:
-        status = parse_display_status(raw)
-    except contract.PayloadError:
-        return Check("UNKNOWN", "voice", f"could not read the display's status on {topic}")
+    status = _retained_status(
+        probe, topic, "voice", parse_display_status,
+        "the display has not reported its voice. Fix: is antre-display running?", "display",
+    )  # fmt: skip
+    if isinstance(status, Check):
+        return status
     if status.audio == "ok":
         return Check("OK", "voice", "the last call was heard")
     if status.audio == "ready":
