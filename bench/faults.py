@@ -4,11 +4,12 @@
 
 Scenarios (``tests/faults/``, whose short forms run in CI; see bench/README.md):
 (a) Mosquitto SIGKILLed during kiosk issues and desk calls, (b) the hub SIGKILLed during them:
-0 lost, 0 duplicated, FIFO, ``PRAGMA integrity_check``; (c) a junk flood from 3 clients at the
-highest rate they can send while a desk presses ``next`` every 200 ms: press -> ``event/call``
-before/during/after, the raw Mosquitto hop for scale, kiosk answers, the hub's RSS and the drain
-time; (d) 2,000 adversarial guestbook entries: every one answered, nothing unclean stored; (e)
-forged log lines. Exit status 0 when every check and goal holds, 1 when one is missed, 2 when the
+0 lost, 0 duplicated, priority tickets in the mix and every call the queue policy's pick among
+those waiting, ``PRAGMA integrity_check``; (c) a junk flood from 3 clients at the highest rate
+they can send while a desk presses ``next`` every 200 ms: press -> ``event/call`` before/during/
+after, the raw Mosquitto hop for scale, kiosk answers, the hub's RSS and the drain time; (d)
+2,000 adversarial guestbook entries: every one answered, nothing unclean stored; (e) forged log
+lines. Exit status 0 when every check and goal holds, 1 when one is missed, 2 when the
 run failed, 130 when interrupted.
 """
 

@@ -64,13 +64,23 @@ class CommandSender:
         self._seq += 1
         return f"c{self.desk}-{self._session}-{self._seq:04d}"
 
-    def submit(self, action: str, link_up: bool, to_service: str | None = None) -> Pending:
-        """Start a command (``to_service``: a transfer's); it is sent now if the link is up, else
-        on the next ``on_link_up``."""
+    def submit(
+        self,
+        action: str,
+        link_up: bool,
+        to_service: str | None = None,
+        *,
+        ticket: str | None = None,
+        reason: str | None = None,
+    ) -> Pending:
+        """Start a command (``to_service``: a transfer's; ``ticket``: the one a call_ticket, resume or
+        return names; ``reason``: a call_ticket's); it is sent now if the link is up, else on the
+        next ``on_link_up``."""
         if self.pending is not None:
             raise RuntimeError("a command is already in flight")
         request_id = self.new_request_id()
-        payload = contract.encode(contract.counter_command(action, request_id, to_service))
+        body = contract.counter_command(action, request_id, to_service, ticket=ticket, reason=reason)
+        payload = contract.encode(body)
         self.pending = Pending(request_id, action, payload, created_at=self._clock())
         if link_up:
             self._transmit(self.pending)

@@ -27,6 +27,10 @@ class WaitingTicket:
     code: str
     service: str
     clock: TicketClock | None = None
+    priority: bool = False  # a priority-lane ticket (the queue state's ``priority``)
+    # Seconds waited in the queue while a desk serving it was open and idle (the queue state's
+    # ``idle_desk_s``, running on while a desk is still idle): docs/clocks.md, parallel desks.
+    idle_desk_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class WaitingSection:
     name: str
     count: int  # all waiting; ``tickets`` is the head the hub sends (at most 50)
     tickets: tuple[WaitingTicket, ...]
+    idle_desks: tuple[str, ...] = ()  # the desks serving it open with nobody at them (ids)
 
 
 @dataclass(frozen=True)

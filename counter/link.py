@@ -15,15 +15,27 @@ from counter.options import CounterOptions
 from counter.viewmodel import CounterViewModel, Job
 from shared.config import MqttEndpoint
 from shared.contract import topics as contract
+from shared.contract.client_ids import counter_client_id, desk_program_ids
 from shared.mqtt import MqttBus
 
 PUBACK_WAIT_S = 0.05  # loopback or LAN: a PUBACK takes well under 1 ms; never freeze the UI long
 
 
 class CounterLink:
-    def __init__(self, endpoint: MqttEndpoint, options: CounterOptions, client_id: str | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: MqttEndpoint,
+        options: CounterOptions,
+        client_id: str | None = None,
+        *,
+        one_off: bool = False,
+    ) -> None:
+        """``one_off``: a ``--screenshot`` run beside the live counter: its own id, no presence."""
         self.options = options
-        self.bus = MqttBus(endpoint, options.site, client_id or f"antre-counter-{options.desk}")
+        client_id = client_id or counter_client_id(options.desk)
+        # The desk's keypad mode may have been given this account too (shared.contract.client_ids).
+        siblings = desk_program_ids(options.desk)
+        self.bus = MqttBus(endpoint, options.site, client_id, one_off=one_off, siblings=siblings)
         self.cmd_topic = contract.topic(options.site, "counter_cmd", desk=options.desk)
         self.last_state_at = 0.0  # perf_counter() of the newest desk state (the bench reads it)
 
@@ -53,6 +65,7 @@ class CounterLink:
         # One filter per contract key (the bus keeps one route per key): every queue, filtered to
         # the desk's services by the view-model.
         self.bus.on("queue_state", lambda p, payload: post(lambda: vm.on_queue_state(p["service"], payload)))
+        self.bus.on("site_services", lambda _p, payload: post(lambda: vm.on_services(payload)))
         self.bus.on(
             "kiosk_status", lambda p, payload: post(lambda: vm.on_kiosk_status(p["kiosk_id"], payload))
         )

@@ -58,7 +58,7 @@ class OnlineDesk:
         run_background: Callable[[Job], Any],
         post: Callable[[Job], Any],
         changed: Callable[[], None],
-        session_lost: Callable[[], None],
+        session_lost: Callable[[str], None],
         refresh_s: float = REFRESH_S,
     ) -> None:
         self.staff = staff
@@ -150,7 +150,7 @@ class OnlineDesk:
         self._loading = False
         if isinstance(result, StaffError):
             if result.status == 401:
-                self._lost()
+                self._lost(result.code)
                 return
             log.warning("online list not loaded (%s)", result.code)
             self.state = "error"
@@ -275,7 +275,7 @@ class OnlineDesk:
 
     def _failed(self, error: StaffError, *, in_form: bool) -> None:
         if error.status == 401:
-            self._lost()
+            self._lost(error.code)
             return
         if 400 <= error.status < 500:
             self._rid_key = None  # refused: nothing was recorded, the next try is a new one
@@ -286,8 +286,8 @@ class OnlineDesk:
             self.note = OnlineNote("error", "online.err", {"code": error.code})
         self._changed()
 
-    def _lost(self) -> None:
-        self._session_lost()  # signs out, which calls stop()
+    def _lost(self, code: str) -> None:
+        self._session_lost(code)  # signs out, which calls stop()
         self._changed()
 
     def _request_id(self, key: tuple[str, ...]) -> str:

@@ -2,17 +2,23 @@
 main thread). Sign-in, sign-out, the visitor's guestbook details and the online requests travel
 here, never on MQTT.
 
+Off the hub machine it speaks HTTPS only, trusting the lobby's CA and nothing else (the system's
+CAs cannot sign for a lobby address, and trusting them would let any publicly signed certificate
+stand in for the hub), with the host name checked and TLS 1.2 at least, as the console serves.
+
 Nothing here logs a request or an answer body: they hold PINs and personal data.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from shared.contract import staff_api as routes
 from shared.contract import staff_bodies as bodies
@@ -26,10 +32,11 @@ T = TypeVar("T")
 class StaffError(Exception):
     """The staff API refused (``code`` from its answer) or could not be reached (``unreachable``)."""
 
-    def __init__(self, code: str, status: int = 0) -> None:
+    def __init__(self, code: str, status: int = 0, detail: dict[str, Any] | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.status = status
+        self.detail = detail or {}  # the answer's other error fields (desk_taken: officer_name)
 
 
 @dataclass(frozen=True)
@@ -40,13 +47,29 @@ class SignedIn:
     desk_name: str
 
 
+def tls_context(ca_file: str) -> ssl.SSLContext:
+    """Trust ``ca_file`` only; host name checked; TLS 1.2 or later."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # check_hostname and CERT_REQUIRED by default
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_verify_locations(cafile=ca_file)
+    return context
+
+
 class StaffClient:
-    def __init__(self, base_url: str, timeout: float = TIMEOUT_S) -> None:
+    def __init__(self, base_url: str, timeout: float = TIMEOUT_S, ca_file: str | None = None) -> None:
+        """``ca_file``: the lobby's CA, required for an ``https://`` ``base_url``."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.context: ssl.SSLContext | None = None
+        if urlsplit(self.base_url).scheme == "https":
+            if not ca_file:
+                raise ValueError("an https:// staff API needs the lobby's CA file")
+            self.context = tls_context(ca_file)
 
-    def signin(self, desk: str, officer: str, pin: str) -> SignedIn:
-        body = self._call(routes.url("signin"), "POST", bodies.signin_body(desk, officer, pin))
+    def signin(self, desk: str, officer: str, pin: str, take_over: bool = False) -> SignedIn:
+        """``take_over``: sign in although another officer is signed in at ``desk`` (their session
+        ends, ``taken_over``); without it that is refused with ``desk_taken``, naming them."""
+        body = self._call(routes.url("signin"), "POST", bodies.signin_body(desk, officer, pin, take_over))
         answer = _parsed(bodies.parse_signin_answer, body)
         return SignedIn(answer.token, officer, answer.officer_name or officer, answer.desk_name or desk)
 
@@ -87,10 +110,11 @@ class StaffClient:
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout, context=self.context) as response:
                 answer = json.loads(response.read())
         except urllib.error.HTTPError as error:
-            raise StaffError(_error_code(error), error.code) from None
+            code, detail = _error_of(error)
+            raise StaffError(code, error.code, detail) from None
         except (OSError, ValueError) as exc:  # refused, timed out, not JSON
             raise StaffError("unreachable") from exc
         if not isinstance(answer, dict):
@@ -105,9 +129,12 @@ def _parsed(parse: Callable[[dict[str, Any]], T], body: dict[str, Any]) -> T:
         raise StaffError("bad_answer") from exc
 
 
-def _error_code(error: urllib.error.HTTPError) -> str:
+def _error_of(error: urllib.error.HTTPError) -> tuple[str, dict[str, Any]]:
+    """The refusal's code and its error object (``http_<status>`` when the body says none)."""
     try:
-        code = bodies.error_code(json.loads(error.read()))
+        body = json.loads(error.read())
+        code = bodies.error_code(body)
     except (OSError, ValueError):
-        code = None
-    return code if code is not None else f"http_{error.code}"
+        body, code = None, None
+    detail = body.get("error") if isinstance(body, dict) else None
+    return (code if code is not None else f"http_{error.code}"), (detail if isinstance(detail, dict) else {})

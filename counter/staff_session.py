@@ -8,6 +8,7 @@ session through ``started`` (signed in), ``ended`` (signed out, or the hub ended
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,10 @@ from counter.staff_client import SignedIn, StaffError
 from shared.domain import pins
 
 log = logging.getLogger(__name__)
+
+TAKE_OVER_WINDOW_S = 120.0
+"""How long after a ``desk_taken`` refusal "take over the desk" may use the PIN just typed (kept in
+memory only, for that button): longer and a PIN would linger behind an unattended screen."""
 
 
 class StaffSession:
@@ -45,16 +50,19 @@ class StaffSession:
         self.signin_busy = False
         self.signin_attempts = 0  # answered sign-ins: the screen clears the PIN after each
         self.signout_busy = False
+        self.taken_by: str | None = None  # desk_taken: who is signed in at the desk (their name)
+        self._take_over_with: tuple[str, str, float] | None = None  # officer, PIN, when refused
 
     @property
     def token(self) -> str | None:
         """The staff API token of the officer signed in, if any."""
         return self.officer.token if self.officer else None
 
-    def sign_in(self, officer: str, pin: str) -> None:
+    def sign_in(self, officer: str, pin: str, take_over: bool = False) -> None:
         officer, pin = officer.strip(), pin.strip()
         if self.signin_busy:
             return
+        self.taken_by, self._take_over_with = None, None
         if not officer:
             self.signin_error = "no_officer"
         elif not pins.valid_pin(pin):
@@ -62,21 +70,40 @@ class StaffSession:
         else:
             self.signin_error = None
             self.signin_busy = True
-            self._run_background(lambda: self._signin_job(officer, pin))
+            self._run_background(lambda: self._signin_job(officer, pin, take_over))
         self._changed()
 
-    def _signin_job(self, officer: str, pin: str) -> None:
+    @property
+    def may_take_over(self) -> bool:
+        """Whether "take over the desk" is offered: a ``desk_taken`` refusal, moments ago."""
+        held = self._take_over_with
+        return held is not None and time.monotonic() - held[2] < TAKE_OVER_WINDOW_S
+
+    def take_over(self) -> None:
+        """Sign in again with the officer and PIN just refused with ``desk_taken``, taking the desk
+        over (the other officer's session ends and the hub says so on their screen)."""
+        if not self.may_take_over or self._take_over_with is None:
+            self.taken_by, self._take_over_with = None, None
+            self._changed()
+            return
+        officer, pin, _at = self._take_over_with
+        self.sign_in(officer, pin, take_over=True)
+
+    def _signin_job(self, officer: str, pin: str, take_over: bool) -> None:
         try:
-            result: SignedIn | StaffError = self.staff.signin(self.desk, officer, pin)
+            result: SignedIn | StaffError = self.staff.signin(self.desk, officer, pin, take_over)
         except StaffError as exc:
             result = exc
-        self._post(lambda: self._signed_in(result))
+        self._post(lambda: self._signed_in(result, officer, pin))
 
-    def _signed_in(self, result: SignedIn | StaffError) -> None:
+    def _signed_in(self, result: SignedIn | StaffError, officer: str = "", pin: str = "") -> None:
         self.signin_busy = False
         self.signin_attempts += 1
         if isinstance(result, StaffError):
             self.signin_error = result.code
+            if result.code == "desk_taken":  # kept for "take over the desk" only (TAKE_OVER_WINDOW_S)
+                self.taken_by = str(result.detail.get("officer_name") or "") or None
+                self._take_over_with = (officer, pin, time.monotonic())
         else:
             self.officer = result
             self.signin_error = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from counter.texts_actions import ACTIONS_EN, ACTIONS_ID
 from counter.texts_errors import ERRORS_EN, ERRORS_ID
 from counter.texts_online import ONLINE_EN, ONLINE_ID
 from shared import texts as shared_texts
@@ -27,7 +28,7 @@ _ID: dict[str, str] = {
     "signin.officer": "ID petugas",
     "signin.officer_hint": "contoh: budi",
     "signin.pin": "PIN",
-    "signin.pin_hint": "4-8 angka",
+    "signin.pin_hint": "6-8 angka",
     "signin.submit": "Masuk",
     "signin.clear": "Hapus semua",
     "signin.back": "Hapus",  # backspace, as on the kiosk's keyboard
@@ -42,6 +43,8 @@ _ID: dict[str, str] = {
     "signin.err.session_ended": "Sesi Anda berakhir (masuk di tempat lain?). Silakan masuk lagi.",
     "signin.err.signed_out": "Anda sudah keluar.",
     "signin.err.other": "Gagal masuk. Coba lagi; bila terulang, laporkan ke admin (kode: {code}).",
+    "signin.taken": "{name} sedang masuk di meja ini. Minta beliau keluar dulu, atau ambil alih meja ini.",
+    "signin.take_over": "Ambil alih meja",
     # desk screen
     "desk.officer": "Petugas: {name}",
     "desk.signout": "Keluar",
@@ -66,6 +69,10 @@ _ID: dict[str, str] = {
     "desk.waiting_none": "Tidak ada yang menunggu",
     "desk.waiting_more": "+{n} lainnya",
     "clock.minutes": "{n} mnt",
+    "desk.idle_chip": "kosong {n} mnt",
+    "desk.idle_mine": "Meja Anda kosong, {count} menunggu",
+    "desk.idle_other": "Meja kosong: {desks}",
+    "desk.idle_longest": "terlama {time} saat meja kosong",
     "desk.transfer_title": "Alihkan {ticket} ke layanan:",
     "desk.transfer_cancel": "Batal (Esc)",
     "status.closed": "ISTIRAHAT",
@@ -106,6 +113,7 @@ _ID: dict[str, str] = {
     ),
     "voice.no_detail": "sebab tidak diketahui",
     "voice.off": "Suara layar antrean {display} dimatikan.",
+    "voice.guide_failed": "Panduan suara kiosk {kiosk} tidak terdengar: {detail}.",
     # the hub's answers
     "answer.next": "{ticket} dipanggil ke {desk_name}.",
     "answer.next_after": "{finished} selesai. {ticket} dipanggil ke {desk_name}.",
@@ -147,7 +155,7 @@ _EN: dict[str, str] = {
     "signin.officer": "Officer ID",
     "signin.officer_hint": "e.g. budi",
     "signin.pin": "PIN",
-    "signin.pin_hint": "4-8 digits",
+    "signin.pin_hint": "6-8 digits",
     "signin.submit": "Sign in",
     "signin.clear": "Clear all",
     "signin.back": "Delete",  # backspace, as on the kiosk's keyboard
@@ -164,6 +172,8 @@ _EN: dict[str, str] = {
     "signin.err.other": (
         "Sign-in failed. Try again; if it happens again, tell the administrator (code: {code})."
     ),
+    "signin.taken": "{name} is signed in at this desk. Ask them to sign out first, or take the desk over.",
+    "signin.take_over": "Take over the desk",
     "desk.officer": "Officer: {name}",
     "desk.signout": "Sign out",
     "desk.current": "Visitor at the desk",
@@ -187,6 +197,10 @@ _EN: dict[str, str] = {
     "desk.waiting_none": "Nobody is waiting",
     "desk.waiting_more": "+{n} more",
     "clock.minutes": "{n} min",
+    "desk.idle_chip": "idle {n} min",
+    "desk.idle_mine": "Your desk is free and {count} wait",
+    "desk.idle_other": "Idle desk: {desks}",
+    "desk.idle_longest": "longest {time} while a desk was idle",
     "desk.transfer_title": "Transfer {ticket} to:",
     "desk.transfer_cancel": "Cancel (Esc)",
     "status.closed": "ON BREAK",
@@ -223,6 +237,7 @@ _EN: dict[str, str] = {
     ),
     "voice.no_detail": "cause unknown",
     "voice.off": "The queue display {display} has its voice turned off.",
+    "voice.guide_failed": "The kiosk {kiosk}'s spoken guide cannot be heard: {detail}.",
     "answer.next": "{ticket} called to {desk_name}.",
     "answer.next_after": "{finished} finished. {ticket} called to {desk_name}.",
     "answer.next_none": "Nobody is waiting.",
@@ -255,8 +270,8 @@ _EN: dict[str, str] = {
     "keypad.unknown_key": "Key {name} is not used.",
 }
 
-_ID |= ONLINE_ID | ERRORS_ID
-_EN |= ONLINE_EN | ERRORS_EN
+_ID |= ONLINE_ID | ERRORS_ID | ACTIONS_ID
+_EN |= ONLINE_EN | ERRORS_EN | ACTIONS_EN
 CATALOG = Catalog({"id": _ID, "en": _EN})
 t = CATALOG.t
 """``t(language, key, **values)``: the text for ``key``; a missing key shows itself (a visible bug,
@@ -310,8 +325,16 @@ def answer_text(
             return t(language, key, finished=finished)
         key = "answer.next_after" if finished else "answer.next"
         return t(language, key, ticket=ticket, finished=finished, desk_name=desk_name)
-    if action == "recall":
+    if action in ("recall", "repeat"):  # repeat: a button's word for the same thing
         return t(language, "answer.recall", ticket=ticket, n=answer.get("recalls", 1))
+    if action == "call_ticket":
+        key = "answer.call_ticket_after" if finished else "answer.call_ticket"
+        why = reason_text(str(answer.get("reason", "other")), language)
+        return t(language, key, ticket=ticket, finished=finished, reason=why[:1].lower() + why[1:])
+    if action == "return":
+        return t(language, "answer.return", ticket=ticket, ahead=answer.get("ahead", 0))
+    if action in ("hold", "resume"):
+        return t(language, f"answer.{action}", ticket=ticket, desk_name=desk_name)
     if action == "transfer":
         to = str(answer.get("to_service", ""))
         service = f"{to} ({service_names[to]})" if to in service_names else to
@@ -321,6 +344,12 @@ def answer_text(
     if action in ("open", "close"):
         return t(language, f"answer.{action}")
     return t(language, "answer.ok", action=action)
+
+
+def reason_text(reason: str, language: str) -> str:
+    """An out-of-order call's reason in words (``reason.other``'s for one not known here)."""
+    key = f"reason.{reason}"
+    return t(language, key if CATALOG.has(DEFAULT_LANGUAGE, key) else "reason.other")
 
 
 def printer_problem(printer: str, pending_reprint: str | None, language: str) -> str:

@@ -22,6 +22,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 
 from counter import texts
+from counter.call_dialog import CallDialog, ParkedEntry, ParkedList, PickButton
 from counter.link import CounterLink
 from counter.online_widgets import OnlineFormPane, OnlineList, OnlineListPane, SidePanel
 from counter.options import CounterOptions
@@ -30,21 +31,24 @@ from counter.view import CounterView, build_view
 from counter.viewmodel import CounterViewModel, Job
 from counter.widgets import TransferChooser, WaitingList
 
-# WaitingList and the online panes: used by name from the .kv files
+# WaitingList, the online panes and the parked row: used by name from the .kv files
 __all__ = [
-    "CounterApp", "OnlineFormPane", "OnlineList", "OnlineListPane", "SidePanel", "WaitingList", "create_app",
+    "CounterApp", "OnlineFormPane", "OnlineList", "OnlineListPane", "ParkedEntry", "ParkedList", "PickButton",
+    "SidePanel", "WaitingList", "create_app",
 ]  # fmt: skip
 from shared.config import Settings
+from shared.kivy_base.gl_sync import finish_gl
 from shared.kivy_base.window import post_to_main
 
 log = logging.getLogger(__name__)
 
 KV_DIR = Path(__file__).parent / "screens"
-KV_FILES = ("common.kv", "signin.kv", "widgets.kv", "online.kv", "desk.kv")
+KV_FILES = ("common.kv", "signin.kv", "widgets.kv", "online.kv", "actions.kv", "desk.kv")
 BASE_SIZE = (1366, 768)  # the desk PCs' screen: app.u is 1.0 there
 # Kivy key codes: F1, Enter, keypad Enter call next; letters by their code point.
 KEY_ACTIONS = {282: "next", 13: "next", 271: "next"}
 LETTER_ACTIONS = {"r": "recall", "s": "start", "f": "finish", "n": "noshow", "t": "transfer", "b": "break"}
+LETTER_ACTIONS |= {"h": "hold", "k": "return", "l": "call_ticket", "p": "resume"}  # counter.view.SHORTCUTS
 ESCAPE = 27
 BACKGROUND = (0.94, 0.95, 0.97, 1)  # C_BG in common.kv
 
@@ -106,12 +110,15 @@ class CounterApp(App):
         self.view = build_view(vm)
         self.title = f"Antre — {vm.options.desk_name}"
         self.chooser: TransferChooser | None = None
+        self.dialog: CallDialog | None = None  # the out-of-order dialog, while open
         self.view_listeners: list[Callable[[CounterView], None]] = []  # after widgets show a view
         self._signin_attempts = 0
         self._clear_serial = self.view.online.clear_serial
         # Several messages often land in one frame (the answer, the desk, the queue): one view
-        # rebuild per frame for all of them, at the end of the frame's callbacks.
-        self._refresh_soon = Clock.create_trigger(lambda _dt: self._refresh(), 0)
+        # rebuild per frame for all of them, at the end of the frame's callbacks. Timeout -1:
+        # before this frame is drawn (0 ran it only after the next frame, so a desk state that
+        # arrived while a frame was being drawn showed one whole frame later).
+        self._refresh_soon = Clock.create_trigger(lambda _dt: self._refresh(), -1)
         vm.subscribe(self._refresh_soon)
 
     # --- Kivy ------------------------------------------------------------------------------
@@ -133,9 +140,18 @@ class CounterApp(App):
     def on_start(self) -> None:
         # 4 Hz: the clocks on screen move each second, and a slow answer shows within ~0.3 s.
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.25)
+        Window.bind(on_flip=self._frame_drawn)
         if self.link is not None:
             self.link.attach(self.vm, post_to_main)
             self.link.start()
+
+    def _frame_drawn(self, _window: Any) -> None:
+        # Every frame's pixels done before the swap, the GIL released meanwhile (the MQTT thread
+        # reads on). Without it a software renderer (llvmpipe, a desk PC without a GPU) piles
+        # frames up, and the next changed label's texture upload waits, GIL held, until all of
+        # them are rasterised: up to seconds (bench/README.md, counter). Bound at the start, so
+        # it runs after handlers bound later (the test harness's frame timing).
+        finish_gl()
 
     def on_stop(self) -> None:
         if self.link is not None:
@@ -158,8 +174,19 @@ class CounterApp(App):
             self.vm.toggle_break()
         elif action == "transfer":
             self.open_transfer()
+        elif action == "call_ticket":
+            self.open_call_dialog()
         else:
             self.vm.press(action)
+
+    def open_call_dialog(self) -> None:
+        if not self.vm.can("call_ticket") or self.dialog is not None or self.chooser is not None:
+            return
+        dialog = CallDialog(view=self.view)
+        dialog.on_confirm = lambda ticket, reason: self.vm.press("call_ticket", ticket=ticket, reason=reason)
+        dialog.bind(on_dismiss=lambda *_: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open(animation=False)
 
     def open_transfer(self) -> None:
         if not self.vm.can("transfer") or self.chooser is not None:
@@ -188,6 +215,11 @@ class CounterApp(App):
 
     def _refresh(self) -> None:
         view = build_view(self.vm)
+        if view == self.view:
+            # Nothing shown would change (most 4 Hz ticks, a message that changed nothing on
+            # screen): no kv rule re-evaluated and no canvas touched, so no frame to draw for it
+            # (on a software-rendered desk PC a frame of this screen costs tens of ms of CPU).
+            return
         self.view = view
         manager = self.root
         if manager is not None:
@@ -201,6 +233,11 @@ class CounterApp(App):
                 self.get_screen("signin").clear_pin()
             if self.chooser is not None and not self.vm.can("transfer"):
                 self.chooser.dismiss(animation=False)
+            if self.dialog is not None:
+                if view.screen != "desk" or view.status not in ("idle", "called", "serving"):
+                    self.dialog.dismiss(animation=False)  # signed out, or the desk closed meanwhile
+                else:
+                    self.dialog.show(view)
             if view.online.clear_serial != self._clear_serial:
                 self._clear_serial = view.online.clear_serial
                 for field in self._online_fields():
@@ -219,6 +256,10 @@ class CounterApp(App):
     ) -> bool:
         if self.root is None or self.root.current != "desk":
             return False  # the sign-in fields take the keys (Enter signs in there)
+        if self.dialog is not None:  # picked by touch; Esc cancels, other keys do nothing under it
+            if key == ESCAPE:
+                self.dialog.dismiss(animation=False)
+            return True
         if self.chooser is not None:
             if key == ESCAPE:
                 self.chooser.dismiss(animation=False)
@@ -241,9 +282,10 @@ def _run_in_thread(job: Job) -> None:
     threading.Thread(target=job, name="counter-staff", daemon=True).start()
 
 
-def create_app(settings: Settings, options: CounterOptions) -> CounterApp:
-    """The app wired to the broker of ``settings`` and the hub's staff API."""
-    link = CounterLink(settings.mqtt, options)
-    staff = StaffClient(options.staff_url)
+def create_app(settings: Settings, options: CounterOptions, *, one_off: bool = False) -> CounterApp:
+    """The app wired to the broker of ``settings`` and the hub's staff API (``one_off``: a
+    ``--screenshot`` run beside the live counter, see ``CounterLink``)."""
+    link = CounterLink(settings.mqtt, options, one_off=one_off)
+    staff = StaffClient(options.staff_url, ca_file=options.staff_ca_file)
     vm = CounterViewModel(options, staff, link.send, run_background=_run_in_thread, post=post_to_main)
     return CounterApp(vm, link)

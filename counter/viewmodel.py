@@ -17,7 +17,8 @@ Rules kept here:
 The view-model is composed of parts it holds: ``session`` (``counter.staff_session``: the officer's
 sign-in and sign-out), ``visitor`` (``counter.visitor_details``: the guestbook details of the
 visitor at the desk) and ``online`` (``counter.online_desk``: the online requests' panel); the
-queue commands in flight are ``commands`` (``counter.commands``).
+queue commands in flight are ``commands`` (``counter.commands``); when the desk actions (hold, resume,
+return, an out-of-order call) make sense is ``counter.desk_actions``.
 """
 
 from __future__ import annotations
@@ -28,14 +29,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from counter import desk_actions
 from counter.commands import CommandSender, Pending
 from counter.desk_records import LastAnswer, TicketClock, TicketClocks, WaitingSection, WaitingTicket
 from counter.online_desk import OnlineDesk
-from counter.options import CounterOptions, ServiceInfo
+from counter.options import CounterOptions, ServiceInfo, with_catalogue
 from counter.ports import Job, StaffPort
 from counter.staff_session import StaffSession
 from counter.visitor_details import VisitorDetails
 from shared.contract.answers import parse_counter_answer
+from shared.contract.catalogue import parse_site_services
 from shared.contract.records import (
     DeskState,
     DisplayStatus,
@@ -49,6 +52,7 @@ from shared.contract.records import (
 )
 from shared.contract.staff_bodies import Visitor
 from shared.contract.topics import PayloadError
+from shared.domain.priority import CALL_REASONS
 from shared.domain.queue import utc_now
 
 __all__ = [
@@ -163,10 +167,17 @@ class CounterViewModel:
             return False
         return not self.link_up or self.clock() - pending.created_at >= PENDING_GRACE_S
 
-    def can(self, action: str, *, display: bool = False) -> bool:
-        """Whether ``action`` (a queue action or ``signout``) makes sense right now. A command in
-        flight holds every action; ``display=True`` asks how the button should look, where a
-        command answered within the grace time does not grey it out."""
+    @property
+    def parked(self) -> tuple[str, ...]:
+        """The visitors parked at this desk (``hold``), as the hub's desk state lists them."""
+        return self.desk.parked if self.desk else ()
+
+    def can(self, action: str, *, display: bool = False, ticket: str | None = None) -> bool:
+        """Whether ``action`` (a queue or desk action, or ``signout``) makes sense right now; for
+        ``resume`` and ``return``, ``ticket`` names a parked visitor (without it, ``return`` is the
+        visitor at the desk and ``resume`` the only one parked). A command in flight holds every
+        action; ``display=True`` asks how the button should look, where a command answered within
+        the grace time does not grey it out."""
         desk = self.desk
         held = self.pending_shown if display else self.pending is not None
         ready = self.signed_in and self.link_up and not held and desk is not None
@@ -175,6 +186,11 @@ class CounterViewModel:
         status = desk.status
         if action == "signout":
             return not self.session.signout_busy and desk.ticket is None
+        if action in desk_actions.DESK_ACTIONS:
+            waiting = {t.code for t in self.call_choices()} if action == "call_ticket" else ()
+            return desk_actions.allowed(
+                action, status, current=desk.ticket, parked=self.parked, waiting=waiting, ticket=ticket
+            )
         allowed = {
             "next": status in ("idle", "called", "serving"),
             "recall": status == "called",
@@ -186,6 +202,11 @@ class CounterViewModel:
             "open": status == "closed",
         }
         return allowed.get(action, False)
+
+    def call_choices(self) -> list[WaitingTicket]:
+        """The waiting tickets of the desk's services an out-of-order call may pick: every code the
+        hub lists in their queue states, in queue order, service by service."""
+        return [ticket for section in self.waiting() for ticket in section.tickets]
 
     def transfer_targets(self) -> list[ServiceInfo]:
         """Every service of the office except the one the visitor is in now."""
@@ -205,18 +226,35 @@ class CounterViewModel:
 
     def waiting(self) -> list[WaitingSection]:
         sections = []
+        now = self.now()
         for service in self.options.services:
             snapshot = self.queues.get(service.prefix)
-            codes = snapshot.waiting if snapshot else ()
-            tickets = tuple(WaitingTicket(code, service.prefix, self.ticket_clocks(code)) for code in codes)
-            count = snapshot.count if snapshot else 0
-            sections.append(WaitingSection(service.prefix, service.name, count, tickets))
+            if snapshot is None:
+                sections.append(WaitingSection(service.prefix, service.name, 0, ()))
+                continue
+            tickets = tuple(
+                WaitingTicket(
+                    code,
+                    service.prefix,
+                    self.ticket_clocks(code),
+                    code in snapshot.priority,
+                    snapshot.idle_desk_seconds(code, now),
+                )
+                for code in snapshot.waiting
+            )
+            sections.append(
+                WaitingSection(service.prefix, service.name, snapshot.count, tickets, snapshot.idle_desks)
+            )
         return sections
 
     # --- the officer -----------------------------------------------------------------------
 
     def sign_in(self, officer: str, pin: str) -> None:
         self.session.sign_in(officer, pin)
+
+    def take_over(self) -> None:
+        """Take the desk over from the officer named by the last sign-in's ``desk_taken``."""
+        self.session.take_over()
 
     def sign_out(self) -> None:
         """Offered only with nobody at the desk (``can("signout")``)."""
@@ -227,13 +265,35 @@ class CounterViewModel:
         self.language = language
         self._changed()
 
-    def press(self, action: str, to_service: str | None = None) -> bool:
-        """A button or shortcut: send the command if it makes sense now; False if it was held."""
-        if action not in QUEUE_ACTIONS or not self.can(action):
+    def press(
+        self,
+        action: str,
+        to_service: str | None = None,
+        *,
+        ticket: str | None = None,
+        reason: str | None = None,
+    ) -> bool:
+        """A button or shortcut: send the command if it makes sense now; False if it was held.
+        ``ticket``: the parked visitor a resume or return is for, the waiting one a call_ticket
+        calls; ``reason``: a call_ticket's, one of ``CALL_REASONS``."""
+        if action not in (*QUEUE_ACTIONS, *desk_actions.DESK_ACTIONS):
+            return False
+        named = ticket if action in desk_actions.TICKET_ACTIONS else None
+        if not self.can(action, ticket=named):
             return False
         if action == "transfer" and to_service not in {s.prefix for s in self.transfer_targets()}:
             return False
-        self.commands.submit(action, self.link_up, to_service if action == "transfer" else None)
+        if action == "call_ticket" and (named is None or reason not in CALL_REASONS):
+            return False
+        if action == "resume" and named is None:
+            named = self.parked[0]  # the only one (``can`` checked): the answer names it either way
+        self.commands.submit(
+            action,
+            self.link_up,
+            to_service if action == "transfer" else None,
+            ticket=named,
+            reason=reason if action == "call_ticket" else None,
+        )
         self._changed()
         return True
 
@@ -284,14 +344,30 @@ class CounterViewModel:
         self._changed()
 
     def on_queue_state(self, service: str, raw: bytes) -> None:
-        if service not in {s.prefix for s in self.options.services}:
-            return
+        """Every queue's state is kept (the desk may be given another service on the console);
+        the screen changes for the desk's own."""
+        if not raw:  # cleared: the service was removed on the console
+            self.queues.pop(service, None)
+        else:
+            try:
+                self.queues[service] = parse_queue_state(raw)
+            except PayloadError as exc:
+                self._malformed("queue state", exc)
+                return
+        if service in {s.prefix for s in self.options.services}:
+            self._changed()
+
+    def on_services(self, raw: bytes) -> None:
+        """``site/services``: the desk's services and the names, as set on the console."""
         try:
-            self.queues[service] = parse_queue_state(raw)
+            found = parse_site_services(raw)
         except PayloadError as exc:
-            self._malformed("queue state", exc)
+            self._malformed("site services", exc)
             return
-        self._changed()
+        options = with_catalogue(self.options, found)
+        if options != self.options:
+            self.options = options
+            self._changed()
 
     def on_kiosk_status(self, kiosk: str, raw: bytes) -> None:
         if not raw:  # a cleared retained message: the kiosk is gone
@@ -328,7 +404,12 @@ class CounterViewModel:
         whose = self.commands.settle(answer.request_id)
         if whose == "repeat":
             return
-        if answer.ok and answer.action == "recall" and self.desk and answer.ticket == self.desk.ticket:
+        if (
+            answer.ok
+            and answer.action in ("recall", "repeat")
+            and self.desk
+            and answer.ticket == self.desk.ticket
+        ):
             self.recalls = max(self.recalls, answer.recalls or 0)
         kind = "ok" if answer.ok else "error"
         self.answer = LastAnswer(kind, answer=dict(answer.fields), mine=whose == "mine")
@@ -346,9 +427,10 @@ class CounterViewModel:
         self.visitor.clear()
         self.online.stop()
 
-    def _session_lost(self) -> None:
-        """The staff API no longer knows the officer's token (signed in elsewhere, hub restarted)."""
-        self.session.end("session_ended")
+    def _session_lost(self, code: str = "") -> None:
+        """The staff API no longer takes the officer's token: ``code`` says why when the hub told
+        (``session_expired``, ``session_revoked``: the sign-in screen says so), else "ended"."""
+        self.session.end(code if code in ("session_expired", "session_revoked") else "session_ended")
 
     def _set_answer(self, answer: LastAnswer) -> None:
         self.answer = answer

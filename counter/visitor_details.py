@@ -29,7 +29,7 @@ class VisitorDetails:
         post: Callable[[Job], Any],
         changed: Callable[[], None],
         loaded: Callable[[Visitor], None],
-        session_lost: Callable[[], None],
+        session_lost: Callable[[str], None],
     ) -> None:
         self.staff = staff
         self._token = token  # the officer's staff API token (None: nobody signed in)
@@ -101,7 +101,7 @@ class VisitorDetails:
             return  # the desk moved on while this was loading
         if isinstance(result, StaffError):
             if result.status == 401:
-                self._session_lost()
+                self._session_lost(result.code)
             else:
                 self.state = "error"
                 self._retry_at = self.clock() + VISITOR_RETRY_S

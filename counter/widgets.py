@@ -9,7 +9,7 @@ from typing import Any
 
 from kivy.app import App
 from kivy.factory import Factory
-from kivy.properties import ColorProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -47,10 +47,18 @@ class SectionTitle(BoxLayout):
     count = StringProperty("")
 
 
+class SectionIdle(Label):
+    """The line under a service's title while a desk serving it is idle and visitors wait."""
+
+    mine = BooleanProperty(False)
+
+
 class WaitingChip(Label):
     code = StringProperty("")
     clock = StringProperty("")
     level = StringProperty("")
+    priority = BooleanProperty(False)
+    idle = StringProperty("")  # minutes waited while a desk serving the queue was idle
 
 
 class _Block:
@@ -59,21 +67,25 @@ class _Block:
     def __init__(self, owner: BoxLayout) -> None:
         gap = App.get_running_app().u * 8
         self.title = Factory.SectionTitle()
+        self.idle = Factory.SectionIdle()
         self.chips = StackLayout(size_hint_y=None, height=0, spacing=gap, padding=[0, 0, 0, gap])
         self.chips.bind(minimum_height=self.chips.setter("height"))
         self.more = Factory.SectionMore()
-        for widget in (self.title, self.chips, self.more):
+        for widget in (self.title, self.idle, self.chips, self.more):
             owner.add_widget(widget)
 
     def show(self, section: SectionView) -> None:
         self.title.text, self.title.count, self.more.text = section.title, section.count, section.more
+        self.idle.text, self.idle.mine = section.idle, section.idle_mine
+        self.idle.dump_id = f"waiting_idle_{section.service}"
         by_code = {chip.code: chip for chip in self.chips.children}
         wanted = []
         for chip in section.chips:
             widget = by_code.pop(chip.code, None)
             if widget is None:
                 widget = Factory.WaitingChip(code=chip.code)
-            widget.clock, widget.level = chip.clock, chip.level
+            widget.clock, widget.level, widget.priority = chip.clock, chip.level, chip.priority
+            widget.idle = chip.idle
             wanted.append(widget)
         if list(reversed(self.chips.children)) != wanted:
             self.chips.clear_widgets()
@@ -106,7 +118,13 @@ class WaitingList(BoxLayout):
     def dump_details(self) -> list[dict[str, str]]:
         """Each chip's code, clock and colour level (for the app's widget dump)."""
         return [
-            {"code": chip.code, "clock": chip.clock, "level": chip.level}
+            {
+                "code": chip.code,
+                "clock": chip.clock,
+                "level": chip.level,
+                "priority": chip.priority,
+                "idle": chip.idle,
+            }
             for block in self._blocks.values()
             for chip in reversed(block.chips.children)
         ]

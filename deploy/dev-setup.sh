@@ -9,9 +9,10 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 # mosquitto: the broker; espeak-ng + alsa-utils: the display's voice; libgl1/libegl1/mesa: Kivy's
 # windows (also offscreen in tests); libusb: USB ticket printers; faketime: the clock tests;
-# poppler-utils: the report tests read the PDF back (pdftotext) and render its pages (pdftoppm).
+# poppler-utils: the report tests read the PDF back (pdftotext) and render its pages (pdftoppm);
+# chromium + fonts-dejavu-core: the staff console's browser tests (Playwright drives this Chromium).
 wanted=(mosquitto mosquitto-clients python3-venv espeak-ng alsa-utils libgl1 libegl1 libgl1-mesa-dri libusb-1.0-0 faketime
-        poppler-utils)
+        poppler-utils chromium fonts-dejavu-core)
 missing=()
 for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -28,6 +29,7 @@ fi
 # Install only when pyproject.toml changed since the last install: a rerun (every `deploy/lobby.sh`)
 # starts at once and quietly. The build backend's own notices go to a log, shown if it fails.
 stamp=.venv/.antre-installed
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # the tests use Debian's chromium; nothing is downloaded
 wanted_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted_stamp" ] || [ ! -x .venv/bin/antre ]; then
     echo "dev-setup: installing Antre and its tools into .venv"

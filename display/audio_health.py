@@ -9,10 +9,10 @@ same state publish nothing: a display that fails every call does not flood the b
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from shared.audio_state import AudioState
 from shared.contract import topics as contract
 
 log = logging.getLogger(__name__)
@@ -20,36 +20,20 @@ log = logging.getLogger(__name__)
 Publish = Callable[[dict[str, object]], None]
 
 
-class AudioHealth:
+class AudioHealth(AudioState):
     def __init__(self, display_id: str, publish: Publish, now: Callable[[], datetime] | None = None) -> None:
         self.display_id = display_id
         self.publish = publish
         self.now = now or (lambda: datetime.now(UTC))
-        self._lock = threading.Lock()  # told from the announcer's thread and Kivy's
-        self.audio: str | None = None
-        self.detail: str | None = None
-
-    def set(self, audio: str, detail: str | None = None) -> None:
-        with self._lock:
-            if (audio, detail) == (self.audio, self.detail):
-                return
-            before, self.audio, self.detail = self.audio, audio, detail
-        if audio == "failed":
-            log.warning("the voice is not heard: %s; calls are shown but not spoken", detail or "?")
-        elif before == "failed":
-            log.info("the voice works again (%s)", audio)
-        self.republish()
-
-    def heard(self, problem: str | None) -> None:
-        """The announcer's outcome of one call."""
-        if problem is None:
-            self.set("ok")
-        else:
-            self.set("failed", problem)
+        super().__init__(
+            log,
+            "the voice is not heard: %s; calls are shown but not spoken",
+            "the voice works again (%s)",
+            lambda _audio, _detail: self.republish(),
+        )
 
     def republish(self) -> None:
         """Send the current state (again): at start and on every reconnect, retained."""
-        with self._lock:
-            audio, detail = self.audio, self.detail
+        audio, detail = self.current()
         if audio is not None:
             self.publish(contract.display_status(self.display_id, audio, detail, self.now()))

@@ -103,8 +103,9 @@ class FlashLayer(Widget):
     def _twins_of(self, parts: list[Widget]) -> list[_Twin]:
         twins = []
         for part in parts:
-            for child in reversed(part.children):  # Kivy keeps children newest first
-                if isinstance(child, Label):
+            # Every label inside the part, nested ones too (a tile's name line), in drawing order.
+            for child in part.walk(restrict=True):
+                if child is not part and isinstance(child, Label):
                     if id(child) not in self._twins:
                         self._twins[id(child)] = _Twin(child, self._trigger)
                     twins.append(self._twins[id(child)])

@@ -7,6 +7,12 @@ stacks the board over the sidebar instead of beside it. The "now serving" board 
 (columns x rows) that gives the ticket codes the biggest font that still fits its tile in both
 directions; with up to 8 open desks on a 16:9 screen the code's
 font is at least 12% of the window height (its rendered line about 14%).
+
+A priority-lane ticket's mark (a "PRIORITAS" badge, docs/queue.md) takes no height from the codes:
+on a tile it goes on the desk name's line, beside the name, the line's font made smaller only as
+far as both fit across the tile (``name_line``); on the latest-call card it is a line of its own
+above the code, whose font gives way for it (``Frame.call_code_font``); in the previous calls' rows
+it follows the code at the tiles' scale of the row's font (sidebar.kv).
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ MARQUEE_VH = 6.0
 PAD_VH = 1.2
 BOARD_TITLE_VH = 4.5
 SIDEBAR_W = 0.32
+CARD_SHARE = 0.47  # the latest-call card's share of the sidebar's height (wall.kv)
+CARD_LINES_VH = 2 * 1.2 + 4 + 8.5  # the card's padding, title and desk name lines (sidebar.kv)
+CARD_BADGE_VH = 4.0  # the card's priority badge line
+CARD_BADGE_FONT_VH = 2.8  # as the card's title
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class Grid:
     rows: int
     code_font: float  # px
     name_font: float  # px
+    inner_w: float = 0.0  # px: a tile's width inside its padding, where the name line goes
 
 
 def grid_for(board_w: float, board_h: float, desks: int, code_em: float, window_h: float) -> Grid:
@@ -60,9 +71,49 @@ def grid_for(board_w: float, board_h: float, desks: int, code_em: float, window_
         font = min(by_width, by_height, cap)
         # Prefer the bigger font; between equals, fewer empty tiles (then fewer rows).
         if best is None or font > best.code_font + 0.5:
-            best = Grid(cols, rows, font, font * NAME_RATIO)
+            best = Grid(cols, rows, font, font * NAME_RATIO, tile_w - inner)
     assert best is not None  # cols == 1 always fits something
     return best
+
+
+# The badge, in em of its line's font: bold text this much smaller, a pill this much wider, a gap.
+BADGE_SCALE = 0.8
+BADGE_PAD_EM = 0.35  # each side of the badge's text, in em of the badge's font
+BADGE_GAP_EM = 0.4  # between the badge and the name
+NAME_LINE_FILL = 0.95  # badge and name leave a little air at the tile's edges
+NAME_LINE_MIN = 0.6
+NAME_AIR, NAME_AIR_PX = 1.04, 6  # the name's line with a badge is never smaller than this share of its font
+
+
+@dataclass(frozen=True)
+class NameLine:
+    font: float  # px: the desk name's and (times BADGE_SCALE) the badge's
+    name_w: float  # px: the name's box (the whole line's width when there is no badge)
+    badge_w: float  # px: the badge's box, 0 without one
+
+
+def badge_width(font: float, text_em: float) -> float:
+    """The badge's box for a line of ``font`` px, its text ``text_em`` wide (bold, em of the font)."""
+    return BADGE_SCALE * font * (text_em + 2 * BADGE_PAD_EM)
+
+
+def name_line(grid: Grid, name_em: float, badge_em: float | None) -> NameLine:
+    """A desk tile's name line: the name alone, or the badge and the name side by side, centred.
+
+    ``name_em``/``badge_em``: the width of the name (regular) and the badge's text (bold) in em;
+    ``badge_em`` ``None`` means no badge. The font is the grid's name font, or smaller so that
+    badge, gap and name fit the tile's width; past ``NAME_LINE_MIN`` the name is shortened instead.
+    """
+    if badge_em is None:
+        return NameLine(grid.name_font, grid.inner_w, 0.0)
+    # The name's box is its text's width (so the pair is centred) and some air: Kivy shortens a
+    # text that comes within 2 px of its box, and measures a little wider at large sizes.
+    per_font = BADGE_SCALE * (badge_em + 2 * BADGE_PAD_EM) + BADGE_GAP_EM + name_em * NAME_AIR
+    usable = grid.inner_w * NAME_LINE_FILL
+    font = max(NAME_LINE_MIN * grid.name_font, min(grid.name_font, (usable - NAME_AIR_PX) / per_font))
+    badge = badge_width(font, badge_em)
+    room = usable - badge - BADGE_GAP_EM * font  # less than the name's width: it is shortened
+    return NameLine(font, max(0.0, min(name_em * font * NAME_AIR + NAME_AIR_PX, room)), badge)
 
 
 PORTRAIT_BOARD_SHARE = 0.5  # a portrait screen: the board's share of the height below the header
@@ -121,7 +172,13 @@ class Frame:
     def board(self, desks: int, code_em: float) -> Grid:
         return grid_for(self.board_w, self.board_grid_h, desks, code_em, self.vh(100))
 
-    def call_code_font(self, code_em: float) -> float:
-        """The latest call's code in the sidebar card: big, within the card's width and height."""
-        card_h = self.sidebar_h * 0.47
-        return min(self.vh(17), (self.sidebar_w - 4 * self.pad) / code_em, card_h * 0.45)
+    def call_code_font(self, code_em: float, badge: bool = False) -> float:
+        """The latest call's code in the sidebar card: big, within the card's width and height;
+        ``badge``: the card shows the priority badge's line too, and the code gives way for it."""
+        card_h = self.sidebar_h * CARD_SHARE
+        # The card's other lines (sidebar.kv): what the code's line has left of the card's height.
+        code_line = (self.sidebar_h - 2 * self.pad) * CARD_SHARE - self.vh(CARD_LINES_VH)
+        if badge:
+            code_line -= self.vh(CARD_BADGE_VH)
+        by_width = (self.sidebar_w - 4 * self.pad) / code_em
+        return min(self.vh(17), by_width, card_h * 0.45, code_line / CODE_LINE)

@@ -12,6 +12,10 @@ audio_command = "aplay"    # default: aplay, paplay or pw-play, whichever is ins
 flash_seconds = 8
 recent_calls = 5
 ```
+
+The opening hours come from the hub's retained ``site/schedule`` (the console's setup page) once it
+has arrived; ``[timing]`` (``shared.timing_config``) stands in before that and for the dates it does
+not list. Outside them the wall says the office is closed and when it opens (``display.opening``).
 """
 
 from __future__ import annotations
@@ -25,10 +29,13 @@ from typing import Any
 
 from display import texts
 from shared.config import ConfigError, Settings
+from shared.contract import topics as contract
+from shared.domain.timing import OpeningHours
+from shared.timing_config import opening_hours
 
 _KEYS = {
-    "id", "language", "logo", "running_text", "voice", "volume", "audio_command", "flash_seconds",
-    "recent_calls", "voice_cache",
+    "id", "language", "logo", "running_text", "running_text_en", "voice", "volume", "audio_command",
+    "flash_seconds", "recent_calls", "voice_cache",
 }  # fmt: skip
 
 
@@ -45,6 +52,7 @@ class DisplayConfig:
     flash_seconds: float = 8.0
     recent_calls: int = 5
     voice_cache: Path | None = None
+    hours: OpeningHours | None = None  # [timing]: the fallback of the hub's site/schedule; None: always open
 
 
 def _display_id(value: object) -> str:
@@ -82,16 +90,34 @@ def display_config(settings: Settings) -> DisplayConfig:
         raise ConfigError('[display] audio_command must be a command line, e.g. "aplay"')
     logo = section.get("logo")
     cache = section.get("voice_cache")
+    text_key = "running_text_en" if language == "en" else "running_text"
     return DisplayConfig(
         client_id=_client_id(settings.site, section.get("id")),
         display_id=_display_id(section.get("id")),
         language=language,
         logo=Path(str(logo)).expanduser() if logo else None,
-        running_text=str(section.get("running_text", "")).replace("\n", " ").strip(),
+        # Until the hub's display/running_text arrives (set on the console, seeded from these keys).
+        running_text=" ".join(str(section.get(text_key, "") or section.get("running_text", "")).split()),
         voice=voice,
         volume=float(volume),
         audio_command=tuple(shlex.split(command)) if command else None,
         flash_seconds=float(flash),
         recent_calls=recent,
         voice_cache=Path(str(cache)).expanduser() if cache else settings.data_dir / "voice-cache",
+        hours=opening_hours(settings),
     )
+
+
+def running_text_from(raw: bytes, language: str) -> str | None:
+    """The text of ``display/running_text`` for a display in ``language`` (the other language's
+    when that one is empty); ``None`` for a message that is not one (it is ignored)."""
+    try:
+        payload = contract.decode(raw)
+    except contract.PayloadError:
+        return None
+    texts_by_lang = {lang: payload.get(lang) for lang in ("id", "en")}
+    if not all(isinstance(t, str) for t in texts_by_lang.values()):
+        return None
+    other = "en" if language == "id" else "id"
+    chosen = texts_by_lang.get(language) or texts_by_lang[other]
+    return " ".join(str(chosen).split())

@@ -1,56 +1,17 @@
 """What the lobby hears: the Indonesian sentence for a call, spelled the way people say it.
 
-``A-012`` at ``Meja 2`` becomes "Nomor antrean A dua belas, silakan menuju meja dua". Pure Python,
-no audio here (see ``display.voice``).
+``A-012`` at ``Meja 2`` becomes "Nomor antrean A dua belas, silakan menuju meja dua"; a priority-lane
+ticket (docs/queue.md) "Nomor antrean prioritas A dua belas, ...". Pure Python, no audio here (see
+``display.voice``).
 """
 
 from __future__ import annotations
 
 import re
 
-_ONES = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+from shared.domain.spoken_words import number_words, spoken_code
 
-# espeak-ng's Indonesian voice reads a lone capital as a word; spell the letters as Indonesians do.
-_LETTERS = {
-    "A": "A", "B": "Be", "C": "Ce", "D": "De", "E": "E", "F": "Ef", "G": "Ge", "H": "Ha", "I": "I",
-    "J": "Je", "K": "Ka", "L": "El", "M": "Em", "N": "En", "O": "O", "P": "Pe", "Q": "Ki", "R": "Er",
-    "S": "Es", "T": "Te", "U": "U", "V": "Fe", "W": "We", "X": "Eks", "Y": "Ye", "Z": "Zet",
-}  # fmt: skip
-
-
-def number_words(n: int) -> str:
-    """Indonesian words for 0 <= n < 1,000,000: 12 -> "dua belas", 101 -> "seratus satu"."""
-    if n < 0 or n >= 1_000_000:
-        raise ValueError(f"out of range: {n}")
-    if n < 10:
-        return _ONES[n]
-    if n == 10:
-        return "sepuluh"
-    if n == 11:
-        return "sebelas"
-    if n < 20:
-        return f"{_ONES[n - 10]} belas"
-    if n < 100:
-        tens, rest = divmod(n, 10)
-        return _join(f"{_ONES[tens]} puluh", rest)
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        return _join("seratus" if hundreds == 1 else f"{_ONES[hundreds]} ratus", rest)
-    thousands, rest = divmod(n, 1000)
-    return _join("seribu" if thousands == 1 else f"{number_words(thousands)} ribu", rest)
-
-
-def _join(head: str, rest: int) -> str:
-    return head if rest == 0 else f"{head} {number_words(rest)}"
-
-
-def spoken_code(code: str) -> str:
-    """``A-012`` -> "A dua belas"; ``PD-7`` -> "Pe De tujuh"."""
-    match = re.fullmatch(r"([A-Z]{1,3})-(\d{1,6})", code)
-    if not match:
-        return code
-    letters = " ".join(_LETTERS[c] for c in match.group(1))
-    return f"{letters} {number_words(int(match.group(2)))}"
+__all__ = ["call_sentence", "number_words", "spoken_code", "spoken_desk"]
 
 
 def spoken_desk(desk_name: str) -> str:
@@ -58,7 +19,11 @@ def spoken_desk(desk_name: str) -> str:
     return re.sub(r"\d+", lambda m: number_words(int(m.group())), desk_name).lower()
 
 
-def call_sentence(code: str, desk_name: str, language: str = "id") -> str:
+def call_sentence(code: str, desk_name: str, language: str = "id", *, priority: bool = False) -> str:
+    """What the lobby hears for a call; ``priority``: the ticket is a priority-lane one, said so
+    (the visitor who chose the lane listens for it; everyone else hears why they wait)."""
     if language == "en":
-        return f"Ticket number {code.replace('-', ' ')}, please go to {desk_name}"
-    return f"Nomor antrean {spoken_code(code)}, silakan menuju {spoken_desk(desk_name)}"
+        kind = "Priority ticket" if priority else "Ticket"
+        return f"{kind} number {code.replace('-', ' ')}, please go to {desk_name}"
+    kind = "Nomor antrean prioritas" if priority else "Nomor antrean"
+    return f"{kind} {spoken_code(code)}, silakan menuju {spoken_desk(desk_name)}"

@@ -29,6 +29,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "idle_ticket": "—",
         "desk_fallback": "Meja {desk}",
         "recall": "panggilan ulang",
+        "priority": "PRIORITAS",  # the mark of a priority-lane ticket (docs/queue.md)
         "goto": "menuju",
         "overlay_title": "Koneksi terputus — sedang menyambung kembali",
         "overlay_broker": "Layar ini tidak terhubung ke server pesan.",
@@ -49,6 +50,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "idle_ticket": "—",
         "desk_fallback": "Desk {desk}",
         "recall": "recall",
+        "priority": "PRIORITY",
         "goto": "to",
         "overlay_title": "Connection lost — reconnecting",
         "overlay_broker": "This screen cannot reach the message server.",

@@ -17,4 +17,6 @@ THEME: dict[str, tuple[float, float, float, float]] = {
     "marquee": (0.03, 0.07, 0.15, 1),
     "veil": (0.02, 0.05, 0.11, 0.86),
     "card": (0.11, 0.21, 0.36, 1),
+    "badge": (1, 1, 1, 1),  # the priority mark's pill: white, apart from the amber of "this call"
+    "on_badge": (0.04, 0.10, 0.20, 1),
 }

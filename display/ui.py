@@ -30,12 +30,16 @@ from display.audio_health import AudioHealth
 from display.flash import FlashLayer
 from display.layout import Frame, unit_px
 from display.observers import DisplayObserver
-from display.options import DisplayConfig
+from display.opening import OpeningWatch
+from display.options import DisplayConfig, running_text_from
 from display.sound import make_announcer
 from display.theme import THEME
 from display.viewmodel import Connection, DisplayViewModel
 from display.widgets import DisplayRoot
 from shared.config import Settings
+from shared.contract.catalogue import parse_site_services
+from shared.contract.records import parse_site_schedule
+from shared.contract.topics import PayloadError
 from shared.kivy_base.screenshot import capture
 from shared.mqtt import MqttBus
 
@@ -90,6 +94,9 @@ class DisplayApp(App):
             flash_seconds=display.flash_seconds,
         )
         self.vm.on_change = self._mark_dirty
+        self.opening = OpeningWatch(display.hours, display.language)
+        # The wall's time of day (the clock, and whether the office is open); a test may fix it.
+        self.now: Callable[[], datetime] = lambda: datetime.now(settings.tz)
         self.title = self.vm.text("window_title")
         self.recent_slots = display.recent_calls
         self._wake = Clock.create_trigger(self._drain, 0)  # wakes the "interrupt" clock at once
@@ -98,15 +105,21 @@ class DisplayApp(App):
 
     def _publish_status(self, payload: dict[str, object]) -> None:
         bus = getattr(self, "bus", None)
-        if bus is not None:  # before the bus exists, the first connect sends it
+        # Before the bus exists, the first connect sends it; a --screenshot run beside the live
+        # display never speaks for it.
+        if bus is not None and self.screenshot_path is None:
             bus.publish_json("display_status", payload, retain=True, display_id=self.display.display_id)
 
     def _make_bus(self) -> MqttBus:
-        bus = MqttBus(self.settings.mqtt, self.settings.site, self.display.client_id)
+        one_off = self.screenshot_path is not None  # beside the live display: never push it off
+        bus = MqttBus(self.settings.mqtt, self.settings.site, self.display.client_id, one_off=one_off)
         vm = self.vm
         bus.on("counter_state", lambda p, raw: self._post(vm.on_desk_state, p["desk"], raw))
         bus.on("queue_state", lambda p, raw: self._post(vm.on_queue_state, p["service"], raw))
         bus.on("call_event", lambda _p, raw: self._post(vm.on_call, raw))
+        bus.on("running_text", lambda _p, raw: self._post(self._on_running_text, raw))
+        bus.on("site_schedule", lambda _p, raw: self._post(self._on_schedule, raw))
+        bus.on("site_services", lambda _p, raw: self._post(self._on_services, raw))
         bus.on(
             "presence",
             lambda p, raw: self._post(vm.on_presence, p["client_id"], raw),
@@ -161,6 +174,28 @@ class DisplayApp(App):
 
     # --- MQTT thread -> main thread ---------------------------------------------------------
 
+    def _on_running_text(self, raw: bytes) -> None:
+        """The hub's running text (set on the console) replaces the one of ``[display]``."""
+        text = running_text_from(raw, self.display.language)
+        if text is not None and self.root is not None:
+            self.root.ids.marquee.text = text
+
+    def _on_schedule(self, raw: bytes) -> None:
+        """The hub's opening hours (set on the console) win over the display's own ``[timing]``."""
+        try:
+            self.opening.use_schedule(parse_site_schedule(raw))
+        except PayloadError as exc:
+            log.warning("ignored a malformed site/schedule message (%s)", exc.code)
+            return
+        self._tick()
+
+    def _on_services(self, raw: bytes) -> None:
+        """The services that exist now: a waiting row of one removed on the console goes."""
+        try:
+            self.vm.on_services(parse_site_services(raw))
+        except PayloadError as exc:
+            log.warning("ignored a malformed site/services message (%s)", exc.code)
+
     def _post(self, method: Callable[..., None], *args: Any) -> None:
         self._inbox.append((method, args))  # deque.append is atomic: no lock needed
         self._wake()
@@ -195,23 +230,17 @@ class DisplayApp(App):
         desks, latest, waiting = vm.desks, vm.latest, vm.waiting
         frame = Frame(*Window.size)
         code_em = self._code_em([d.ticket for d in desks if d.ticket] + [f"{s.service}-000" for s in waiting])
-        ids.board.show(desks, frame.board(len(desks), code_em), latest, vm.text("idle_ticket"))
+        badge = vm.text("priority")
+        ids.board.show(desks, frame.board(len(desks), code_em), latest, vm.text("idle_ticket"), badge)
         card = ids.call_card
         card.code = latest.ticket if latest else ""
         card.desk_name = latest.desk_name if latest else vm.text("no_call_yet")
         card.recall_text = vm.text("recall") if latest and latest.recall else ""
-        card.code_font = frame.call_code_font(code_em)
-        ids.recent.calls(vm.recent)
+        card.priority_text = badge if latest and latest.priority else ""
+        card.code_font = frame.call_code_font(code_em, badge=bool(card.priority_text))
+        ids.recent.calls(vm.recent, badge)
         ids.waiting.slots = max(2, len(waiting))
-        ids.waiting.services(
-            waiting,
-            [
-                vm.text("waiting_late", count=s.count, late=s.late)
-                if s.late
-                else vm.text("waiting_count", count=s.count)
-                for s in waiting
-            ],
-        )
+        ids.waiting.services(waiting, [vm.waiting_text(s) for s in waiting])
         self._tick()
         if self.observers:
             for desk in desks:
@@ -222,9 +251,12 @@ class DisplayApp(App):
 
     def _tick(self, _dt: float = 0) -> None:
         root, vm = self.root, self.vm
-        now = datetime.now(self.settings.tz)
+        now = self.now()
         root.clock_text = texts.clock_line(now, vm.language)
         root.date_text = texts.date_line(now, vm.language)
+        closed = self.opening.lines(now)
+        board = root.ids.board
+        board.closed_title, board.closed_when = closed or ("", "")
         flashing = vm.flashing()
         latest = vm.latest
         since = vm.clock() - latest.at if latest and latest.at is not None else 0.0
@@ -273,9 +305,14 @@ class DisplayApp(App):
             Clock.schedule_once(lambda _dt: self.stop(), 0)
 
     def _check_screenshot(self) -> None:
+        if self._frames < 3:
+            # A still wall draws no frame: on a loaded machine the retained state may all have
+            # arrived (and been drawn) before the third frame, and nothing would ever draw it.
+            Window.canvas.ask_update()
+            return
         now = time.monotonic()
         settled = self.vm.connection is Connection.CONNECTED and now - self._last_message >= SHOT_QUIET_S
-        if self._frames >= 3 and (settled or now - self._started >= SHOT_TIMEOUT_S):
+        if settled or now - self._started >= SHOT_TIMEOUT_S:
             # Capture at the next drawn frame: it holds everything received so far.
             self._shot_due = True
             Window.canvas.ask_update()

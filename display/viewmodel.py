@@ -11,6 +11,10 @@ Choices for a lobby:
   mid-day) the desks' retained states stand in for the call list, newest first, without a flash or
   a voice, so the screen is whole at once;
 - a recall moves the call back to the top, flashes and is announced again;
+- a priority-lane ticket (docs/queue.md) carries its mark wherever its code shows (the latest call,
+  its desk, a recall of it: the hub flags every message about the ticket) and its announcement
+  says "prioritas". Each message's flag is trusted as it is: codes restart every day, so a code
+  remembered as priority could be another visitor's today;
 - the overlay waits ``overlay_delay`` seconds before it shows, so a broker restart of a fraction of
   a second does not make the wall blink.
 """
@@ -27,6 +31,7 @@ from typing import TypeVar
 
 from display import texts
 from display.speech import call_sentence
+from shared.contract.catalogue import SiteServices
 from shared.contract.records import (
     CallEvent,
     DeskState,
@@ -60,6 +65,7 @@ class DeskView:
     name: str
     status: str
     ticket: str | None
+    priority: bool = False  # the ticket at the desk is a priority-lane one: the tile shows the mark
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class CallView:
     desk_name: str
     recall: bool = False
     at: float | None = None  # monotonic time of the event; None when taken from a desk's state
+    priority: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,7 @@ class DisplayViewModel:
         self.on_change: Callable[[], None] | None = None
         self._desks: dict[str, DeskState] = {}
         self._services: dict[str, ServiceView] = {}
+        self._existing: set[str] | None = None  # the prefixes of site/services; None: not heard yet
         self._calls: list[CallView] = []  # newest first, one entry per ticket
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._bus_up = False
@@ -153,9 +161,24 @@ class DisplayViewModel:
             self._changed()
 
     def on_queue_state(self, service: str, raw: bytes) -> None:
+        if not raw:  # the retained state cleared: the service was removed on the console
+            if self._services.pop(service, None) is not None:
+                self._changed()
+            return
+        if self._existing is not None and service not in self._existing:
+            return  # a stale retained state of a service removed
         view = self._parse("queue/state", _service_view, raw, service)
         if view is not None:
             self._services[service] = view
+            self._changed()
+
+    def on_services(self, found: SiteServices) -> None:
+        """``site/services``: the services that exist now; a row of one removed goes."""
+        self._existing = {s.prefix for s in found.services}
+        gone = set(self._services) - self._existing
+        for service in gone:
+            del self._services[service]
+        if gone:
             self._changed()
 
     def on_call(self, raw: bytes) -> None:
@@ -167,14 +190,17 @@ class DisplayViewModel:
             self._seen.popitem(last=False)
         known = self._desks.get(event.desk)
         name = event.desk_name or (known.name if known else None) or self._fallback_name(event.desk)
-        call = CallView(event.ticket, event.desk, name, event.recall, self.clock())
+        priority = event.priority  # a recall's event carries it too: the mark stays
+        call = CallView(event.ticket, event.desk, name, event.recall, self.clock(), priority)
         self._calls = [call, *(c for c in self._calls if c.ticket != call.ticket)][: self.recent_count + 1]
         # The event comes before the desk's new state: show the code at the desk at once.
         since = known.since if known else None
         service = known.service if known else None
-        self._desks[event.desk] = DeskState(event.desk, name, "called", event.ticket, service, since)
+        self._desks[event.desk] = DeskState(
+            event.desk, name, "called", event.ticket, service, since, priority
+        )
         if self.announce is not None:
-            self.announce(call_sentence(call.ticket, call.desk_name, self.language))
+            self.announce(call_sentence(call.ticket, call.desk_name, self.language, priority=priority))
         self._changed()
 
     def on_presence(self, client_id: str, raw: bytes) -> None:
@@ -205,7 +231,7 @@ class DisplayViewModel:
         """Open desks in desk order, each with its ticket (``None`` when nobody is there)."""
         shown = [s for s in self._desks.values() if s.status != "closed"]
         return [
-            DeskView(s.desk, s.name or self._fallback_name(s.desk), s.status, s.ticket)
+            DeskView(s.desk, s.name or self._fallback_name(s.desk), s.status, s.ticket, s.priority)
             for s in sorted(shown, key=lambda s: _desk_order(s.desk))
         ]
 
@@ -217,7 +243,9 @@ class DisplayViewModel:
             holding = [s for s in self._desks.values() if s.ticket and s.ticket not in listed]
             holding.sort(key=lambda s: s.since.timestamp() if s.since else float("-inf"), reverse=True)
             calls += [
-                CallView(s.ticket, s.desk, s.name or self._fallback_name(s.desk)) for s in holding if s.ticket
+                CallView(s.ticket, s.desk, s.name or self._fallback_name(s.desk), priority=s.priority)
+                for s in holding
+                if s.ticket
             ]
         return calls[: self.recent_count + 1]
 
@@ -234,6 +262,13 @@ class DisplayViewModel:
     @property
     def waiting(self) -> list[ServiceView]:
         return [self._services[key] for key in sorted(self._services)]
+
+    def waiting_text(self, service: ServiceView) -> str:
+        """How many wait for ``service`` (``queue/{service}/state``'s ``count``: everyone still
+        waiting, priority tickets included), and how many of them past the 10-minute standard."""
+        if service.late:
+            return self.text("waiting_late", count=service.count, late=service.late)
+        return self.text("waiting_count", count=service.count)
 
     @property
     def connection(self) -> Connection:

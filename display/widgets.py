@@ -6,9 +6,11 @@ from the view-model on the main thread. Labels the tests and the probe read carr
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Callback, Canvas, Color, Rectangle
 from kivy.graphics.opengl import (
     GL_BLEND,
@@ -32,7 +34,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from display.layout import Grid
+from display.layout import Grid, name_line
 from display.viewmodel import CallView, DeskView, ServiceView
 
 
@@ -42,10 +44,25 @@ class Text(Label):
     role = StringProperty("")
 
 
+class Badge(Text):
+    """The priority mark: bold words on a light pill (sidebar.kv), beside a name or over a code."""
+
+
+@lru_cache(maxsize=256)
+def text_em(text: str, bold: bool = False) -> float:
+    """The width of ``text`` on one line, in em of its font (Roboto)."""
+    width, _height = CoreLabel(font_size=100, bold=bold).get_extents(text)
+    return width / 100
+
+
 class DeskTile(BoxLayout):
     desk = StringProperty("")
     desk_name = StringProperty("")
     code = StringProperty("")
+    priority_text = StringProperty("")  # the badge's words for a priority ticket, else ""
+    line_font = NumericProperty(10)  # the name line's font (display.layout.name_line)
+    name_w = NumericProperty(10)
+    badge_w = NumericProperty(0)
     idle = BooleanProperty(True)
     highlighted = BooleanProperty(False)  # the latest call: a steady amber frame
     flashing = BooleanProperty(False)  # within the flash time of the latest call
@@ -59,12 +76,19 @@ class Board(BoxLayout):
 
     title = StringProperty("")
     empty_text = StringProperty("")
+    # Outside opening hours (display.opening): "Layanan tutup" and when it opens again, in place
+    # of "no desk is open", or beside the title while desks are still open (a break).
+    closed_title = StringProperty("")
+    closed_when = StringProperty("")
     cols = NumericProperty(1)
     rows = NumericProperty(1)
     empty = BooleanProperty(True)
     tiles = ListProperty([])
 
-    def show(self, desks: list[DeskView], grid: Grid, latest: CallView | None, idle_mark: str) -> None:
+    def show(
+        self, desks: list[DeskView], grid: Grid, latest: CallView | None, idle_mark: str, badge: str
+    ) -> None:
+        """``badge``: the priority mark's words, shown on the tiles of priority tickets."""
         container = self.ids.grid
         while len(self.tiles) < len(desks):
             self.tiles.append(DeskTile())
@@ -78,6 +102,10 @@ class Board(BoxLayout):
             tile.code = desk.ticket or idle_mark
             tile.idle = desk.ticket is None
             tile.code_font, tile.name_font = grid.code_font, grid.name_font
+            marked = bool(desk.ticket and desk.priority)
+            line = name_line(grid, text_em(desk.name), text_em(badge, bold=True) if marked else None)
+            tile.priority_text = badge if marked else ""
+            tile.line_font, tile.name_w, tile.badge_w = line.font, line.name_w, line.badge_w
             tile.highlighted = latest is not None and (latest.desk, latest.ticket) == (desk.desk, desk.ticket)
             if tile.parent is None:
                 container.add_widget(tile)
@@ -97,6 +125,7 @@ class CallCard(BoxLayout):
     code = StringProperty("")
     desk_name = StringProperty("")
     recall_text = StringProperty("")
+    priority_text = StringProperty("")  # the badge's words when the call is a priority ticket
     code_font = NumericProperty(10)
     flashing = BooleanProperty(False)
     blink = BooleanProperty(False)
@@ -105,6 +134,7 @@ class CallCard(BoxLayout):
 class CallRow(BoxLayout):
     code = StringProperty("")
     desk_name = StringProperty("")
+    priority_text = StringProperty("")  # the badge's words when the call was a priority ticket
     font = NumericProperty(10)
 
 
@@ -132,11 +162,13 @@ class RowList(BoxLayout):
                 body.add_widget(row)
         return rows
 
-    def calls(self, calls: list[CallView]) -> None:
+    def calls(self, calls: list[CallView], badge: str = "") -> None:
+        """``badge``: the priority mark's words, shown after the code of a priority ticket."""
         for index, row in enumerate(self._rows(CallRow, len(calls))):
             call = calls[index] if index < len(calls) else None
             row.code = call.ticket if call else ""
             row.desk_name = call.desk_name if call else ""
+            row.priority_text = badge if call and call.priority else ""
 
     def services(self, services: list[ServiceView], count_text: list[str]) -> None:
         for index, row in enumerate(self._rows(WaitingRow, len(services))):

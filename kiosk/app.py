@@ -9,6 +9,7 @@ prepares Kivy's environment and only then imports ``kiosk.ui`` (the Kivy app) an
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import platformdirs
 
+from kiosk.guide_health import GuideHealth
 from kiosk.options import KioskOptions
 from kiosk.ports import PrinterPort
 from kiosk.touch.ports import HubPort
@@ -61,8 +63,9 @@ class PortsUnavailable(RuntimeError):
     """The hub client or the printer driver cannot be loaded; the message says which and why."""
 
 
-def default_ports(settings: Settings, kiosk_id: str) -> tuple[HubPort, PrinterPort]:
-    """The MQTT hub client and the configured ESC/POS printer (``[kiosk] printer``, default dummy)."""
+def default_ports(settings: Settings, kiosk_id: str, *, one_off: bool = False) -> tuple[HubPort, PrinterPort]:
+    """The MQTT hub client and the configured ESC/POS printer (``[kiosk] printer``, default dummy);
+    ``one_off`` for a ``--screenshot`` run beside the live kiosk (``MqttHubClient``)."""
     try:
         from kiosk.touch.hub_client import MqttHubClient
     except ImportError as exc:
@@ -74,7 +77,7 @@ def default_ports(settings: Settings, kiosk_id: str) -> tuple[HubPort, PrinterPo
     except ImportError as exc:
         raise PortsUnavailable(f"the kiosk's printer (kiosk.printing) cannot be loaded: {exc}") from exc
     printer_config = PrinterConfig.from_mapping(settings.section("kiosk").get("printer", {"kind": "dummy"}))
-    return MqttHubClient(settings, kiosk_id), TicketPrinter(printer_config)
+    return MqttHubClient(settings, kiosk_id, one_off=one_off), TicketPrinter(printer_config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +102,10 @@ def main(
     try:
         settings = settings or load_settings(args.config)
         options = KioskOptions.from_settings(settings, language=args.lang, kiosk_id=args.kiosk_id)
-        hub, printer = (ports or default_ports)(settings, options.kiosk_id)
+        if ports is None:
+            hub, printer = default_ports(settings, options.kiosk_id, one_off=bool(args.screenshot))
+        else:
+            hub, printer = ports(settings, options.kiosk_id)
     except (ConfigError, PortsUnavailable) as exc:
         print(f"antre kiosk: {exc}", file=sys.stderr)
         return 2
@@ -108,7 +114,20 @@ def main(
     kivy_window.configure_window(window.size, window.fullscreen, window.position)
     from kiosk.ui import KioskApp
 
+    if not window.screenshot:  # a one-off run beside the live kiosk speaks for nobody
+        health = GuideHealth(lambda audio, detail: _call_if_present(hub, "report_audio", audio, detail))
+    else:
+        health = GuideHealth(lambda _audio, _detail: None)
+    options = _with_voice_checked(options, health)
     vm = KioskViewModel(options, hub, printer, run_background=run_in_thread, post=kivy_window.post_to_main)
+    if options.spoken_guide != "off":
+        from kiosk.spoken_guide import EspeakVoice, ScreenGuide
+
+        voice = EspeakVoice(options.spoken_voice, player=options.audio_command, on_outcome=health.heard)
+        problem = voice.problem()
+        health.set("failed" if problem else "ready", problem)
+        ScreenGuide(vm, voice)  # kept alive by the view-model's listeners
+    follow_hub(hub, vm)
     _call_if_present(hub, "start")
     try:
         KioskApp(vm, screenshot=window.screenshot).run()
@@ -117,10 +136,36 @@ def main(
     return 0
 
 
-def _call_if_present(obj: object, name: str) -> None:
+def follow_hub(hub: object, vm: KioskViewModel) -> None:
+    """Hand the hub's retained ``site/schedule`` and ``site/services`` to ``vm`` on the UI thread
+    (a hub port without them, a fake, is left alone): the opening hours and the services set on
+    the console win over the TOML's once they arrive. Before the hub port starts."""
+    follow_schedule = getattr(hub, "follow_schedule", None)
+    if callable(follow_schedule):
+        follow_schedule(lambda schedule: kivy_window.post_to_main(lambda: vm.use_schedule(schedule)))
+    follow_services = getattr(hub, "follow_services", None)
+    if callable(follow_services):
+        follow_services(lambda found: kivy_window.post_to_main(lambda: vm.use_services(found)))
+
+
+def _with_voice_checked(options: KioskOptions, health: GuideHealth) -> KioskOptions:
+    """No "read aloud" button when espeak-ng is missing: a button that does nothing misleads. Staff
+    hear of it in the kiosk's status (``health``), as of a guide turned off."""
+    from kiosk.spoken_guide import EspeakVoice
+
+    if options.spoken_guide == "off":
+        health.set("off")
+        return options
+    if EspeakVoice.available():
+        return options
+    health.set("failed", "espeak-ng is not installed; install it with:  sudo apt-get install -y espeak-ng")
+    return dataclasses.replace(options, spoken_guide="off")
+
+
+def _call_if_present(obj: object, name: str, *args: object) -> None:
     method = getattr(obj, name, None)
     if callable(method):
-        method()
+        method(*args)
 
 
 if __name__ == "__main__":

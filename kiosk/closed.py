@@ -1,65 +1,6 @@
-"""Whether the kiosk gives tickets now, and the words of its closed screen. Pure: the opening hours
-(``[timing]``, read by ``shared.timing_config``) and the time are passed in.
+"""The kiosk's closed screen: whether it gives tickets now and the words that say when it opens
+again. The logic is shared with the wall display (``shared.closed_notice``)."""
 
-Outside opening hours (a break, the evening, a weekend, a holiday or collective leave) the welcome
-screen says "Layanan tutup" with the next opening, day and time; no ticket is issued, so no wait
-is estimated for a visitor who could not be served today.
-"""
+from shared.closed_notice import TEXTS, Closed, closed_lines, closed_now, schedule_hours
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
-
-from shared.domain.calendar_words import indonesian_zone, long_date
-from shared.domain.timing import OpeningHours
-from shared.texts import Catalog
-
-TEXTS = Catalog({
-    "id": {
-        "title": "Layanan tutup",
-        "reopens": "Buka kembali {when} pukul {time}",
-        "today": "hari ini",
-        "tomorrow": "besok",
-        "unknown": "Jadwal buka berikutnya belum ditetapkan",
-    },
-    "en": {
-        "title": "Service closed",
-        "reopens": "Opens again {when} at {time}",
-        "today": "today",
-        "tomorrow": "tomorrow",
-        "unknown": "The next opening is not set yet",
-    },
-})  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Closed:
-    """The kiosk is closed now; ``reopens``: the next opening (office time), ``None`` if none is
-    set within a year."""
-
-    reopens: datetime | None
-
-
-def closed_now(hours: OpeningHours | None, now: datetime) -> Closed | None:
-    """``None`` while the office is open (or no hours are known: always open); else when it opens."""
-    if hours is None or hours.is_open(now):
-        return None
-    return Closed(hours.next_opening(now))
-
-
-def closed_lines(language: str, closed: Closed, now: datetime) -> tuple[str, str]:
-    """(title, when it opens again) in ``language``: "today"/"tomorrow", else the long date;
-    the time as Indonesians write it (08.00 WIB) or 08:00 WIB in English."""
-    title = TEXTS.t(language, "title")
-    reopens = closed.reopens
-    if reopens is None:
-        return title, TEXTS.t(language, "unknown")
-    today = now.astimezone(reopens.tzinfo).date()
-    days = (reopens.date() - today).days
-    when = TEXTS.t(language, "today") if days == 0 else TEXTS.t(language, "tomorrow") if days == 1 else None
-    if when is None:
-        when = long_date(reopens, "en" if language == "en" else "id")
-    clock = f"{reopens:%H.%M}" if language == "id" else f"{reopens:%H:%M}"
-    zone = indonesian_zone(reopens)
-    return title, TEXTS.t(language, "reopens", when=when, time=f"{clock} {zone}" if zone else clock)
+__all__ = ["TEXTS", "Closed", "closed_lines", "closed_now", "schedule_hours"]

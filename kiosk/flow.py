@@ -9,6 +9,7 @@ from enum import StrEnum
 
 class Step(StrEnum):
     WELCOME = "welcome"
+    PRIORITY = "priority"  # the priority lane: the visitor's category (or none said), then the service
     FORM = "form"
     RETURNING = "returning"
     PREFILL = "prefill"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from kiosk.ports import PrinterPort, PrinterStatus, PrintFailed, TicketText
-from kiosk.touch.ports import HubError, HubPort, IssuedTicket, ReturningGuest
+from kiosk.touch.ports import ORDINARY, HubError, HubPort, IssuedTicket, Lane, ReturningGuest
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class IssueAttempt:
     service: str
     guest: dict[str, object]
     reported_problem: str | None  # what staff were last told about the printer
+    lane: Lane = ORDINARY  # the priority lane, as the visitor chose it on the welcome screen
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def ticket_text(facts: TicketFacts, issued: IssuedTicket) -> TicketText:
         estimated_wait_min=estimate,
         language=facts.language,
         complaint_channels=facts.complaint_channels,
+        priority=issued.priority,
     )
 
 
@@ -89,7 +91,7 @@ def issue(hub: HubPort, printer: PrinterPort, attempt: IssueAttempt, facts: Tick
     if status in BLOCKING_STATUSES:
         return IssueOutcome(printer_problem=str(status), staff_told=tell_staff(hub, str(status)))
     try:
-        issued = hub.issue(attempt.request_id, attempt.service, attempt.guest)
+        issued = hub.issue(attempt.request_id, attempt.service, attempt.guest, attempt.lane)
     except HubError as exc:
         return IssueOutcome(hub_error=exc.code)
     return print_ticket(hub, printer, ticket_text(facts, issued), attempt.reported_problem)

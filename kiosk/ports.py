@@ -40,6 +40,7 @@ class TicketText:
     estimated_wait_min: int | None
     language: str  # "id" or "en"
     complaint_channels: tuple[str, ...] = ()
+    priority: bool = False  # a priority-lane ticket: printed with the mark
 
 
 class PrinterPort(Protocol):

@@ -22,6 +22,60 @@ _ID: dict[str, str] = {
     "welcome.free": "Layanan ini tidak dipungut biaya",
     "welcome.unprinted": "Tiket belum tercetak: {codes}",
     "welcome.printer_problem": "Printer tiket bermasalah. Silakan ke meja depan bila tiket tidak keluar.",
+    # the priority lane (welcome button, then the priority screen)
+    "welcome.priority": "Layanan prioritas",
+    "welcome.priority_who": (
+        "Untuk lansia, penyandang disabilitas, ibu hamil, dan pengunjung yang membawa anak kecil"
+    ),
+    # where the full one does not fit (many services, large text): the same four, shorter
+    "welcome.priority_who_short": "Lansia, disabilitas, ibu hamil, membawa anak kecil",
+    "priority.title": "Layanan prioritas",
+    "priority.intro": (
+        "Anda akan dipanggil lebih dahulu. Tidak perlu menunjukkan bukti apa pun. "
+        "Setelah ini, isi buku tamu seperti biasa."
+    ),
+    "priority.question": "Pilih yang sesuai dengan Anda:",
+    "priority.lansia": "Lansia",
+    "priority.disabilitas": "Penyandang disabilitas",
+    "priority.hamil": "Ibu hamil",
+    "priority.anak": "Membawa anak kecil",
+    "priority.skip": "Tidak ingin menyebutkan",
+    "priority.service": "Pilih layanan yang Anda perlukan:",
+    "ticket.priority": "Layanan prioritas",
+    # the visitor's display choices, on every screen
+    "access.large_on": "Aa  Perbesar tulisan",
+    "access.large_off": "Aa  Tulisan biasa",
+    "access.speech_on": "Bacakan layar",
+    "access.speech_off": "Hentikan suara",
+    # the spoken guide: each screen's question, never what the visitor typed
+    "speak.welcome": (
+        "Selamat datang. Sentuh layanan yang Anda perlukan untuk mengambil nomor antrean. Untuk "
+        "lansia, penyandang disabilitas, ibu hamil, dan pengunjung yang membawa anak kecil, sentuh "
+        "tombol layanan prioritas."
+    ),
+    "speak.priority": (
+        "Layanan prioritas. Pilih yang sesuai dengan Anda: lansia, penyandang disabilitas, ibu "
+        "hamil, atau membawa anak kecil. Anda juga boleh tidak menyebutkan."
+    ),
+    "speak.priority_service": "Pilih layanan yang Anda perlukan.",
+    "speak.form": (
+        "Buku tamu. Isi nama, nomor identitas, email, dan keperluan kunjungan. Sentuh kotak isian "
+        "untuk mulai mengetik."
+    ),
+    "speak.returning": "Masukkan NIK atau email yang dulu Anda isi di buku tamu.",
+    "speak.prefill": "Selamat datang kembali. Tuliskan keperluan kunjungan hari ini.",
+    "speak.consent": (
+        "Persetujuan penggunaan data. Apakah Anda setuju? Sentuh tombol saya setuju untuk mengambil nomor."
+    ),
+    "speak.issuing": "Mohon tunggu. Nomor antrean Anda sedang dibuat.",
+    "speak.ticket": (
+        "Nomor antrean Anda {code}. Silakan ambil tiket Anda, lalu tunggu sampai nomor Anda dipanggil."
+    ),
+    "speak.ticket_not_printed": (
+        "Nomor antrean Anda {code}. Tiket tidak dapat dicetak. Silakan menuju meja depan."
+    ),
+    "speak.problem": "Mohon maaf, ada gangguan. Silakan coba lagi, atau menuju meja depan.",
+    "speak.rating": "Beri penilaian atau sampaikan pengaduan. Pindai atau ketik kode pada tiket Anda.",
     # common
     "common.back": "Kembali",
     "common.next": "Lanjut",
@@ -139,6 +193,52 @@ _EN: dict[str, str] = {
     "welcome.printer_problem": (
         "The ticket printer has a problem. Go to the front desk if no ticket comes out."
     ),
+    "welcome.priority": "Priority service",
+    "welcome.priority_who": (
+        "For older visitors, people with disabilities, pregnant women and visitors with small children"
+    ),
+    "welcome.priority_who_short": "Older people, disabilities, pregnant women, small children",
+    "priority.title": "Priority service",
+    "priority.intro": (
+        "You will be called first. You do not need to show any proof. Next, fill in the guestbook as usual."
+    ),
+    "priority.question": "Choose what fits you:",
+    "priority.lansia": "Older visitor",
+    "priority.disabilitas": "Person with a disability",
+    "priority.hamil": "Pregnant",
+    "priority.anak": "With a small child",
+    "priority.skip": "I would rather not say",
+    "priority.service": "Choose the service you need:",
+    "ticket.priority": "Priority service",
+    "access.large_on": "Aa  Larger text",
+    "access.large_off": "Aa  Normal text",
+    "access.speech_on": "Read aloud",
+    "access.speech_off": "Stop reading",
+    "speak.welcome": (
+        "Welcome. Touch the service you need to take a queue number. Older visitors, people with "
+        "disabilities, pregnant women and visitors with small children can touch priority service."
+    ),
+    "speak.priority": (
+        "Priority service. Choose what fits you: older visitor, person with a disability, pregnant,"
+        " or with a small child. You may also rather not say."
+    ),
+    "speak.priority_service": "Choose the service you need.",
+    "speak.form": (
+        "Guestbook. Fill in your name, ID number, email and the purpose of your visit. Touch a box "
+        "to start typing."
+    ),
+    "speak.returning": "Enter the ID number or the email you gave in our guestbook before.",
+    "speak.prefill": "Welcome back. Write the purpose of today's visit.",
+    "speak.consent": "Consent to use your data. Do you agree? Touch I agree to get your number.",
+    "speak.issuing": "Please wait. Your queue number is being made.",
+    "speak.ticket": (
+        "Your queue number is {code}. Please take your ticket, then wait until your number is called."
+    ),
+    "speak.ticket_not_printed": (
+        "Your queue number is {code}. The ticket could not be printed. Please go to the front desk."
+    ),
+    "speak.problem": "We are sorry, something went wrong. Please try again, or go to the front desk.",
+    "speak.rating": "Give a rating or make a complaint. Scan or type the code on your ticket.",
     "common.back": "Back",
     "common.next": "Next",
     "common.start_over": "Start over",

@@ -22,6 +22,8 @@ _PHRASES = {
         "wait": "Perkiraan waktu tunggu: ± {m} menit",
         "free": "Layanan ini tidak dipungut biaya",
         "complaints": "Keluhan, pengaduan, dan apresiasi:",
+        "priority": "PRIORITAS",
+        "qr_caption": "Setelah dilayani, pindai kode ini di layar penilaian untuk menilai layanan kami",
     },
     "en": {
         "title": "Queue number",
@@ -31,6 +33,8 @@ _PHRASES = {
         "wait": "Estimated wait: about {m} min",
         "free": "This service is free of charge",
         "complaints": "Complaints, suggestions and appreciation:",
+        "priority": "PRIORITY",
+        "qr_caption": "After your visit, scan this code at the rating screen to rate our service",
     },
 }
 
@@ -66,6 +70,8 @@ class TicketWording:
     free: str
     complaints_heading: str
     complaints: tuple[str, ...]
+    qr_caption: str = ""  # what the QR code is for, printed under it
+    priority: str | None = None  # "PRIORITAS" on a priority-lane ticket, else None
 
 
 def qr_payload(code: str, day: date) -> str:
@@ -122,6 +128,8 @@ def wording(ticket: TicketText) -> TicketWording:
         free=phrases["free"],
         complaints_heading=phrases["complaints"],
         complaints=ticket.complaint_channels,
+        qr_caption=phrases["qr_caption"],
+        priority=phrases["priority"] if ticket.priority else None,
     )
 
 

@@ -24,6 +24,7 @@ from kiosk.viewmodel import KioskViewModel
 SCREENS_DIR = Path(__file__).with_name("screens")
 SCREENS = {
     Step.WELCOME: "WelcomeScreen",
+    Step.PRIORITY: "PriorityScreen",
     Step.FORM: "FormScreen",
     Step.RETURNING: "ReturningScreen",
     Step.PREFILL: "PrefillScreen",
@@ -44,6 +45,7 @@ BACKGROUND = (0.96, 0.97, 0.98, 1)
 class KioskApp(TouchApp):
     def __init__(self, vm: KioskViewModel, *, screenshot: Path | None = None, **kwargs: Any) -> None:
         super().__init__(vm, title="Antre", screenshot=screenshot, **kwargs)
+        self._services_rev = vm.services_rev  # the buttons built match this count of service changes
 
     # --- used by the .kv files -----------------------------------------------------------------
 
@@ -62,6 +64,11 @@ class KioskApp(TouchApp):
 
     def rt(self, key: str, _lang: str = "") -> str:
         return rating_texts.t(self.vm.rating.language, key) if key and not key.endswith(".") else ""
+
+    def rating_button_text(self, lang: str) -> str:
+        """The welcome screen's way into the survey, in the kiosk's language (the survey keeps its
+        own language, which the button's press hands over)."""
+        return rating_texts.t(lang or self.vm.language, "start")
 
     def rui(self, name: str, _rev: float = 0) -> Any:
         return rating_view.ui_value(self.vm.rating, name)
@@ -91,22 +98,55 @@ class KioskApp(TouchApp):
             self.sm.add_widget(Factory.get(class_name)(name=step.value))
         survey_screens.load_screens()
         survey_screens.add_screens(self.sm, tuple(s for s in RStep if s != RStep.IDLE))
-        services = self.sm.get_screen(Step.WELCOME.value).ids.services
-        for service in self.vm.options.services:
-            services.add_widget(Factory.ServiceButton(service=service.prefix, service_name=service.name))
+        self._build_service_buttons()
         root = self.dock_keyboard()
+        # "Aa" and "read aloud", one tap away under every screen (low: in reach from a wheelchair).
+        self.access_bar = Factory.AccessBar()
+        root.add_widget(self.access_bar, index=1)
         self.start_view_model()
         return root
+
+    def _build_service_buttons(self) -> None:
+        """One button per service on the welcome and priority screens (again when the hub's
+        ``site/services`` changes them: a service added or switched off on the console)."""
+        from kivy.factory import Factory
+
+        self._services_rev = self.vm.services_rev
+        english = self.vm.options.names_en
+
+        def button(service: Any) -> Any:
+            name_en = english.get(service.prefix, "")
+            return Factory.ServiceButton(
+                service=service.prefix, service_name=service.name, service_name_en=name_en
+            )
+
+        services = self.sm.get_screen(Step.WELCOME.value).ids.services
+        services.clear_widgets()
+        for service in self.vm.options.services:
+            services.add_widget(button(service))
+        services.add_widget(Factory.PriorityButton())  # as large as a service: a choice, not a link
+        lane_services = self.sm.get_screen(Step.PRIORITY.value).ids.services
+        lane_services.clear_widgets()
+        for service in self.vm.options.services:
+            lane_services.add_widget(button(service))
 
     # --- view-model -> widgets -------------------------------------------------------------------
 
     def _on_vm_change(self) -> None:
         vm = self.vm
+        if vm.services_rev != self._services_rev:
+            self._build_service_buttons()
         self.lang = vm.language
+        self.large = vm.large_text
         self.rev += 1
         shown = vm.rating.step.value if vm.step == Step.RATING else vm.step.value
         if self.sm.current != shown:
             self.sm.current = shown
+            # A screen shown anew starts at its top, whatever the last visitor scrolled to (and
+            # however "Aa" has resized it since): its first field then gets into view.
+            scroll = self.sm.current_screen.ids.get("scroll")
+            if scroll is not None:
+                _to_top(scroll)
         self.sync_inputs(self.sm.get_screen(shown), lambda name: str(view.ui_value(vm, f"value.{name}")))
 
     def focused_field(self) -> str | None:
@@ -126,3 +166,15 @@ class KioskApp(TouchApp):
         action = _LAST_FIELD_ACTION.get(self.vm.step)
         if action:
             action(self.vm)
+
+
+def _to_top(scroll: Any) -> None:
+    """Show a scroll view from its top, with nothing left of an earlier drag: Kivy's scroll effect
+    keeps the height a drag began at and its speed, and would carry a stale one over the new
+    content (taller since "Aa"), pulling the view back down."""
+    effect = scroll.effect_y
+    if effect is not None:
+        effect.is_manual = False
+        effect.velocity = 0
+    scroll.scroll_y = 1
+    scroll._update_effect_bounds()  # the effect's range and value for the content as it is now

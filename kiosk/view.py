@@ -67,7 +67,7 @@ def notice_lines(vm: KioskViewModel) -> tuple[str, str]:
 def ticket_lines(vm: KioskViewModel) -> dict[str, str]:
     ticket = vm.ticket
     if ticket is None:
-        return {"code": "", "service": "", "ahead": "", "wait": "", "message": ""}
+        return {"code": "", "service": "", "ahead": "", "wait": "", "message": "", "priority": ""}
     if vm.reprinting:
         message = t(vm, "ticket.reprinting")
     elif vm.printed:
@@ -81,6 +81,7 @@ def ticket_lines(vm: KioskViewModel) -> dict[str, str]:
         "ahead": texts.ahead_text(vm.language, ticket.ahead),
         "wait": wait,
         "message": message,
+        "priority": t(vm, "ticket.priority") if ticket.priority else "",
     }
 
 
@@ -137,7 +138,7 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
     if name == "lookup_label":
         return t(vm, "returning.field_email" if vm.returning.mode == "email" else "returning.field_id")
     if name == "service":
-        return vm.options.service_name(vm.service) if vm.service else ""
+        return vm.options.service_name(vm.service, vm.language) if vm.service else ""
     raise KeyError(name)
 
 
@@ -153,5 +154,8 @@ def _flag(vm: KioskViewModel, key: str) -> bool:
         "form_errors": vm.show_errors and bool(vm.errors),
         "single_service": len(vm.options.services) == 1,
         "closed": vm.closed is not None,
+        "category_chosen": vm.category_chosen,
+        "speech": vm.spoken_guide,
+        "speech_offered": vm.options.spoken_guide != "off",
     }
     return flags[key]

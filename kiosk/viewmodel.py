@@ -3,7 +3,10 @@ app binds widgets to this object, and tests drive it directly with fake ports.
 
 welcome -> guestbook form -> consent -> issuing -> ticket; or, for a returning visitor,
 welcome -> form -> returning (ID number or email) -> prefill (masked, purpose only) -> consent ...
-With one service the welcome screen has one big button; with more, one per service. Composed of
+With one service the welcome screen has one big button; with more, one per service. Beside them,
+"Layanan prioritas": welcome -> priority (the category, or none said; then the service when there
+are several) -> the same guestbook, the request asking for the priority lane (``lane``).
+The visitor's display choices (``large_text``, ``spoken_guide``) hold until the visit ends. Composed of
 parts it holds: ``returning`` (``kiosk.returning``: the returning visitor's lookup and prefill) and
 ``rating`` (``kiosk.rating.viewmodel``: the rating survey behind "Beri penilaian").
 
@@ -13,6 +16,7 @@ Slow work (hub, printer) runs through ``run_background``; its result comes back 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
@@ -21,18 +25,23 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from kiosk import issuing, texts
-from kiosk.closed import Closed, closed_now
+from kiosk.closed import Closed, closed_now, schedule_hours
 from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
 from kiosk.options import KioskOptions
 from kiosk.ports import PrinterPort, TicketText
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.returning import ReturningVisitor
-from kiosk.touch.ports import HubPort
+from kiosk.touch.ports import ORDINARY, HubPort, Lane
 from kiosk.touch.texts import other_language
+from kiosk.visitor_choices import VisitorChoices
 from shared.contract import kiosk_requests
+from shared.contract.catalogue import SiteServices
 from shared.contract.feedback_requests import parse_ticket_text
+from shared.contract.records import SiteSchedule
 from shared.domain import guestbook
+from shared.domain.queue import Service
+from shared.domain.timing import OpeningHours
 from shared.texts import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -40,7 +49,7 @@ T = TypeVar("T")
 Job = Callable[[], None]
 
 
-class KioskViewModel:
+class KioskViewModel(VisitorChoices):
     def __init__(
         self,
         options: KioskOptions,
@@ -54,8 +63,10 @@ class KioskViewModel:
         wall: Callable[[], datetime] | None = None,
     ) -> None:
         self.options = options
+        self.services_rev = 0  # counts the changes of options.services (the app rebuilds its buttons)
         self.wall = wall or (lambda: datetime.now(UTC))  # the time of day: opening hours
         self.closed: Closed | None = None
+        self.hours: OpeningHours | None = options.hours  # the hub's site/schedule once it arrives
         self.hub = hub
         self.printer = printer
         self._clock = clock
@@ -78,7 +89,7 @@ class KioskViewModel:
         )  # fmt: skip
         self.rating.subscribe(self.changed)
         self._reset()
-        self.closed = closed_now(self.options.hours, self.wall())
+        self.closed = closed_now(self.hours, self.wall())
 
     # --- observing -------------------------------------------------------------------------
 
@@ -100,6 +111,10 @@ class KioskViewModel:
         self.show_errors = False
         self.focused: str | None = None
         self.path = "new"  # or "returning"
+        self.lane: Lane = ORDINARY
+        self.category_chosen = False  # on the priority screen: the category step is done
+        self.large_text = False
+        self.spoken_guide = self.options.spoken_guide == "on"
         self.returning.reset()
         self.busy = False
         self.request_id: str | None = None  # one per attempt, reused on every retry
@@ -126,17 +141,35 @@ class KioskViewModel:
     def check_hours(self) -> bool:
         """Whether the office is closed now (``self.closed`` says until when); listeners are told
         when that changes."""
-        closed = closed_now(self.options.hours, self.wall())
+        closed = closed_now(self.hours, self.wall())
         if closed != self.closed:
             self.closed = closed
             self.changed()
         return closed is not None
+
+    def use_schedule(self, schedule: SiteSchedule) -> None:
+        """The hub's ``site/schedule`` arrived (on the UI thread): it wins over the TOML's hours."""
+        self.hours = schedule_hours(schedule, self.options.hours)
+        self.check_hours()
+
+    def use_services(self, found: SiteServices) -> None:
+        """The hub's ``site/services`` arrived (on the UI thread): the buttons show the services it
+        offers now (a service added or switched off on the console) in place of the TOML's."""
+        services = tuple(Service(s.prefix, s.name) for s in found.offered)
+        names_en = {s.prefix: s.name_en for s in found.offered if s.name_en != s.name}
+        if not services or (services, names_en) == (self.options.services, dict(self.options.names_en)):
+            return
+        self.options = dataclasses.replace(self.options, services=services, names_en=names_en)
+        self.services_rev += 1
+        self.changed()
 
     def choose_service(self, prefix: str) -> None:
         if prefix not in {s.prefix for s in self.options.services}:
             raise ValueError(f"unknown service {prefix!r}")
         if self.check_hours():
             return  # closed: no ticket (the welcome screen says when it opens)
+        if self.step == Step.WELCOME:
+            self.lane = ORDINARY  # the ordinary buttons of the welcome screen
         self.service, self.step, self.path, self.focused = prefix, Step.FORM, "new", "name"
         self.changed()
 
@@ -158,7 +191,7 @@ class KioskViewModel:
     def finish(self) -> None:
         """Done (or start over): back to the welcome screen, everything typed forgotten."""
         self._reset()
-        self.closed = closed_now(self.options.hours, self.wall())
+        self.closed = closed_now(self.hours, self.wall())
         self.changed()
 
     # --- typing ----------------------------------------------------------------------------
@@ -235,7 +268,11 @@ class KioskViewModel:
             Step.PREFILL: Step.RETURNING,
             Step.CONSENT: Step.PREFILL if self.path == "returning" else Step.FORM,
         }
-        if self.step == Step.FORM:
+        if self.step == Step.PRIORITY and self.category_chosen:
+            self.category_chosen = False  # from the services back to the categories
+            self.changed()
+            return
+        if self.step in (Step.FORM, Step.PRIORITY):
             self.finish()
             return
         if self.step == Step.PROBLEM and self.notice and self.notice.back_to:
@@ -268,7 +305,7 @@ class KioskViewModel:
         if self.request_id is None:
             self.request_id = self._new_id()
         attempt = issuing.IssueAttempt(
-            self.request_id, self.service, self.guest_payload(), self.printer_problem
+            self.request_id, self.service, self.guest_payload(), self.printer_problem, self.lane
         )
         facts = self._ticket_facts()
         self.busy, self.step, self.notice, self.focused = True, Step.ISSUING, None, None
@@ -379,7 +416,10 @@ class KioskViewModel:
         idle = self._clock() - self._last_activity
         if self.step == Step.WELCOME:
             self.check_hours()
-            if self.language != self.options.language and idle >= self.options.idle_timeout_s:
+            # The last visitor's language and display choices do not wait for the next one.
+            chose = self.language != self.options.language or self.large_text
+            chose = chose or self.spoken_guide != (self.options.spoken_guide == "on")
+            if chose and idle >= self.options.idle_timeout_s:
                 self.finish()
             return
         limit = self.options.ticket_screen_s if self.step == Step.TICKET and self.printed else None

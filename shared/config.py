@@ -43,6 +43,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# The hub's second broker account, for its desk connection (``broker.hub.process``): the hub's user
+# name with this suffix, with the hub's password and grants (``broker.mosquitto.acl``).
+HUB_DESK_SUFFIX = "-desks"
+
+
 @dataclass(frozen=True)
 class MqttEndpoint:
     """Where the broker is, parsed from ``ANTRE_MQTT_URL`` (``mqtt://`` or ``mqtts://``)."""

@@ -38,18 +38,32 @@ PG_ADMIN_URL = os.environ.get("ANTRE_TEST_PG_URL", "postgresql://postgres@127.0.
 # on ``broker`` marks its tests too; the names are spelled out so the list reads as the inventory.
 # A module that starts a process without one of these says ``pytestmark = pytest.mark.e2e``.
 PROCESS_FIXTURES = frozenset({
-    "broker", "hub_factory", "hub", "staff_hub", "probe",  # Mosquitto, the hub
+    "broker", "hub_factory", "hub", "staff_hub", "console_hub", "probe",  # Mosquitto, the hub
     "counter_site", "app_factory", "keypad",  # the counter app and the keypad bridge
     "emupos",  # the receipt-printer emulator
     "secure_broker",  # Mosquitto with the site's ACL and TLS (tests/broker/mosquitto)
     "antre",  # the antre command in a subprocess (tests/deploy)
+    "browser",  # headless Chromium (tests/console/conftest.py)
 })  # fmt: skip
+
+
+SLOWEST_FIRST = ("tests/display/", "tests/kiosk/", "tests/soak/", "tests/faults/", "tests/counter/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
+    # The long tests (Kivy apps on software GL, processes) first, the quick ones last: the workers
+    # then finish together instead of one running a minute-long test alone at the end.
+    items.sort(key=_slowness_rank)
+
+
+def _slowness_rank(item: pytest.Item) -> int:
+    path = item.nodeid
+    if item.get_closest_marker("e2e") is None:
+        return 2
+    return 0 if path.startswith(SLOWEST_FIRST) else 1
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -206,10 +220,41 @@ def staff_hub(tmp_path: Path, broker: Broker) -> Iterator[tuple[HubProcess, str]
     hub = HubProcess(workdir, hub_env(config, broker.url, f"sqlite:///{workdir / 'antre.db'}", workdir))
     hub.start()
     base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: _staff_api_answers(base), 60, "the staff API")  # a busy machine: migrations first
+    _wait_for_console(hub, base, "the staff API")  # a busy machine: migrations first
     wait_for_hub_online(broker.port)  # the staff API may answer before the hub is on MQTT
     yield hub, base
     hub.stop()
+
+
+@pytest.fixture
+def console_hub(tmp_path: Path, broker: Broker) -> Iterator[tuple[HubProcess, str]]:
+    """A hub with the console's test accounts (officers, a supervisor, a technician:
+    ``tests.support.CONSOLE_ACCOUNTS``), two desks, and the base URL of its console once it answers.
+    Sign in with ``tests.support.console_client(base, "sari")``."""
+    from tests.support import console_accounts_toml
+
+    port = free_port()
+    workdir = tmp_path / "hub"
+    workdir.mkdir()
+    config = site_config(workdir / "antre.toml", desks=2, staff_port=port, extra=console_accounts_toml())
+    hub = HubProcess(workdir, hub_env(config, broker.url, f"sqlite:///{workdir / 'antre.db'}", workdir))
+    hub.start()
+    base = f"http://127.0.0.1:{port}"
+    _wait_for_console(hub, base, "the console")
+    wait_for_hub_online(broker.port)
+    yield hub, base
+    hub.stop()
+
+
+def _wait_for_console(hub: HubProcess, base: str, what: str) -> None:
+    """Until the hub's console answers; a hub that exited (say, its port taken meanwhile) or never
+    answers fails the fixture with the end of its log, which says why."""
+    try:
+        wait_until(lambda: not hub.alive() or _staff_api_answers(base), 60, what)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; hub log:\n{hub.log_text()[-3000:]}") from None
+    if not hub.alive():
+        raise AssertionError(f"the hub exited before {what} answered; hub log:\n{hub.log_text()[-3000:]}")
 
 
 def _staff_api_answers(base: str) -> bool:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 
 from broker.hub.feedback import FeedbackDesk
 from broker.hub.handlers import CounterCommands, KioskRequests
+from broker.hub.idle_state import IdleDeskFigure
 from broker.hub.prompts import RatingPrompts
 from broker.hub.publications import Publication, SiteNames
 from broker.hub.site_key import hub_key
@@ -87,11 +89,64 @@ class Hub:
         self._close_after = online.close_after_from(settings)
         self._next_auto_close = 0.0  # monotonic time of the next online auto-close pass
         prompts = RatingPrompts(self.names, clock)
-        self.state = StatePublisher(self.names, clock, prompts)
+        self.state = StatePublisher(self.names, clock, prompts, IdleDeskFigure(lambda: self.settings))
         self.runner = TransactionRunner(settings, self.names, engine, clock, self.timing, self.state)
+        _ = self.runner.policy  # a bad [queue] section stops the hub at start, not at a command
         self.feedback = FeedbackDesk(self.names, clock, prompts, self.runner.run)
         self.kiosk = KioskRequests(self.names, clock, self.runner.run, self.feedback, self.key)
         self.counter = CounterCommands(self.names, self.runner.run)
+        # The display's running text ({"id", "en"}), republished with the retained states; None
+        # until the site setup is loaded (broker.hub.site_setup).
+        self.running_text: dict[str, str] | None = None
+        self._schedule_day: date | None = None  # the office date the last site/schedule began with
+        self.catalogue: dict[str, Any] | None = None  # site/services; None until the setup is loaded
+
+    def apply_setup(
+        self,
+        settings: Settings,
+        inactive: frozenset[str],
+        running_text: dict[str, str],
+        catalogue: dict[str, Any] | None = None,
+    ) -> None:
+        """A supervisor's setup (``broker.hub.site_setup``), live from the next command: the
+        services and desks (added, removed, renamed), what each desk serves, the services the
+        kiosks may take tickets for, the opening hours and closed days of the clocks, the running
+        text, ``site/services`` (``catalogue``: ``contract.catalogue.site_services``'s payload
+        without its time). Runs on the worker."""
+        self.settings = settings
+        self.names.update(settings, inactive)
+        self.runner.settings = settings
+        self.timing.use_settings(settings)
+        self.running_text = dict(running_text)
+        if catalogue is not None:
+            self.catalogue = catalogue
+
+    def catalogue_publication(self) -> list[Publication]:
+        """``site/services``: the services and desks as the setup has them (the kiosks' buttons)."""
+        if self.catalogue is None:
+            return []
+        payload = {**self.catalogue, "updated_at": contract.iso(self.clock().astimezone(self.settings.tz))}
+        return [Publication(self.names.topic("site_services"), contract.encode(payload), True)]
+
+    def running_text_publication(self) -> list[Publication]:
+        if self.running_text is None:
+            return []
+        text = self.running_text
+        payload = contract.running_text(
+            text.get("id", ""), text.get("en", ""), self.clock().astimezone(self.settings.tz)
+        )
+        return [Publication(self.names.topic("running_text"), contract.encode(payload), True)]
+
+    def schedule_publication(self) -> list[Publication]:
+        """``site/schedule``: the opening ranges of today and the next days as the setup has them,
+        so the kiosk's closed screen agrees with the hub's clocks."""
+        local = self.clock().astimezone(self.settings.tz)
+        hours = self.timing.tracker.hours
+        days = {local.date() + timedelta(days=n): hours.ranges_on(local.date() + timedelta(days=n))
+                for n in range(contract.SCHEDULE_DAYS)}  # fmt: skip
+        self._schedule_day = local.date()
+        payload = contract.site_schedule(self.settings.tz.key, days, local)
+        return [Publication(self.names.topic("site_schedule"), contract.encode(payload), True)]
 
     def rules(self, repo: SqlQueueRepository) -> QueueRules:
         return self.runner.rules(repo)
@@ -103,6 +158,7 @@ class Hub:
         """Queue rows were written outside the command path (the staff desk): the next command
         loads the queue book again from the database."""
         self.runner.forget_book()
+        self.state.forget()
 
     # --- commands ------------------------------------------------------------------------------
 
@@ -163,6 +219,9 @@ class Hub:
         """Advance the 10-minute clocks: ``alert/sla`` for each level newly reached, and the queue
         states that now show it."""
         out = self.runner.roll_day_if_needed()
+        today = self.clock().astimezone(self.settings.tz).date()
+        if self._schedule_day is not None and self._schedule_day != today:
+            out += self.schedule_publication()  # the day rolled: the list starts with the new today
         self._auto_close_online()
         alerts, wall = self.timing.advance()
         if not alerts:
@@ -205,4 +264,7 @@ class Hub:
             repo = SqlQueueRepository(session)
             outcome = Outcome(answer={}, desks=set(self.desk_names), services=set(self.service_names))
             out += self.state.publications(repo, outcome)
-        return out
+        # The catalogue first: a counter or kiosk learns a new service before its queue's state.
+        return (
+            self.catalogue_publication() + out + self.running_text_publication() + self.schedule_publication()
+        )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from broker.hub.desk_guard import refuse_unattended_opening
 from broker.hub.feedback import FeedbackDesk
 from broker.hub.publications import Publication, SiteNames, answer
 from broker.hub.transactions import Request, Runner
@@ -75,7 +76,7 @@ class KioskRequests:
             assert isinstance(request, KioskRequest)
             repo = rules.repo
             assert isinstance(repo, BookRepository)
-            ticket, outcome = rules.issue(request.service)
+            ticket, outcome = rules.issue(request.service, request.priority, request.category)
             repo.set_kiosk(ticket, kiosk_id)
             if request.guest is not None:
                 repo.flush()  # the guest's entry points at the ticket's row
@@ -119,8 +120,12 @@ class CounterCommands:
         # A button has no request id: each press is a new command.
         request_id = command.request_id or f"hub-{uuid.uuid4().hex}"
 
-        def apply(_session: Session, rules: QueueRules) -> Outcome:
-            return rules.command(desk, Action(command.action), command.to_service)
+        def apply(session: Session, rules: QueueRules) -> Outcome:
+            action = Action(command.action)
+            status = rules.repo.desk_state(desk).status
+            refuse_unattended_opening(session, desk, action, rules.clock(), status)
+            ticket, reason = command.ticket, command.reason
+            return rules.command(desk, action, command.to_service, ticket=ticket, reason=reason)
 
         stored = command.request_id is not None  # a fresh id is never repeated: a refusal not kept
         return Request(f"counter/{desk}", request_id, reply_to, apply, store_errors=stored)

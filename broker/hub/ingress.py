@@ -95,16 +95,22 @@ class Hush:
     only counted, the count told in the next line of that kind written. The log's own
     ``RepeatLimiter`` would hold them back too, but only after a log record was made (its time,
     caller, thread): under a flood that cost, per junk message, slowed the network thread that
-    real requests wait behind. Used from paho's network thread only."""
+    real requests wait behind. Used from the hub's two network threads (its main and its desk
+    connection), hence the lock."""
 
     def __init__(
         self, burst: int = 5, window_s: float = 60.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.burst, self.window_s, self.clock = burst, window_s, clock
         self._seen: dict[str, list[float]] = {}  # kind -> [window start, written, left out]
+        self._lock = threading.Lock()
 
     def __call__(self, kind: str) -> str | None:
         """``None``: do not log this one; else a note to append (empty, or how many were left out)."""
+        with self._lock:
+            return self._note(kind)
+
+    def _note(self, kind: str) -> str | None:
         now = self.clock()
         seen = self._seen.get(kind)
         if seen is None or now - seen[0] >= self.window_s:
@@ -151,6 +157,9 @@ class Precheck:
             if (note := self.hush("kiosk_service")) is not None:
                 log.warning("kiosk %s: request %s for unknown service%s", kiosk_id, request.request_id, note)
             message = f"unknown service {request.service!r}"
+            return refuse(reply_to, request.request_id, "unknown_service", message)
+        if isinstance(request, KioskRequest) and request.service in self.names.inactive:
+            message = f"service {request.service!r} takes no new tickets now"
             return refuse(reply_to, request.request_id, "unknown_service", message)
         kind = kind_of(request)
         if not self.authorisation.allows(kiosk_id, kind):
@@ -218,7 +227,10 @@ def refuse(reply_to: str, request_id: str | None, code: str, message: str) -> Ve
 class RefusalBudget:
     """How many refusals the intake answers: ``per_sender`` a second for each sender (a burst of
     ``burst``) and ``total`` a second in all. A real device never comes near it; a flood's
-    refusals beyond it are dropped, so their answers cannot queue up in front of the real ones."""
+    refusals beyond it are dropped. They go out on the hub's main connection and the real answers
+    on its desk connection, so they no longer queue in front of a desk's; but answering all of a
+    flood's (QoS 1, unacknowledged ones kept by paho) took the hub from 91 to 228 MB in 20 s and a
+    thread's worth of CPU from the real work (bench/README.md, "Junk flood")."""
 
     def __init__(self, per_sender: float = 10, burst: float = 20, total: float = 200,
                  clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
@@ -227,8 +239,13 @@ class RefusalBudget:
         self._buckets: dict[str, tuple[float, float]] = {}  # sender -> (tokens, at)
         self._all = (total, clock())
         self.dropped = 0
+        self._lock = threading.Lock()  # the hub's main and desk connections both ask
 
     def allow(self, sender: str) -> bool:
+        with self._lock:
+            return self._allow(sender)
+
+    def _allow(self, sender: str) -> bool:
         now = self.clock()
         tokens, at = self._all
         tokens = min(self.total, tokens + (now - at) * self.total)

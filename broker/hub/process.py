@@ -6,6 +6,14 @@ thread applies the jobs, one sender's at a time in turn, so the database sees on
 time, the network never waits on a disk flush, and a noisy client cannot starve the others. On
 every (re)connect the worker republishes every retained state from the database.
 
+Two MQTT connections (issue 14): the configured desks' commands come on one of their own (the
+``desk_bus``), since Mosquitto queues per connection and a message is read only after every one in
+front of it: on the main connection a junk flood on the kiosk topics would sit in front of a
+desk's ``next``. The worker's answers and states go out on the desk connection as well, never
+behind the intake's refusals. While a desk command waits unread, the main connection's thread
+pauses before each message (``_give_way``), and the GIL switch interval is 0.5 ms, so the
+thread reading a flood does not starve the desk connection's thread or the worker.
+
 Group commit: after a blocking take, the worker takes the kiosk and desk commands that are ready
 right behind it in the same fair order, without waiting, and applies them as one batch (one
 transaction, one disk flush; ``Hub.apply_batch``). The staff desk's jobs, the clocks' tick and the
@@ -23,27 +31,42 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 
+from broker.console.app import make_app
+from broker.console.context import ConsoleContext
+from broker.console.server import ConsoleServer
+from broker.console.settings import ConsoleSettings
 from broker.hub.authorisation import Authorisation
 from broker.hub.commands import Hub, Incoming
 from broker.hub.ingress import HUB_LANE, FairQueue, Precheck, RefusalBudget, Verdict
+from broker.hub.lobby_mirror import LobbyMirror, officers_at_desks
 from broker.hub.publications import Publication
+from broker.hub.site_setup import SiteSetup, policy_updater
 from broker.hub.staff import StaffDesk, StaffResult
-from broker.hub.staff_api import StaffApi
 from shared import logs
-from shared.config import ConfigError, Settings
+from shared.config import HUB_DESK_SUFFIX, MqttEndpoint, Settings
+from shared.contract import topics as contract
 from shared.mqtt import Message, MqttBus
 from shared.store.checkpoint import Checkpointer
 from shared.store.db import make_engine
+from shared.store.schema_version import schema_is_current
 
 log = logging.getLogger(__name__)
 
 Job = Callable[[], list[Publication]]
 TICK_S = 0.25
+DESK_READY_S = 10  # at start, how long the main connection waits for the desk connection's subscriptions
+GIVE_WAY_S = 0.0005  # see HubService._give_way
+GIVE_WAY_MAX_S = 0.02
+SWITCH_INTERVAL_S = 0.0005  # Python's default is 5 ms
+DESK_CLIENT = "antre-hub-{site}-desks"  # the desk connection's client id (open broker; see desk_endpoint)
 BATCH_MAX = 32  # commands in one transaction: past a few dozen a batch only delays its first answer
 _STOP: Job = lambda: []  # noqa: E731 - a sentinel the worker recognises by identity
+_PLAIN_WORDS = frozenset(word.encode() for word in contract.PLAIN_WORDS)
 
 
 class CommandJob:
@@ -70,6 +93,8 @@ class HubService:
         self.checkpoints = Checkpointer(self.hub.engine)  # the WAL's checkpoints off the command path
         self.precheck = Precheck(self.hub.names, Authorisation(settings.raw))
         self.refusals = RefusalBudget()
+        # The live lobby for the staff console: every publication below, and the devices' health.
+        self.lobby = LobbyMirror(settings, self.hub.clock)
         # A fixed id and a persistent session: commands sent while the hub was down are kept by
         # the broker (QoS 1) and delivered when it returns.
         self.bus = MqttBus(
@@ -80,17 +105,53 @@ class HubService:
             see_retain=True,
         )
         self.bus.on_message("kiosk_request", self._queue_kiosk)
-        self.bus.on_message("counter_cmd", self._queue_counter)
-        self.bus.on_connected(lambda: self.jobs.put(HUB_LANE, self.hub.snapshot, bounded=False))
+        # Every desk topic on the main connection too: a command for a desk that does not exist
+        # is answered ``unknown_desk`` from there, and a desk added live is served from there.
+        self.bus.on_message("counter_cmd", self._queue_other_desk)
+        # The configured desks' commands on a connection of their own (``DESK_CLIENT``): Mosquitto
+        # keeps one queue per connection, so a desk's ``next`` never waits behind the kiosk topics'
+        # traffic (a junk flood) that the main connection has not read yet. The answers and the
+        # state go out on it too, ahead of the refusals the main connection sends.
+        self.desk_bus = MqttBus(
+            desk_endpoint(settings.mqtt),
+            settings.site,
+            DESK_CLIENT.format(site=settings.site),
+            persistent_session=True,
+            see_retain=True,
+            announce=False,
+        )
+        # The TOML's desks: a desk added on the console's setup page later is read on the main
+        # connection (``_queue_other_desk``) until the hub restarts.
+        self._desk_connection_desks = frozenset(d.id for d in settings.desks)
+        desks = [{"desk": desk} for desk in sorted(self._desk_connection_desks)]
+        self.desk_bus.on_messages("counter_cmd", self._queue_counter, desks)
+        for key in ("kiosk_status", "display_status", "presence"):
+            self.bus.on_message(key, self._observe_device)
+        self.bus.on_connected(lambda: self.jobs.put(HUB_LANE, self._snapshot, bounded=False))
+        self.bus.on_connected(lambda: self.lobby.set_connected(True))
+        self.bus.on_disconnected(lambda: self.lobby.set_connected(False))
         self.staff = StaffDesk(self.hub)
-        host, port = staff_api_address(settings)
+        self.setup = SiteSetup(self.hub, settings, self._setup_changed)
+        where = ConsoleSettings.from_settings(settings)
+        engine = make_engine(settings.db_url)
+        self.console_context = ConsoleContext(
+            settings, self.staff, self.submit, engine, https=where.https, lobby=self.lobby
+        )
+        self.console_context.extras["setup"] = self.setup
         try:
-            self.staff_api = StaffApi(self.staff, self.submit, host, port)
+            self.console = ConsoleServer(make_app(self.console_context), where)
         except OSError as exc:
             raise RuntimeError(
-                f"the staff API cannot listen on {host}:{port} ({exc.strerror}); is another hub running? "
-                'Choose another address with [hub] staff_api = "host:port"'
+                f"the console cannot listen on {where.host}:{where.port} ({exc}); is another hub running? "
+                'Choose another address with [console] listen = "host:port"'
             ) from exc
+
+    def _setup_changed(self, settings: Settings) -> None:
+        """The site setup (loaded, or changed on the console): what the hub's other parts keep of it."""
+        # The console's case desk exists once one of its pages made it.
+        holders = [self.staff, self.console_context.extras.get("casework")]
+        policy_updater(lambda: [h for h in holders if h is not None])(settings)
+        self.lobby.use_settings(settings)
 
     def submit(self, call: Callable[[], StaffResult]) -> Future[StaffResult]:
         """Run ``call`` on the worker thread (the one writer); its publications are sent after."""
@@ -103,6 +164,7 @@ class HubService:
                 future.set_exception(exc)
                 raise
             future.set_result(result)
+            self._refresh_officers()  # a sign-in or sign-out changes who the lobby shows at a desk
             return result.publications
 
         self.jobs.put(HUB_LANE, job, bounded=False)
@@ -110,15 +172,38 @@ class HubService:
 
     # --- paho's network thread: check, then queue behind the sender's own earlier jobs ---------
 
+    def _give_way(self) -> None:
+        """On the main connection's thread, before each message: while a configured desk's command
+        waits to be read on the desk connection, let that connection's thread have the GIL (a
+        flood on the kiosk topics would otherwise take most of it). Bounded, so that the kiosks'
+        requests are still read at ``1 / GIVE_WAY_MAX_S`` a second at least. Not for the worker's
+        jobs: reading on while they wait is what fills the worker's batches (group commit)."""
+        waited = 0.0
+        while waited < GIVE_WAY_MAX_S and self.desk_bus.readable():
+            time.sleep(GIVE_WAY_S)
+            waited += GIVE_WAY_S
+
     def _queue_kiosk(self, params: dict[str, str], message: Message) -> None:
+        self._give_way()
         kiosk_id, payload = params["kiosk_id"], message.payload
         verdict = self.precheck.kiosk(kiosk_id, payload, retained=message.retain)
         self._admit(f"kiosk/{kiosk_id}", verdict, CommandJob(self.hub, ("kiosk", kiosk_id, payload)))
+
+    def _queue_other_desk(self, params: dict[str, str], message: Message) -> None:
+        if params["desk"] not in self._desk_connection_desks:  # those come on the desk connection
+            self._give_way()
+            self._queue_counter(params, message)
 
     def _queue_counter(self, params: dict[str, str], message: Message) -> None:
         desk, payload = params["desk"], message.payload
         verdict = self.precheck.counter(desk, payload, retained=message.retain)
         self._admit(f"counter/{desk}", verdict, CommandJob(self.hub, ("counter", desk, payload)))
+        if verdict.admit and payload.strip().lower() in _PLAIN_WORDS:
+            self.lobby.note_button(desk)
+
+    def _observe_device(self, _params: dict[str, str], message: Message) -> None:
+        # A device's presence or status: a topic match and a dict update, on paho's thread.
+        self.lobby.feed_message(message.topic, message.payload, retain=message.retain)
 
     def _admit(self, sender: str, verdict: Verdict, job: Job) -> None:
         if verdict.clear:  # an empty retained message deletes the retained one: no later subscriber gets it
@@ -139,9 +224,17 @@ class HubService:
     def run(self, stop: threading.Event) -> None:
         """Serve until ``stop`` is set."""
         self.staff.sync_officers(list(self.settings.raw.get("officers", [])))
+        self.setup.start()  # before the first snapshot: it carries the stored names and running text
+        # The desk connection first: a new session (the first start, or a broker that lost its
+        # sessions) drops what is published before its subscriptions are acknowledged, and the
+        # main connection ignores the configured desks, so a desk's press in between would be lost.
+        # The main connection's presence, which tells the devices the hub is there, waits for it.
+        self.desk_bus.start()
+        if not self.desk_bus.subscribed.wait(DESK_READY_S):
+            log.warning("the desk connection is not subscribed after %d s; starting anyway", DESK_READY_S)
         self.bus.start()
-        self.staff_api.start()
-        log.info("staff API on http://%s:%d", *self.staff_api.server.server_address[:2])
+        self.console.start()
+        log.info("staff console on %s", self.console.url)
         watcher = threading.Thread(
             target=lambda: (stop.wait(), self.jobs.put(HUB_LANE, _STOP, bounded=False)), daemon=True
         )
@@ -158,15 +251,21 @@ class HubService:
                 else:
                     self._apply(job)
         finally:
-            self.staff_api.stop()
+            self.console.stop()
+            self.console_context.engine.dispose()
+            self.desk_bus.stop()
             self.bus.stop()
             self.hub.engine.dispose()
 
     def _tick_timing(self, stop: threading.Event) -> None:
         # A few times a second: an alert follows its moment within TICK_S plus the queue's delay.
+        ticks = 0
         while not stop.wait(TICK_S):
             if self.jobs.waiting() < 100:  # under a burst, commands first; the clocks keep counting
                 self.jobs.put(HUB_LANE, self.hub.timing_tick, bounded=False)
+            ticks += 1
+            if ticks % max(1, round(60 / TICK_S)) == 0:  # once a minute: staff sessions that ran out
+                self.jobs.put(HUB_LANE, self.staff.expire_sessions, bounded=False)
 
     def _batch_from(self, first: CommandJob) -> list[CommandJob]:
         """``first`` and the kiosk and desk commands ready right behind it in the fair order (up to
@@ -189,9 +288,7 @@ class HubService:
         except Exception:
             log.exception("a batch of %d commands failed inside the hub", len(batch))
             return
-        for publications in results:
-            for item in publications:
-                self.bus.publish(item.topic, item.payload, retain=item.retain)
+        self._send([item for publications in results for item in publications])
 
     def _apply(self, job: Job) -> None:
         try:
@@ -201,22 +298,50 @@ class HubService:
             # this attempt only (a client retries with the same request_id), the rest go on.
             log.exception("a command failed inside the hub")
             return
+        self._send(publications)
+
+    def _send(self, publications: list[Publication]) -> None:
+        # The worker's answers and states on the desk connection while it is up: never behind the
+        # intake's refusals, which go out on the main one.
+        bus = self.desk_bus if self.desk_bus.connected.is_set() else self.bus
         for item in publications:
-            self.bus.publish(item.topic, item.payload, retain=item.retain)
+            bus.publish(item.topic, item.payload, retain=item.retain)
+        self.lobby.feed_all(publications)
+
+    def _snapshot(self) -> list[Publication]:
+        """Every retained state (on each (re)connect), and who is signed in at each desk."""
+        publications = self.hub.snapshot()
+        self._refresh_officers()
+        return publications
+
+    def _refresh_officers(self) -> None:
+        try:
+            self.lobby.set_officers(*officers_at_desks(self.hub.engine))
+        except Exception:  # the lobby's names are a nicety: never the reason a job fails
+            log.exception("the lobby could not read who is signed in at the desks")
+
+
+def desk_endpoint(endpoint: MqttEndpoint) -> MqttEndpoint:
+    """The desk connection's account: on a secure broker the hub's own user name with
+    ``HUB_DESK_SUFFIX`` (same password; ``broker.mosquitto.acl`` grants it the hub's topics), since
+    the broker makes each user name its client id and one account cannot hold two connections."""
+    if endpoint.username is None:
+        return endpoint
+    return replace(endpoint, username=endpoint.username + HUB_DESK_SUFFIX)
 
 
 def staff_api_address(settings: Settings) -> tuple[str, int]:
-    """``[hub] staff_api = "host:port"`` (default loopback, port 8742)."""
-    value = str(settings.section("hub").get("staff_api", "127.0.0.1:8742"))
-    host, _, port = value.rpartition(":")
-    if not host or not port.isdigit():
-        raise ConfigError(f'[hub] staff_api must be "host:port", got {value!r}')
-    return host, int(port)
+    """Where the console (and its JSON API for the counters) listens: ``[console] listen``."""
+    where = ConsoleSettings.from_settings(settings)
+    return where.host, where.port
 
 
 def upgrade_in_child(db_url: str) -> None:
     """Migrate the schema in a short-lived child process: Alembic would otherwise stay loaded in the
-    hub for good (about 14 MB of its memory) for a job done once at start."""
+    hub for good (about 14 MB of its memory) for a job done once at start. Skipped when the schema is
+    already the newest (most starts): the child alone costs ~1.5 s of CPU."""
+    if schema_is_current(db_url):
+        return
     env = {**os.environ, "ANTRE_DB_URL": db_url}
     child = subprocess.Popen(
         [sys.executable, "-m", "deploy.cli.main", "db", "upgrade"],
@@ -239,6 +364,9 @@ def upgrade_in_child(db_url: str) -> None:
 
 def serve(settings: Settings) -> int:
     logs.configure(logging.INFO)  # journald-aware: no doubled timestamp under systemd
+    # A thread waiting for the GIL while another one reads a flood gets it at the next switch:
+    # the worker's every SQLite call and the desk connection's every read wait up to this long.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade_in_child(settings.db_url)
     service = HubService(settings)

@@ -9,138 +9,48 @@ holds. Online answers carry the contact masked and never a message text; log lin
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from broker.hub.commands import Hub
-from broker.hub.publications import Publication
+from broker.hub.staff_signin import StaffResult, StaffSignin, _error
 from shared.contract import staff_bodies as bodies
 from shared.contract.staff_api import ONLINE_LISTS
-from shared.domain import guestbook, pins
-from shared.domain.queue import Action, QueueError
+from shared.domain import guestbook
 from shared.store import access_log, online
 from shared.store.db import write_transaction
-from shared.store.models import DeskRow, GuestRow, OfficerRow, OnlineRequestRow, StaffSessionRow, TicketRow
+from shared.store.models import DeskRow, GuestRow, OnlineRequestRow, TicketRow
 from shared.store.repository import SqlQueueRepository
 
 log = logging.getLogger(__name__)
 
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 60
+__all__ = ["StaffDesk", "StaffResult"]
 ONLINE_LIST_MAX = 200  # rows in one answer; "count" says how many there are
 MAX_TEXT = 4000  # characters of a reply or a visitor message
 _ONLINE_STATUS = {"unknown": 404, "closed": 409}  # any other refusal of shared.store.online: 400
 OnlineApply = Callable[[Session, str, datetime], OnlineRequestRow]
 
 
-@dataclass
-class StaffResult:
-    status: int  # the HTTP status to answer with
-    body: dict[str, Any]
-    publications: list[Publication] = field(default_factory=list)
+class StaffDesk(StaffSignin):
+    """The staff side: sign-in, sessions and accounts (``StaffSignin``), the visitor at the desk
+    and the online requests."""
 
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _error(status: int, code: str, message: str) -> StaffResult:
-    return StaffResult(status, bodies.error_body(code, message))
-
-
-class StaffDesk:
     def __init__(self, hub: Hub) -> None:
-        self.hub = hub
+        super().__init__(hub)
         self.policy = online.OnlinePolicy.from_settings(hub.settings)
-        self._failures: dict[str, tuple[int, float]] = {}  # officer -> (count, locked until)
-
-    def sync_officers(self, officers: list[dict[str, Any]]) -> None:
-        """Officers from the config's ``[[officers]]`` (id, name, pin_hash) into the database."""
-        with write_transaction(self.hub.engine) as session:
-            for item in officers:
-                row = session.get(OfficerRow, str(item["id"])) or OfficerRow(id=str(item["id"]))
-                row.name = str(item.get("name", item["id"]))
-                row.pin_hash = str(item["pin_hash"])
-                row.active = bool(item.get("active", True))
-                session.add(row)
-
-    def signin(self, desk: str, officer_id: str, pin: str) -> StaffResult:
-        if desk not in self.hub.desk_names:
-            return _error(404, "unknown_desk", f"unknown desk {desk!r}")
-        count, locked_until = self._failures.get(officer_id, (0, 0.0))
-        if time.monotonic() < locked_until:
-            return _error(423, "locked", "too many wrong PINs; wait a minute")
-        with write_transaction(self.hub.engine) as session:
-            officer = session.get(OfficerRow, officer_id)
-            if officer is None or not officer.active or not pins.verify_pin(pin, officer.pin_hash):
-                self._note_failure(officer_id, count)
-                return _error(401, "bad_pin", "unknown officer or wrong PIN")
-            self._failures.pop(officer_id, None)
-            repo = SqlQueueRepository(session)
-            outcome = self.hub.rules(repo).command(desk, Action.OPEN)
-            now = self.hub.clock()
-            session.execute(
-                update(StaffSessionRow)
-                .where(StaffSessionRow.desk == desk, StaffSessionRow.ended_at.is_(None))
-                .values(ended_at=now)
-            )
-            token = secrets.token_urlsafe(24)
-            session.add(
-                StaffSessionRow(
-                    token_hash=_token_hash(token), officer_id=officer.id, desk=desk, started_at=now
-                )
-            )
-            desk_row = session.get(DeskRow, desk)
-            assert desk_row is not None  # OPEN saved it
-            desk_row.officer_id = officer.id
-            pubs = self.hub.state_publications(repo, outcome)
-        self.hub.forget_book()  # the desk and its officer changed outside the command path
-        log.info("desk %s: officer %s signed in", desk, officer_id)
-        body = bodies.signin_answer(token, desk, self.hub.desk_names[desk], officer.name)
-        return StaffResult(200, body, pubs)
-
-    def _note_failure(self, officer_id: str, count: int) -> None:
-        count += 1
-        until = time.monotonic() + LOCKOUT_SECONDS if count >= MAX_FAILURES else 0.0
-        self._failures[officer_id] = (0 if until else count, until)
-        log.warning("a wrong PIN for officer %s (%d)", officer_id, count)
-
-    def signout(self, token: str) -> StaffResult:
-        """Close the desk (sign-out or a break: the desk takes no one until someone signs in)."""
-        with write_transaction(self.hub.engine) as session:
-            staff = self._session_of(session, token)
-            if staff is None:
-                return _error(401, "signed_out", "this sign-in is no longer valid")
-            repo = SqlQueueRepository(session)
-            try:
-                outcome = self.hub.rules(repo).command(staff.desk, Action.CLOSE)
-            except QueueError as exc:
-                return _error(409, exc.code, exc.message)
-            staff.ended_at = self.hub.clock()
-            desk_row = session.get(DeskRow, staff.desk)
-            if desk_row is not None:
-                desk_row.officer_id = None
-            pubs = self.hub.state_publications(repo, outcome)
-        self.hub.forget_book()
-        log.info("desk %s: officer %s signed out", staff.desk, staff.officer_id)
-        return StaffResult(200, bodies.signout_answer(staff.desk), pubs)
 
     def visitor(self, token: str) -> StaffResult:
         """The guestbook details of the visitor at the officer's desk, while they are there."""
         with write_transaction(self.hub.engine) as session:
-            staff = self._session_of(session, token)
-            if staff is None:
-                return _error(401, "signed_out", "this sign-in is no longer valid")
+            found = self._session_of(session, token)
+            if not found.ok or found.row is None:
+                return self._refusal(found)
+            staff = found.row
             desk_row = session.get(DeskRow, staff.desk)
             ticket = session.get(TicketRow, desk_row.ticket_id) if desk_row and desk_row.ticket_id else None
             if ticket is None:
@@ -167,12 +77,6 @@ class StaffDesk:
             )  # fmt: skip
         return StaffResult(200, bodies.visitor_answer(staff.desk, visitor))
 
-    def _session_of(self, session: Session, token: str) -> StaffSessionRow | None:
-        query = select(StaffSessionRow).where(
-            StaffSessionRow.token_hash == _token_hash(token), StaffSessionRow.ended_at.is_(None)
-        )
-        return session.scalars(query).first()
-
     # --- online requests -------------------------------------------------------------------
 
     def online_list(self, token: str, which: str) -> StaffResult:
@@ -181,8 +85,9 @@ class StaffDesk:
             return _error(400, "bad_list", f"list must be one of {', '.join(ONLINE_LISTS)}")
         try:
             with write_transaction(self.hub.engine) as session:
-                if self._session_of(session, token) is None:
-                    return _error(401, "signed_out", "this sign-in is no longer valid")
+                found = self._session_of(session, token)
+                if not found.ok:
+                    return self._refusal(found)
                 today = self.hub.clock().astimezone(self.hub.settings.tz).date()
                 if which == "open":
                     rows = online.open_requests(session)
@@ -234,9 +139,10 @@ class StaffDesk:
         status = 201 if created else 200
         try:
             with write_transaction(self.hub.engine) as session:
-                staff = self._session_of(session, token)
-                if staff is None:
-                    return _error(401, "signed_out", "this sign-in is no longer valid")
+                found = self._session_of(session, token)
+                if not found.ok or found.row is None:
+                    return self._refusal(found)
+                staff = found.row
                 repo, now = SqlQueueRepository(session), self.hub.clock()
                 source = f"online/{staff.officer_id}/{op}"
                 stored = repo.answer_for(source, request_id) if request_id else None

@@ -1,12 +1,14 @@
 """The hub's timing service: keeps the 10-minute clocks of waiting visitors and raises the alerts.
 
 After every command the hub hands over the queue passes that command touched. In each queue only
-the head of the waiting line can have a running clock (everyone behind waits on a visitor not yet
-served), timed from the finish of the visitor called last in that queue (the rule of
-``shared.domain.timing.head_clock_start``); so a command costs two small queries per queue it
-touched: the head, and the pass called last. ``tick()`` runs a few times a second on the hub's
-worker: it advances the running clocks on the monotonic clock and publishes ``alert/sla`` once
-per level per visitor, storing when each level was reached.
+the visitor its next call would pick can have a running clock (the priority policy's pick with the
+service's run of priority calls, ``shared.domain.timing.clock_pick``; everyone else waits on a
+visitor not yet served), timed from the finish of the visitor called last in that queue (the rule
+of ``shared.domain.timing.head_clock_start``); so a command costs a look at the two heads (the
+first waiting priority and ordinary passes) and the pass called last, per queue it touched.
+``tick()`` runs a few times a second on the hub's worker: it advances the running clocks on the
+monotonic clock and publishes ``alert/sla`` once per level per visitor, storing when each level
+was reached.
 """
 
 from __future__ import annotations
@@ -17,11 +19,22 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from broker.hub.queue_policy import policy_of
 from shared.config import Settings
-from shared.domain.timing import PassView, SlaAlert, SlaTracker, clock_starts, head_clock_start
+from shared.domain.priority import PriorityPolicy
+from shared.domain.timing import (
+    PassView,
+    SlaAlert,
+    SlaTracker,
+    call_key,
+    clock_pick,
+    clock_starts,
+    head_clock_start,
+    service_run,
+)
 from shared.store.models import QueuePassRow
 from shared.store.pass_log import TOUCHED
 from shared.store.queue_book import BookPass, QueueBook
@@ -44,6 +57,8 @@ def _view(row: AnyPass) -> PassView:
         row.entered_at,
         row.called_at,
         row.left_at,
+        bool(row.priority),
+        row.call_seq,
     )
 
 
@@ -68,11 +83,22 @@ class TimingService:
         self.clock = clock
         self.mono = mono
         self.tracker = SlaTracker(sla_limits(settings), opening_hours(settings))
-        # (day, service) -> (pass id, called_at) of the pass called last: read once by load_day and
+        # (day, service) -> (pass id, call_key) of the pass called last: read once by load_day and
         # kept by resync, so a command need not sort the day's passes. Checked against the row on
         # use (a command rolled back after its resync leaves it ahead of the database).
-        self._last_called: dict[tuple[date, str], tuple[int, datetime]] = {}
+        self._last_called: dict[tuple[date, str], tuple[int, tuple[datetime, int, int]]] = {}
         self._loaded_day: date | None = None
+
+    @property
+    def policy(self) -> PriorityPolicy:
+        """The priority lane's ordering (``[queue]``): whom each queue's next call picks."""
+        return policy_of(self.settings)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Opening hours, collective leave and special days changed (the console's setup): the
+        running clocks count on with the new hours from their next tick."""
+        self.settings = settings
+        self.tracker.hours = opening_hours(settings)
 
     # --- after each command (inside its transaction) -------------------------------------------
 
@@ -139,23 +165,24 @@ class TimingService:
         ]
 
     def _book_queue_ends(self, book: QueueBook, service: str) -> tuple[BookPass | None, BookPass | None]:
-        """``_queue_ends`` from the book: the first waiting pass and the pass called last."""
-        queue = book.queue_passes(service)
-        head = next((p for p in queue if p.called_at is None and p.left_at is None), None)
+        """``_queue_ends`` from the book: the pass the next call would pick, the pass called last."""
+        # The waiting tickets' heads (the book keeps them sorted), each with its open pass.
+        prio, plain = (book.open_pass(t.id or 0) if t else None for t in book.waiting_heads(service))
+        head = clock_pick(prio, plain, book.runs.get(service, 0), self.policy)
         if head is None:
             return None, None
         key = (book.day, service)
         known = self._last_called.get(key)
         if known is not None:
             found = book.passes.get(known[0])
-            if found is not None and found.called_at == known[1]:
+            if found is not None and found.called_at is not None and call_key(found) == known[1]:
                 return head, found
         elif book.day == self._loaded_day:
             return head, None  # nobody called in this queue today (load_day saw every pass)
-        called = [p for p in queue if p.called_at is not None]
-        last = max(called, key=lambda p: (p.called_at, p.id), default=None)
-        if last is not None and last.called_at is not None:
-            self._last_called[key] = (last.id, last.called_at)
+        called = [p for p in book.queue_passes(service) if p.called_at is not None]
+        last = max(called, key=call_key, default=None)
+        if last is not None:
+            self._last_called[key] = (last.id, call_key(last))
         return head, last
 
     def load_day(self, session: Session, day: date) -> None:
@@ -173,7 +200,7 @@ class TimingService:
                 self._note_call(row)
         wall, mono = self.clock(), self.mono()
         for queue in by_service.values():
-            starts = clock_starts(_view(row) for row in queue)
+            starts = clock_starts((_view(row) for row in queue), self.policy)
             for row in queue:
                 if row.id not in starts:
                     continue
@@ -188,41 +215,55 @@ class TimingService:
     def _queue_ends(
         self, session: Session, day: date, service: str
     ) -> tuple[QueuePassRow | None, QueuePassRow | None]:
-        """The queue's first waiting pass (its FIFO: issue time, then ticket id) and the pass
-        called last (the visitor served just before that head): two indexed queries, bounded by
-        that queue's passes of the day."""
+        """The pass the queue's next call would pick (``clock_pick`` over its first waiting
+        priority and ordinary passes, in queue order, with the service's run of priority calls)
+        and the pass called last (the visitor served just before that pick): indexed queries,
+        bounded by that queue's passes of the day."""
         same_queue = (QueuePassRow.business_day == day, QueuePassRow.service == service)
-        head = session.scalars(
-            select(QueuePassRow)
-            .where(*same_queue, QueuePassRow.called_at.is_(None), QueuePassRow.left_at.is_(None))
-            .order_by(QueuePassRow.issued_at, QueuePassRow.ticket_id)
-            .limit(1)
-        ).first()
+        waiting = (QueuePassRow.called_at.is_(None), QueuePassRow.left_at.is_(None))
+        heads = [
+            session.scalars(
+                select(QueuePassRow)
+                .where(*same_queue, *waiting, QueuePassRow.priority.is_(kind))
+                .order_by(QueuePassRow.issued_at, QueuePassRow.ticket_id)
+                .limit(1)
+            ).first()
+            for kind in (True, False)
+        ]
+        run = 0
+        if heads[0] is not None and heads[1] is not None and self.policy.enabled:
+            called = select(QueuePassRow).where(*same_queue, QueuePassRow.called_at.is_not(None))
+            run = service_run(session.scalars(called).all())
+        head = clock_pick(heads[0], heads[1], run, self.policy)
         if head is None:
             return None, None
         known = self._last_called.get((day, service))
         if known is not None:
             row = session.get(QueuePassRow, known[0])
-            if row is not None and row.called_at == known[1]:
+            if row is not None and row.called_at is not None and call_key(row) == known[1]:
                 return head, row
         elif day == self._loaded_day:
             return head, None  # nobody called in this queue today (load_day saw every pass)
         last_called = session.scalars(
             select(QueuePassRow)
             .where(*same_queue, QueuePassRow.called_at.is_not(None))
-            .order_by(QueuePassRow.called_at.desc(), QueuePassRow.id.desc())
+            .order_by(
+                QueuePassRow.called_at.desc(),
+                func.coalesce(QueuePassRow.call_seq, -1).desc(),
+                QueuePassRow.id.desc(),
+            )
             .limit(1)
         ).first()
         if last_called is not None:
-            self._last_called[(day, service)] = (last_called.id, last_called.called_at)  # type: ignore[assignment]
+            self._last_called[(day, service)] = (last_called.id, call_key(last_called))
         return head, last_called
 
     def _note_call(self, row: AnyPass) -> None:
         assert row.called_at is not None
         key = (row.business_day, row.service)
         known = self._last_called.get(key)
-        if known is None or (row.called_at, row.id) >= (known[1], known[0]):
-            self._last_called[key] = (row.id, row.called_at)
+        if known is None or call_key(row) >= known[1]:
+            self._last_called[key] = (row.id, call_key(row))
 
     def _settle_queue(
         self,
@@ -233,8 +274,9 @@ class TimingService:
         wall: datetime,
         mono: float,
     ) -> None:
-        """Only ``head`` may have a running clock in ``service``'s queue: any other running clock
-        there belongs to a visitor someone was put ahead of (a transfer in), and stops.
+        """Only ``head`` (the pass the queue's next call would pick) may have a running clock in
+        ``service``'s queue: any other running clock there belongs to a visitor who is no longer
+        that pick (someone was put ahead: a transfer in, a new priority ticket), and stops.
         ``lookup``: a pass by id (the database here; any store holding the same attributes)."""
         started = head_clock_start(_view(head), last_called and _view(last_called)) if head else None
         keep = head.id if head is not None and started is not None else None

@@ -31,10 +31,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from broker.hub.publications import Publication, SiteNames, answer
+from broker.hub.queue_policy import policy_of
 from broker.hub.state import StatePublisher
 from broker.hub.timing import TimingService
 from shared.config import Settings
 from shared.contract import topics as contract
+from shared.domain.priority import PriorityPolicy
 from shared.domain.queue import Clock, Outcome, QueueError, QueueRules
 from shared.store import erasure
 from shared.store.book_repository import BookRepository
@@ -100,8 +102,15 @@ class TransactionRunner:
         self.book: QueueBook | None = None  # None: load it from the database before the next command
         self._repo: BookRepository | None = None  # the last command's, to see if it changed the book
 
+    @property
+    def policy(self) -> PriorityPolicy:
+        """The priority lane's ordering (``[queue]``), read again when the settings are replaced."""
+        return policy_of(self.settings)
+
     def rules(self, repo: Any) -> QueueRules:
-        return QueueRules(repo, self.settings.services, self.settings.desks, self.settings.tz, self.clock)
+        return QueueRules(
+            repo, self.settings.services, self.settings.desks, self.settings.tz, self.clock, self.policy
+        )
 
     def forget_book(self) -> None:
         """Queue rows were written elsewhere (the staff desk, a day roll): load the book again."""

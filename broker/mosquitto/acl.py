@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.config import ConfigError
+from shared.config import HUB_DESK_SUFFIX, ConfigError
 from shared.contract import topics as contract
+from shared.contract.client_ids import desk_program_ids
 
 ROLES = ("hub", "kiosk", "rating", "counter", "button", "display", "doctor")
 DESK_ROLES = frozenset({"counter", "button", "rating"})
@@ -51,10 +52,13 @@ def devices_from_config(raw: Mapping[str, Any]) -> tuple[Device, ...]:
     if not isinstance(items, list):
         raise ConfigError("devices must be an array of tables: [[devices]]")
     devices = tuple(_device(item) for item in items)
-    ids = [d.id for d in devices]
+    ids = [user for d in devices for user in accounts(d)]  # a hub's desk account is taken too
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise ConfigError(f"[[devices]] ids must be unique; repeated: {duplicates}")
+        raise ConfigError(
+            f"[[devices]] ids must be unique (a hub also takes its id + '{HUB_DESK_SUFFIX}'); "
+            f"repeated: {duplicates}"
+        )
     return devices
 
 
@@ -93,7 +97,7 @@ def default_client_ids(device: Device, site: str) -> tuple[str, ...]:
             return (f"antre-rating-{device.id}", f"antre-kiosk-{device.id}")
         case "counter":
             # The counter app, or its USB keypad mode, at that desk.
-            return (f"antre-counter-{device.desk}", f"antre-keypad-{device.desk}")
+            return desk_program_ids(device.desk or "")
         case "display":
             # display/options.py names a display antre-display-{site}-{[display] id}.
             return (f"antre-display-{site}-{device.id}",)
@@ -115,6 +119,8 @@ def _rate_prompt(site: str, desk: str) -> str:
 
 def grants(device: Device, site: str) -> Grants:
     """What ``device`` may do on site ``site``; anything not listed is refused by the broker."""
+    # Its own presence it writes and reads back: the bus checks that no other app speaks as it
+    # (shared/mqtt.py).
     presence = tuple(_filter(site, "presence", client_id=c) for c in default_client_ids(device, site))
     # Every app's device may see whether the hub is online: the counter and the display show
     # "connection lost" from it, and `antre doctor` checks it with the device's own account.
@@ -128,6 +134,8 @@ def grants(device: Device, site: str) -> Grants:
                 read=(
                     _filter(site, "kiosk_response", kiosk_id=device.id),
                     _filter(site, "queue_state"),
+                    _filter(site, "site_schedule"),  # the opening hours of its closed screen
+                    _filter(site, "site_services"),  # its buttons: the services offered now
                     # Its own printer status, as `antre doctor` on the kiosk reads it back.
                     _filter(site, "kiosk_status", kiosk_id=device.id),
                     hub_presence,
@@ -135,8 +143,8 @@ def grants(device: Device, site: str) -> Grants:
                 write=(
                     _filter(site, "kiosk_request", kiosk_id=device.id),
                     _filter(site, "kiosk_status", kiosk_id=device.id),
-                    *presence,
                 ),
+                readwrite=presence,
             )
         case "rating":
             return Grants(
@@ -145,7 +153,8 @@ def grants(device: Device, site: str) -> Grants:
                     _rate_prompt(site, desk),
                     hub_presence,
                 ),
-                write=(_filter(site, "kiosk_request", kiosk_id=device.id), *presence),
+                write=(_filter(site, "kiosk_request", kiosk_id=device.id),),
+                readwrite=presence,
             )
         case "counter":
             return Grants(
@@ -156,9 +165,11 @@ def grants(device: Device, site: str) -> Grants:
                     _filter(site, "sla_alert"),
                     _filter(site, "kiosk_status"),
                     _filter(site, "display_status"),
+                    _filter(site, "site_services"),  # what its desk serves, set on the console
                     hub_presence,
                 ),
-                write=(_filter(site, "counter_cmd", desk=desk), *presence),
+                write=(_filter(site, "counter_cmd", desk=desk),),
+                readwrite=presence,
             )
         case "button":
             return Grants(read=(), write=(_filter(site, "counter_cmd", desk=desk),))
@@ -169,11 +180,15 @@ def grants(device: Device, site: str) -> Grants:
                     _filter(site, "queue_state"),
                     _filter(site, "call_event"),
                     _filter(site, "sla_alert"),
+                    _filter(site, "running_text"),
+                    _filter(site, "site_schedule"),  # "closed" and when it opens next
+                    _filter(site, "site_services"),  # the services that exist (a removed one's row goes)
                     # Its own voice status, as `antre doctor` on the display reads it back.
                     _filter(site, "display_status", display_id=device.id),
                     hub_presence,
                 ),
-                write=(_filter(site, "display_status", display_id=device.id), *presence),
+                write=(_filter(site, "display_status", display_id=device.id),),
+                readwrite=presence,
             )
         case "doctor":
             return Grants(
@@ -193,8 +208,17 @@ def render_acl(devices: Sequence[Device], site: str) -> str:
     for device in devices:
         granted = grants(device, site)
         desk = f", desk {device.desk}" if device.desk else ""
-        lines += ["", f"# {device.role}{desk}", f"user {device.id}"]
-        lines += [f"topic readwrite {t}" for t in granted.readwrite]
-        lines += [f"topic write {t}" for t in granted.write]
-        lines += [f"topic read {t}" for t in granted.read]
+        for user in accounts(device):
+            role = device.role if user == device.id else f"{device.role} ({device.id}'s desk connection)"
+            lines += ["", f"# {role}{desk}", f"user {user}"]
+            lines += [f"topic readwrite {t}" for t in granted.readwrite]
+            lines += [f"topic write {t}" for t in granted.write]
+            lines += [f"topic read {t}" for t in granted.read]
     return "\n".join(lines) + "\n"
+
+
+def accounts(device: Device) -> tuple[str, ...]:
+    """The broker users of ``device``: its id, and for a hub also its desk connection's
+    (``HUB_DESK_SUFFIX``, same password and grants: the broker makes a user name the client id,
+    so one account cannot hold the hub's two connections)."""
+    return (device.id, device.id + HUB_DESK_SUFFIX) if device.role == "hub" else (device.id,)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, distinct, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, load_only
 
 from broker.reports.sla import idle_desk_waits
@@ -33,6 +33,9 @@ from shared.store.models import (
 )
 from shared.store.online import served_at
 from shared.timing_config import opening_hours, sla_limits
+
+if TYPE_CHECKING:
+    from broker.reports.lane_data import LaneData
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,13 @@ class ReportData:
     ratings: list[dict[str, int | None]]  # u1..u9 per rating
     overall: dict[int, int]  # one-tap face (1-5) -> ratings
     complaints: list[ComplaintFacts]
+    lanes: LaneData | None = None  # the priority lane and the desk actions (``lane_data``)
 
 
 def read(session: Session, settings: Settings, period: Period) -> ReportData:
     """Everything the report needs for ``period``, in a handful of queries."""
+    from broker.reports.lane_data import read_lanes  # not at the top: it builds on this module
+
     breach_s = sla_limits(settings).breach_s
     institutions, purposes = _guestbook(session, period)
     person = func.coalesce(GuestRow.person_id, GuestRow.id)  # an entry made before 0009: itself
@@ -119,27 +125,78 @@ def read(session: Session, settings: Settings, period: Period) -> ReportData:
         officer_names={str(i): str(n) for i, n in session.execute(select(OfficerRow.id, OfficerRow.name))},
         online=_online(session, settings, period), ratings=_ratings(session, period),
         overall=_overall(session, period), complaints=_complaints(session, period),
+        lanes=read_lanes(session, period, breach_s),
     )  # fmt: skip
 
 
-def _idle_desk(session: Session, settings: Settings, period: Period) -> list[float]:
+def _idle_desk(
+    session: Session, settings: Settings, period: Period, until: datetime | None = None
+) -> list[float]:
     """``antre sla``'s idle-desk time per pass, over the period's passes that were called or left
-    (one still waiting has no end yet)."""
-    rows = session.scalars(
-        select(QueuePassRow).where(
-            _in(QueuePassRow.business_day, period),
-            or_(QueuePassRow.called_at.is_not(None), QueuePassRow.left_at.is_not(None)),
-        )
-    ).all()
-    by_day: dict[date, list[QueuePassRow]] = {}
-    for row in rows:
+    (one still waiting has no end yet). ``until``: now, for a period still running (a desk still
+    signed in is open up to it, not to midnight)."""
+    return idle_desk_of(session, settings, pass_times(session, period), until)
+
+
+class PassTimes(NamedTuple):
+    """The times of one queue pass, as the idle-desk figure and the waits read them."""
+
+    business_day: date
+    service: str
+    desk: str | None
+    entered_at: datetime
+    called_at: datetime | None
+    left_at: datetime | None
+    clock_s: float | None
+    priority: bool = False  # the pass is in the priority lane
+
+
+def pass_times(session: Session, period: Period) -> list[PassTimes]:
+    """The period's passes that were called or left (every called one among them). Plain tuples,
+    times parsed by ``utc``: a month of ORM objects would cost more than the figures themselves."""
+    p = QueuePassRow
+    query = select(p.business_day, p.service, p.desk, raw_time(p.entered_at), raw_time(p.called_at),
+                   raw_time(p.left_at), p.clock_s, p.priority).where(
+        _in(p.business_day, period), or_(p.called_at.is_not(None), p.left_at.is_not(None))
+    )  # fmt: skip
+    return [PassTimes(day, service, desk, utc(entered), utc(called), utc(left), clock, bool(flag))
+            for day, service, desk, entered, called, left, clock, flag in session.execute(query)]  # fmt: skip
+
+
+def wait_of(called_at: datetime, entered_at: datetime, clock_s: float | None) -> tuple[float, float]:
+    """A called pass's (raw wait s, the standard's clock at the call s)."""
+    return (called_at - entered_at).total_seconds(), float(clock_s or 0.0)
+
+
+def idle_desk_of(
+    session: Session, settings: Settings, passes: list[PassTimes], until: datetime | None = None
+) -> list[float]:
+    """``_idle_desk`` of passes already read (``pass_times``)."""
+    by_day: dict[date, list[PassTimes]] = {}
+    for row in passes:
         by_day.setdefault(row.business_day, []).append(row)
     hours = opening_hours(settings)
     seconds: list[float] = []
-    for day, passes in sorted(by_day.items()):
+    for day, rows in sorted(by_day.items()):
         day_end = datetime.combine(day + timedelta(days=1), time(0), settings.tz)
-        seconds += idle_desk_waits(session, settings, hours, passes, day, day_end)
+        seconds += idle_desk_waits(session, settings, hours, rows, day, min(until or day_end, day_end))
     return seconds
+
+
+def raw_time(column: Any) -> Any:
+    """A ``UTCDateTime`` column read as the stored value, for ``utc``: SQLAlchemy's SQLite
+    datetime parsing (a regex per value) costs more than a month's report figures themselves."""
+    return type_coerce(column, String)
+
+
+def utc(value: Any) -> Any:
+    """A ``raw_time`` value as an aware UTC datetime (``None`` stays ``None``): SQLite gives the
+    stored text, another database its own datetime."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value + "+00:00")  # a seventh of the cost of .replace(tzinfo=UTC)
 
 
 def _in(column: Any, period: Period) -> ColumnElement[bool]:
@@ -184,12 +241,9 @@ def _waits(session: Session, period: Period) -> list[tuple[float, float]]:
     """The wait is subtracted here from the stored datetimes: SQLite's julianday arithmetic gives
     59.9999964 s for a 60 s wait, which would put whole minutes in the histogram's lower bar."""
     query = select(
-        QueuePassRow.called_at, QueuePassRow.entered_at, func.coalesce(QueuePassRow.clock_s, 0.0)
-    ).where(_in(QueuePassRow.business_day, period), QueuePassRow.called_at.is_not(None))
-    return [
-        ((called - entered).total_seconds(), float(clock))
-        for called, entered, clock in session.execute(query)
-    ]
+        raw_time(QueuePassRow.called_at), raw_time(QueuePassRow.entered_at), QueuePassRow.clock_s
+    ).where(_in(QueuePassRow.business_day, period), QueuePassRow.called_at.is_not(None))  # fmt: skip
+    return [wait_of(utc(called), utc(entered), clock) for called, entered, clock in session.execute(query)]
 
 
 def _compliance(
@@ -198,15 +252,7 @@ def _compliance(
     """Met / breached per ``key`` (``None``: one total), as ``antre sla`` decides them per pass."""
     p = QueuePassRow
     called = p.called_at.is_not(None)
-    breached = or_(and_(called, or_(func.coalesce(p.clock_s, 0.0) > breach_s, p.breached_at.is_not(None))),
-                   and_(p.called_at.is_(None), p.breached_at.is_not(None)))  # fmt: skip
-    met = and_(called, func.coalesce(p.clock_s, 0.0) <= breach_s, p.breached_at.is_(None))
-    columns = [
-        func.count(),
-        func.count(p.called_at),
-        func.coalesce(func.sum(case((met, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((breached, 1), else_=0)), 0),
-    ]
+    columns = standard_columns(breach_s)
     query = select(*([key] if key is not None else []), *columns).where(_in(p.business_day, period))
     if called_only:
         query = query.where(called)
@@ -222,6 +268,24 @@ def _compliance(
     rows = session.execute(query.group_by(key)).all()
     found = [PassCounts(_key(row[0]), *(int(v) for v in row[1:])) for row in rows]
     return sorted(found, key=lambda c: (c.key is None, c.key or ""))
+
+
+def standard_columns(breach_s: float, only: Any = None) -> list[Any]:
+    """The 10-minute standard over a group of queue passes, as ``antre sla`` decides it per pass:
+    passes, called, met, breached (``PassCounts``' fields after the key). ``only``: a condition
+    on the pass; the four count only the passes that meet it (the priority lane's, say)."""
+    p = QueuePassRow
+    called = p.called_at.is_not(None)
+    breached = or_(and_(called, or_(func.coalesce(p.clock_s, 0.0) > breach_s, p.breached_at.is_not(None))),
+                   and_(p.called_at.is_(None), p.breached_at.is_not(None)))  # fmt: skip
+    met = and_(called, func.coalesce(p.clock_s, 0.0) <= breach_s, p.breached_at.is_(None))
+    if only is not None:
+        return [_count(only), *(_count(and_(only, c)) for c in (called, met, breached))]
+    return [func.count(), func.count(p.called_at), _count(met), _count(breached)]
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def _key(value: Any) -> str | None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from broker.reports.data import PassCounts, Period, ReportData
 from broker.reports.sla import Stats
 from shared.config import Settings
 from shared.domain.skm import OVERALL_SCALE, IkmResult, compute_ikm
 from shared.domain.visit_categories import INSTITUTION_CATEGORIES, PURPOSE_CATEGORIES
+
+if TYPE_CHECKING:
+    from broker.reports.lanes import LaneFigures
 
 HISTOGRAM_MINUTES = 30  # one bar per minute of wait; the last bar holds everything longer
 STATUSES = ("open", "answered", "closed")
@@ -103,6 +107,7 @@ class Figures:
     element_counts: dict[str, dict[int, int]]  # u1..u9 -> score 1-4 -> answers
     overall: list[tuple[int, int]]  # face 1-5, ratings
     complaints: Complaints
+    lanes: LaneFigures | None = None  # priority visits, out-of-order calls, parked and returned
 
     @property
     def empty(self) -> bool:
@@ -120,6 +125,8 @@ class Figures:
 
 
 def build(data: ReportData, settings: Settings, now: datetime) -> Figures:
+    from broker.reports.lanes import build_lanes  # not at the top: it builds on this module
+
     names = {s.prefix: s.name for s in settings.services}
     by_day_service: dict[date, Counter[str]] = {}
     per_service: Counter[str] = Counter()
@@ -155,6 +162,7 @@ def build(data: ReportData, settings: Settings, now: datetime) -> Figures:
         online=online(data.online.received, data.online.due, today),
         ikm=compute_ikm(data.ratings), element_counts=element_counts(data.ratings),
         overall=[(s, data.overall.get(s, 0)) for s in OVERALL_SCALE], complaints=complaints(data),
+        lanes=build_lanes(data.lanes, desk_names) if data.lanes is not None else None,
     )  # fmt: skip
 
 

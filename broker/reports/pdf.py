@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from broker.reports.figures import Compliance, Figures
+from broker.reports.pdf_lanes import lanes_section, summary_rows
 from broker.reports.texts import (
     ikm_method,
     mmss,
@@ -113,6 +114,8 @@ def write(figures: Figures, charts: dict[str, bytes], path: Path, language: str)
     _summary(doc, figures)
     _visitors(doc, figures, charts)
     _waits(doc, figures, charts)
+    if figures.lanes is not None:
+        lanes_section(doc, figures.lanes, "3")
     _online(doc, figures)
     _skm(doc, figures, charts)
     _complaints(doc, figures)
@@ -166,6 +169,8 @@ def _summary(doc: _Doc, f: Figures) -> None:
         [t("complaints_total", lg), f"{f.complaints.total} ({t('open', lg).lower()} "
                                     f"{f.complaints.by_status.get('open', 0)})"],
     ]  # fmt: skip
+    if f.lanes is not None:
+        rows[2:2] = summary_rows(f.lanes, lg)
     doc.table([t("summary", lg), ""], rows, [85, 89])
 
 
@@ -224,7 +229,7 @@ def _counts(c: Compliance, lg: str) -> list[str]:
 def _online(doc: _Doc, f: Figures) -> None:
     lg = doc.lg
     o = f.online
-    doc.para(f"3. {t('online', lg)}", "h1")
+    doc.para(f"4. {t('online', lg)}", "h1")
     doc.table(
         [t("figure", lg), t("count", lg)],
         [
@@ -247,7 +252,7 @@ def _online(doc: _Doc, f: Figures) -> None:
 def _skm(doc: _Doc, f: Figures, charts: dict[str, bytes]) -> None:
     lg = doc.lg
     start = len(doc.story)
-    doc.para(f"4. {t('skm', lg)}", "h1")
+    doc.para(f"5. {t('skm', lg)}", "h1")
     ikm = f.ikm
     if ikm is None:
         doc.para(t("no_ratings", lg))
@@ -288,7 +293,7 @@ def _skm(doc: _Doc, f: Figures, charts: dict[str, bytes]) -> None:
 def _complaints(doc: _Doc, f: Figures) -> None:
     lg = doc.lg
     c = f.complaints
-    doc.para(f"5. {t('complaints', lg)}", "h1")
+    doc.para(f"6. {t('complaints', lg)}", "h1")
     statuses = [[t(k, lg), number(n, 0, lg)] for k, n in [*c.by_status.items(), ("total", c.total)]]
     status = doc.table([t("status", lg), t("count", lg)], statuses, [30, 16], add=False)
     kinds = doc.table(

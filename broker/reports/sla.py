@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from shared.config import Settings
-from shared.domain.idle_desks import DeskDay, idle_desk_seconds
+from shared.domain.idle_desks import IdleTimes, closed_periods, desk_days, open_periods
 from shared.domain.timing import OpeningHours
+from shared.store import desk_history
 from shared.store.models import OnlineRequestRow, QueuePassRow, StaffSessionRow, TicketRow
 from shared.store.online import served_at
 from shared.timing_config import opening_hours, sla_limits
@@ -83,6 +84,9 @@ class SlaDay:
     transfers: int
     breaches: list[Breach]
     online: OnlineDue
+    # The day's opening hours as the clocks count them ("08:00-12:00, 13:00-15:30"), "closed" on a
+    # holiday, a collective-leave day or a closed weekday.
+    opening_hours: str = ""
 
 
 def build_report(session: Session, settings: Settings, day: date, now: datetime) -> SlaDay:
@@ -123,16 +127,40 @@ def build_report(session: Session, settings: Settings, day: date, now: datetime)
         raw_wait=Stats.of(raw), clock_at_call=Stats.of(clocks), idle_desk_passes=len(idle),
         idle_desk=Stats.of(idle), met=met, breached=len(breaches),
         not_called=not_called, noshows=how["noshow"], transfers=how["transfer"], breaches=breaches,
-        online=_online_due(session, settings, day, now),
+        online=_online_due(session, settings, day, now), opening_hours=_hours_text(hours, day),
     )  # fmt: skip
 
 
+def _hours_text(hours: OpeningHours, day: date) -> str:
+    ranges = hours.ranges_on(day)
+    if not ranges:
+        return "closed"
+    return ", ".join(f"{a:%H:%M}-{f'{b:%H:%M}' if b else '24:00'}" for a, b in ranges)
+
+
+class PassTimes(Protocol):
+    """What the idle-desk figure reads of a queue pass (a ``QueuePassRow``, or a row of just these
+    columns: the report reads a month of them)."""
+
+    @property
+    def service(self) -> str: ...
+    @property
+    def desk(self) -> str | None: ...
+    @property
+    def entered_at(self) -> datetime: ...
+    @property
+    def called_at(self) -> datetime | None: ...
+    @property
+    def left_at(self) -> datetime | None: ...
+
+
 def idle_desk_waits(
-    session: Session, settings: Settings, hours: OpeningHours, rows: Sequence[QueuePassRow], day: date,
+    session: Session, settings: Settings, hours: OpeningHours, rows: Sequence[PassTimes], day: date,
     until: datetime,
 ) -> list[float]:  # fmt: skip
-    """Per pass that waited while a desk serving it was open (an officer signed in) and idle:
-    those open-hours seconds (``shared.domain.idle_desks``)."""
+    """Per pass that waited while a desk serving it was open (an officer signed in, or open by the
+    desk's open/close history; not while that history says closed: a break) and idle: those
+    open-hours seconds (``shared.domain.idle_desks``)."""
     day_start = datetime.combine(day, time(0), settings.tz)
     signed_in = session.scalars(
         select(StaffSessionRow).where(
@@ -140,21 +168,18 @@ def idle_desk_waits(
             or_(StaffSessionRow.ended_at.is_(None), StaffSessionRow.ended_at > day_start),
         )
     ).all()
-    desks = [
-        DeskDay(
-            desk.id,
-            frozenset(desk.services),
-            tuple((s.started_at, s.ended_at or until) for s in signed_in if s.desk == desk.id),
-            tuple((r.called_at, r.left_at or until) for r in rows if r.desk == desk.id and r.called_at),
-        )
-        for desk in settings.desks
-    ]
+    changes = desk_history.changes(session, day_start, until)
+    served = ((d.id, d.services) for d in settings.desks)
+    desks = desk_days(served, [*signed_in, *open_periods(changes)], rows, until, closed_periods(changes))
     if not any(d.open for d in desks):
         return []
+    by_service: dict[str, IdleTimes] = {}
     seconds = []
     for row in rows:
         waited = (row.entered_at, row.called_at or row.left_at or until)
-        idle = idle_desk_seconds(row.service, waited, desks, hours)
+        if row.service not in by_service:
+            by_service[row.service] = IdleTimes.of(row.service, desks)
+        idle = by_service[row.service].seconds(waited, hours)
         if idle > 0:
             seconds.append(idle)
     return seconds

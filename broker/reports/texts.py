@@ -73,9 +73,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "the share."),
     "idle_desk": ("Waktu tunggu saat meja menganggur", "Wait while a desk was idle"),
     "idle_desk_note": ("Waktu tunggu saat meja menganggur: per giliran antrean, lama menunggu selama ada "
-                       "meja yang melayani layanannya buka (petugas masuk) dan kosong, pada jam buka.",
+                       "meja yang melayani layanannya buka (petugas masuk, atau dibuka dengan tombol) dan "
+                       "kosong, pada jam buka.",
                        "Wait while a desk was idle: per queue pass, the time it waited while a desk serving "
-                       "its service was open (an officer signed in) and free, in opening hours."),
+                       "its service was open (an officer signed in, or opened by button) and free, in "
+                       "opening hours."),
     "met_share": ("Persen memenuhi", "Share met"),
     "by_desk": ("Per meja", "Per desk"),
     "by_officer": ("Per petugas", "Per officer"),
@@ -142,6 +144,50 @@ TEXTS: dict[str, tuple[str, str]] = {
     "recommendation": ("Rekomendasi statistik", "Statistical recommendation"),
     "library": ("Perpustakaan/publikasi", "Library or publications"),
     "other": ("Lainnya", "Other"),
+    # The priority lane and the desk actions (issue 18).
+    "lanes": ("Layanan prioritas dan panggilan di luar urutan", "Priority service and out-of-order calls"),
+    "lanes_sheet": ("Prioritas dan di luar urutan", "Priority and out of order"),
+    "priority_visits": ("Kunjungan prioritas", "Priority visits"),
+    "out_of_order_calls": ("Panggilan di luar urutan", "Out-of-order calls"),
+    "lane": ("Jalur antrean", "Queue lane"),
+    "lane_ordinary": ("Biasa", "Ordinary"),
+    "lane_priority": ("Prioritas", "Priority"),
+    "visits_short": ("Kunjungan", "Visits"),
+    "median_wait": ("Median tunggu", "Median wait"),
+    "p90_wait": ("P90 tunggu", "P90 wait"),
+    "priority_category": ("Kategori prioritas", "Priority category"),
+    "cat_lansia": ("Lansia", "Older visitor"),
+    "cat_disabilitas": ("Penyandang disabilitas", "Visitor with a disability"),
+    "cat_hamil": ("Ibu hamil", "Pregnant woman"),
+    "cat_anak": ("Membawa anak kecil", "With a small child"),
+    "cat_unstated": ("Tanpa kategori", "No category stated"),
+    "reason": ("Alasan", "Reason"),
+    "reason_returned": ("Pengunjung kembali", "Visitor came back"),
+    "reason_appointment": ("Janji temu", "Appointment"),
+    "reason_priority_need": ("Perlu layanan prioritas", "Needs priority service"),
+    "reason_same_group": ("Satu rombongan", "Same group"),
+    "reason_other": ("Lainnya", "Other"),
+    "desk_actions": ("Per meja: di luar urutan, ditunda, dikembalikan",
+                     "Per desk: out of order, parked, returned"),
+    "holds": ("Ditunda (parkir di meja)", "Parked at the desk"),
+    "resumes": ("Dipanggil kembali", "Called back"),
+    "returns": ("Dikembalikan ke antrean", "Returned to the queue"),
+    "parked_visits": ("Kunjungan yang pernah ditunda", "Visits parked at least once"),
+    "hold_endings": ("Akhir penundaan", "How holds ended"),
+    "ended_resumed": ("Dipanggil kembali", "Called back"),
+    "ended_returned": ("Dikembalikan ke antrean", "Returned to the queue"),
+    "ended_open": ("Tidak dipanggil kembali", "Not called back"),
+    "lanes_note": ("Prioritas: lansia, penyandang disabilitas, ibu hamil, pengunjung membawa anak kecil "
+                   "(UU 25/2009 Pasal 29), menurut pilihan pengunjung di kios. Waktu tunggu dan standar "
+                   "10 menit dihitung per giliran antrean menurut jalurnya; pengunjung yang dikembalikan "
+                   "ke antrean mendapat giliran baru. Panggilan di luar urutan dicatat beserta alasannya "
+                   "oleh petugas dan dihitung di sini. Penundaan yang tidak dipanggil kembali: pengunjung "
+                   "masih ditunda, atau antrean ditutup akhir hari.",
+                   "Priority: older visitors, visitors with a disability, pregnant women, visitors with a "
+                   "small child (UU 25/2009 art. 29), as the visitor chose at the kiosk. Waits and the "
+                   "10-minute standard are counted per queue pass by its lane; a visitor returned to the "
+                   "queue gets a new pass. Out-of-order calls are recorded with the officer's reason and "
+                   "counted here. A hold not called back: the visitor is still parked, or the day closed."),
     "page": ("Halaman", "Page"),
     "none": ("-", "-"),
 }  # fmt: skip

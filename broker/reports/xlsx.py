@@ -9,6 +9,7 @@ from typing import Any
 
 from broker.reports.figures import Compliance, Figures
 from broker.reports.texts import ikm_method, period_text, short_date, stamp, t, title
+from broker.reports.xlsx_lanes import lanes_sheet, summary_rows
 from shared.domain.skm import BY_KEY, band_name
 
 MINUTES = "0.00"
@@ -86,6 +87,8 @@ def write(figures: Figures, charts: dict[str, bytes], path: Path, language: str)
     _visitors(_Sheet(book, t("visitors", lg), lg), figures, charts)
     _waits(_Sheet(book, t("waits", lg), lg), figures, charts)
     _standard(_Sheet(book, "Standar 10 menit" if lg != "en" else "10-minute standard", lg), figures)
+    if figures.lanes is not None:
+        lanes_sheet(_Sheet(book, t("lanes_sheet", lg), lg), figures.lanes)
     _online(_Sheet(book, "Online", lg), figures)
     _skm(_Sheet(book, "SKM", lg), figures, charts)
     _complaints(_Sheet(book, t("complaints", lg), lg), figures)
@@ -116,6 +119,7 @@ def _summary(s: _Sheet, f: Figures) -> None:
         [t("band", lg), f"{ikm.band} ({band_name(ikm.band, lg)})" if ikm else "-"],
         [t("respondents", lg), ikm.respondents if ikm else 0],
         [t("complaints_total", lg), f.complaints.total],
+        *(summary_rows(f.lanes, lg) if f.lanes is not None else []),
     ])  # fmt: skip
     s.note(t("no_personal", lg))
     s.widths(48, 28)

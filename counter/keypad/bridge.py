@@ -8,7 +8,13 @@ ESP32 button sends) and every answer of the hub for the desk is printed as one l
     .            start    the visitor has arrived
     *            finish   the visit is done
     -            noshow   the visitor did not come (after a call)
-    /            show the desk's state and how many wait (nothing is sent)
+    1            hold     park the visitor at the desk (they step away; the desk may call others)
+    2            resume   call the visitor parked here back (only one parked: the app names which)
+    3            return   send the visitor at the desk back to the queue, at their place
+    /            show the desk's state, who is parked and how many wait (nothing is sent)
+
+``repeat`` (the announcement again) is what ``0`` does: the hub treats it as ``recall``. An
+out-of-order call needs a ticket and a reason, so it is the desk app's dialog, not a key.
 
 A key pressed while the broker is unreachable is ignored (and says so) rather than kept: a plain
 word has no request id, so a late delivery could call someone nobody expects. The same key again
@@ -31,13 +37,18 @@ from counter.options import CounterOptions, counter_options
 from shared.config import ConfigError, Settings, load_settings
 from shared.contract import topics as contract
 from shared.contract.answers import parse_counter_answer
+from shared.contract.client_ids import desk_program_ids, keypad_client_id
 from shared.contract.records import DeskState, parse_desk_state, parse_queue_state
 from shared.contract.topics import PayloadError
 from shared.mqtt import MqttBus
 
 KEYMAP = {"enter": "next", "+": "next", "0": "recall", ".": "start", "*": "finish", "-": "noshow"}
+KEYMAP |= {"1": "hold", "2": "resume", "3": "return"}  # the desk actions (docs/queue.md)
 STATUS_KEY = "/"
-KEY_HELP = "Enter/+ = next, 0 = recall, . = start, * = finish, - = noshow, / = status"
+KEY_HELP = (
+    "Enter/+ = next, 0 = recall, . = start, * = finish, - = noshow, 1 = hold, 2 = resume, 3 = return, "
+    "/ = status"
+)
 DEBOUNCE_S = 0.6
 
 
@@ -60,7 +71,8 @@ class KeypadBridge:
         self._last: dict[str, float] = {}
         self.desk: DeskState | None = None
         self.waiting: dict[str, int] = {}
-        self.bus = MqttBus(settings.mqtt, settings.site, f"antre-keypad-{options.desk}")
+        siblings = desk_program_ids(options.desk)  # the desk's counter app may share the account
+        self.bus = MqttBus(settings.mqtt, settings.site, keypad_client_id(options.desk), siblings=siblings)
         self.cmd_topic = contract.topic(settings.site, "counter_cmd", desk=options.desk)
         self.bus.on("counter_response", self._on_response, desk=options.desk)
         self.bus.on("counter_state", self._on_state, desk=options.desk)
@@ -113,7 +125,10 @@ class KeypadBridge:
         line = texts.t(
             self.lang, "keypad.state", desk_name=self.options.desk_name, status=status, ticket=ticket
         )
-        return f"{line.rstrip()}  |  {texts.t(self.lang, 'desk.waiting_count', count=count)}"
+        line = f"{line.rstrip()}  |  {texts.t(self.lang, 'desk.waiting_count', count=count)}"
+        if desk is not None and desk.parked:
+            line += "  |  " + texts.t(self.lang, "keypad.parked", codes=", ".join(desk.parked))
+        return line
 
     # --- paho's thread -------------------------------------------------------------------------
 

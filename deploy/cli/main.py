@@ -12,6 +12,7 @@ from deploy.cli.broker import add_parser as add_broker_parser  # argparse only u
 from deploy.cli.device import add_parsers as add_deploy_parsers  # setup, doctor
 from deploy.cli.feedback import add_parsers as add_feedback_parsers
 from deploy.cli.maintenance import add_parsers as add_maintenance_parsers  # backup, restore, purge, forget
+from deploy.cli.officers import add_parsers as add_officer_parsers  # officer
 from deploy.cli.online import add_parsers as add_clock_parsers  # argparse only until a command runs
 from deploy.cli.privacy import add_parsers as add_privacy_parsers  # access-log, key
 from deploy.cli.report import add_parsers as add_report_parsers  # report
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_feedback_parsers(sub, online_actions)  # complaints ..., online rate
     add_maintenance_parsers(sub)
     add_privacy_parsers(sub)
+    add_officer_parsers(sub)
     add_report_parsers(sub)  # report --month YYYY-MM: XLSX and PDF
     add_deploy_parsers(sub)
     return parser

@@ -333,8 +333,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
     parts = [f"{report.guests} guestbook entries"]
     if args.email is not None:
         parts.append(f"{report.online_requests} online requests")
-        if report.complaints is not None:
-            parts.append(f"{report.complaints} complaints")
+    if report.complaints is not None and (args.email is not None or report.complaints):
+        parts.append(f"{report.complaints} complaints")  # by email, or made on their tickets
     print(f"erased {', '.join(parts)} matching that {which}, and {report.answers} stored lookup answers")
     print(_reclaimed_line(reclaimed))
     print(

@@ -68,15 +68,16 @@ def run_in_transaction(command: Any, write: bool = True) -> Any:
         from shared.domain.queue import QueueError
         from shared.store.db import make_engine, write_transaction
         from shared.store.online import OnlineError
+        from shared.store.site_setup import effective_settings
 
         settings = load_settings(args.config)
         engine = make_engine(settings.db_url)
         try:
             if write:
                 with write_transaction(engine) as session:
-                    return int(command(args, settings, session))
+                    return int(command(args, effective_settings(session, settings), session))
             with Session(engine) as session:
-                return int(command(args, settings, session))
+                return int(command(args, effective_settings(session, settings), session))
         except (OnlineError, QueueError) as exc:
             print(f"antre {args.command}: {exc.message}", file=sys.stderr)
             return 1

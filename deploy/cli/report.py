@@ -31,6 +31,10 @@ def add_parsers(sub: Any) -> None:
     report.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last business day, included")
     report.add_argument("--out", default=".", help="folder for the two files (default: the current one)")
     report.add_argument("--lang", choices=["id", "en"], default="id", help="language (default id)")
+    report.add_argument(
+        "--skm", action="store_true", help="the SKM report (PermenPAN-RB 14/2017), not the monthly one"
+    )
+    report.add_argument("--format", choices=["pdf", "xlsx"], help="only this file (default: both)")
     report.set_defaults(func=_run)
 
 
@@ -110,6 +114,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from shared.config import load_settings
     from shared.store.db import make_engine
+    from shared.store.site_setup import effective_settings
 
     settings = load_settings(args.config)
     now = datetime.now(UTC)
@@ -118,10 +123,18 @@ def _run(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         print(f"antre report: {exc}", file=sys.stderr)
         return 2
+    kind = "skm" if args.skm else "monthly"
     engine = make_engine(settings.db_url)
     try:
         with Session(engine) as session:
-            figures = build(session, settings, period, now)
+            # The opening hours and collective leave a supervisor set on the console, as the hub has them.
+            effective = effective_settings(session, settings)
+            if kind == "skm":
+                from broker.reports.generate import read_figures
+
+                figures = read_figures(kind, session, effective, period, now)
+            else:
+                figures = build(session, effective, period, now)
     except (OperationalError, ProgrammingError) as exc:
         from deploy.cli.db_problems import not_ready_message
 
@@ -129,9 +142,30 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     finally:
         engine.dispose()
+    if kind == "skm" or args.format:
+        return _write_one_kind(kind, figures, period, settings, args, now)
     written = write_files(figures, Path(args.out), args.lang)
     _record_export(settings, f"report {file_stem(period, args.lang)} (xlsx, pdf)", now)
     print(f"{written.xlsx}\n{written.pdf}")
+    return 0
+
+
+def _write_one_kind(
+    kind: str, figures: Any, period: Period, settings: Settings, args: argparse.Namespace, now: datetime
+) -> int:
+    """``--skm`` and/or ``--format``: one kind, one or both formats (the SKM files named as the console
+    names its downloads, ``laporan-skm-2026-11.pdf``; the monthly ones as without ``--format``)."""
+    from broker.reports.generate import FORMATS, download_name, write
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in [args.format] if args.format else FORMATS:
+        name = (download_name(kind, period, fmt, args.lang) if kind == "skm"
+                else f"{file_stem(period, args.lang)}.{fmt}")  # fmt: skip
+        paths.append(write(kind, figures, fmt, out / name, args.lang))
+    _record_export(settings, f"report {', '.join(p.name for p in paths)}", now)
+    print("\n".join(str(p) for p in paths))
     return 0
 
 

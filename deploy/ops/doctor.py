@@ -12,23 +12,21 @@ import os
 import pwd
 import shutil
 import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
 from deploy.ops.doctor_base import BrokerProbe, Check, probe_broker
-from deploy.ops.doctor_devices import check_printer, check_voice
+from deploy.ops.doctor_console import check_console, counter_target, hub_target
+from deploy.ops.doctor_devices import check_printer, check_spoken_guide, check_voice
 from deploy.ops.doctor_network import (
     DoctorAccount,
     doctor_account,
     read_env_file,
     shared_accounts,
-    staff_api_in_clear,
 )
+from deploy.ops.doctor_setup import check_setup
 from deploy.ops.setup import CONFIG_PATH, ENV_PATH, HOME, UNIT_DIR, USER
 from shared.config import ConfigError, MqttEndpoint, Settings, load_settings
-from shared.contract import staff_api
 from shared.contract import topics as contract
 
 WARN_FREE = 1_000_000_000
@@ -114,23 +112,6 @@ def check_hub_presence(settings: Settings, probe: BrokerProbe, topic: str) -> Ch
     if state is None:
         return Check("PROBLEM", "hub", f"the hub has never connected to this broker. {fix}")
     return Check("PROBLEM", "hub", f"the hub is offline (it stopped or lost the broker). {fix}")
-
-
-def check_staff_api(base: str) -> Check:
-    try:
-        urllib.request.urlopen(base + staff_api.url("visitor"), timeout=3).close()
-    except urllib.error.HTTPError:
-        pass  # 401 without a sign-in: it answers, which is what is checked
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        why = getattr(reason, "strerror", None) or reason
-        return Check(
-            "PROBLEM",
-            "staff API",
-            f"nothing answers at {base} ({why}): officers cannot sign in. Fix: is antre-hub running? "
-            "Does [hub] staff_api (or [counter] staff_url) hold the hub's address?",
-        )
-    return Check("OK", "staff API", f"answers at {base}")
 
 
 def check_database(settings: Settings) -> Check:
@@ -287,27 +268,23 @@ def run_checks(
             checks.append(check_broker(account.endpoint, probe))
         checks.append(check_hub_presence(settings, probe, hub_topic))
         if "hub" in roles:
-            from broker.hub.process import staff_api_address
-
-            host, port = staff_api_address(settings)
-            host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-            checks += [check_staff_api(f"http://{host}:{port}"), check_database(settings)]
-            in_clear = staff_api_in_clear(settings)
-            if in_clear:
-                checks.append(Check("WARN", "staff API", in_clear))
+            database = check_database(settings)
+            checks += [check_console(hub_target(settings)), database]
+            if database.status == "OK":
+                checks.append(check_setup(settings))
             from shared.store.keys import INSTALLED_KEY_FILE, key_file
 
             where = key_file(settings)
             checks.append(check_site_key(where, installed=where == INSTALLED_KEY_FILE))
         if "counter" in roles:
-            from counter.options import staff_url_from
-
-            checks.append(check_staff_api(staff_url_from(settings).rstrip("/")))
+            checks.append(check_console(counter_target(settings)))
         if "kiosk" in roles:
             checks.append(check_printer(probe, status_topic))
+            guide = check_spoken_guide(probe, status_topic)
+            checks += [guide] if guide else []
         if voice_topic:
             checks.append(check_voice(probe, voice_topic))
-        checks = _unique(checks)  # hub and counter on one box share one staff API
+        checks = _unique(checks)  # hub and counter on one box share one console
         checks.append(check_disk(settings.data_dir))
     checks.append(check_clock())
     return checks

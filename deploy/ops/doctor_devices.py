@@ -1,5 +1,5 @@
-"""``antre doctor``'s checks of the lobby devices' own reports: the kiosk's printer and the wall
-display's voice, read from their retained status topics."""
+"""``antre doctor``'s checks of the lobby devices' own reports: the kiosk's printer and spoken
+guide and the wall display's voice, read from their retained status topics."""
 
 from __future__ import annotations
 
@@ -45,6 +45,26 @@ def check_printer(probe: BrokerProbe, topic: str) -> Check:
     if state == "ready":
         return Check("OK", "printer", "the ticket printer is ready")
     return Check("UNKNOWN" if state == "unknown" else "PROBLEM", "printer", PRINTER_WORDS.get(state, state))
+
+
+def check_spoken_guide(probe: BrokerProbe, topic: str) -> Check | None:
+    """The kiosk's spoken guide, as the kiosk reported it beside its printer (``None``: not told,
+    or the status cannot be read: the printer's line says so)."""
+    status = _retained_status(probe, topic, "spoken guide", parse_kiosk_status, "", "kiosk")
+    if isinstance(status, Check) or status.audio is None:
+        return None
+    if status.audio in ("ok", "ready"):
+        return Check(
+            "OK", "spoken guide", "heard" if status.audio == "ok" else "ready (nothing read aloud yet)"
+        )
+    if status.audio == "off":
+        return Check("OK", "spoken guide", 'turned off ([kiosk] spoken_guide = "off")')
+    return Check(
+        "PROBLEM",
+        "spoken guide",
+        f"the kiosk's screens are not read aloud: {status.audio_detail or 'no reason given'}. Fix: check "
+        "the kiosk's sound output and `aplay -l` (docs/hardware.md), or [kiosk] audio_command",
+    )
 
 
 def check_voice(probe: BrokerProbe, topic: str) -> Check:

@@ -1,5 +1,5 @@
 """``antre doctor`` and the lobby network: which MQTT account the doctor logs in with, and whether
-this box offers anything in clear off loopback.
+two programs of this box share one (the console's rules: ``doctor_console``).
 
 The deployment broker takes the user name as the client id (one account, one connection), so a
 doctor logging in with an app's account replaces that app's connection. For the hub that would
@@ -48,18 +48,6 @@ def doctor_account(settings: Settings, env: dict[str, str]) -> DoctorAccount:
             f'role = "doctor" and put its URL in {DOCTOR_URL_VAR} (docs/security.md)',
         )
     return DoctorAccount(endpoint)
-
-
-def staff_api_in_clear(settings: Settings) -> str | None:
-    """Why ``[hub] staff_api`` is unsafe (plain HTTP off loopback), or None."""
-    host = str(settings.section("hub").get("staff_api", "127.0.0.1:8742")).rpartition(":")[0]
-    if is_loopback(host):
-        return None
-    return (
-        f"[hub] staff_api listens on {host or 'every address'} in plain HTTP: officers' PINs, their "
-        "session tokens and visitors' details cross the network readable. Fix: staff_api = "
-        '"127.0.0.1:8742" (counters on other boxes wait for HTTPS, docs/security.md)'
-    )
 
 
 def read_env_file(path: Path) -> dict[str, str]:

@@ -104,6 +104,14 @@ def app_commands(settings: Settings, apps: tuple[str, ...], screen: tuple[int, i
     return commands
 
 
+def _console_url(settings: Settings) -> str:
+    from broker.console.settings import ConsoleSettings
+
+    where = ConsoleSettings.from_settings(settings)
+    host = "127.0.0.1" if where.host in ("0.0.0.0", "::") else where.host
+    return ConsoleSettings(host, where.port, where.cert, where.key).base_url()
+
+
 def run_lobby(
     settings: Settings,
     config: str | None,
@@ -137,6 +145,7 @@ def run_lobby(
     for app, args in app_commands(settings, apps, screen).items():
         children.append((app, _child(args, config)))
     print("antre up: the lobby is running; press Ctrl-C to stop it", flush=True)
+    print(f"antre up: the staff console is at {_console_url(settings)}/ (docs/console.md)", flush=True)
 
     reported: set[str] = set()
     while not stop.wait(0.5):

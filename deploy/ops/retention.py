@@ -5,7 +5,9 @@ guestbook entry, and the monthly report counts entries, visitors per day and ID 
 entry keeps its id, id_type, consent and time; name, ID number, email, phone and institution become
 empty and ``purpose`` (free text the visitor typed, so it may hold anything) becomes ``ERASED``,
 the anonymous marker that also tells an erased entry from a fresh one. Tickets, ticket_events,
-queue_passes and ratings hold no personal data and are not touched. The hub's stored answers
+queue_passes and ratings hold no personal data and are not touched. A forget also takes the
+person's other entries, gives each of their entries a ``person_id`` of its own day and blanks the
+complaints made on their tickets (``deploy.ops.erasure_links``). The hub's stored answers
 (``processed_requests``) are pruned past their retry window and their lookup answers deleted
 (``shared.store.erasure``).
 
@@ -26,6 +28,7 @@ from sqlalchemy import Engine, column, delete, false, func, inspect, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from deploy.ops import erasure_links
 from shared.domain.guestbook import compact_number
 from shared.domain.visit_categories import institution_category, purpose_category
 from shared.store import erasure, online
@@ -39,6 +42,7 @@ _GUEST_BLANK = {"name": "", "id_number": "", "email": "", "phone": "", "institut
 # The complaints table (ratings and complaints, migration 0006) may not exist in an older database,
 # and may still gain columns: it is read by name, and only the personal columns present are blanked.
 _COMPLAINT_PERSONAL = ("contact_name", "contact_email", "contact_phone", "text", "followup")
+_COMPLAINT_LINKS = ("ticket_id", "online_request_id", "rating_id")  # what a complaint was made on
 
 
 class RetentionError(ValueError):
@@ -139,8 +143,11 @@ def _known_emails(session: Session) -> set[str]:
 
 
 def _erase(session: Session, guest_ids: list[int], emails: set[str]) -> ForgetReport:
-    """Blank the entries ``guest_ids`` and, for each email in ``emails`` (normalised), the online
-    requests answered by email there and the complaints with that contact."""
+    """Blank the entries ``guest_ids`` with every other entry of the same people, and for each
+    email in ``emails`` (normalised), the online requests answered by email there and the complaints
+    with that contact; then cut what still links to them (``deploy.ops.erasure_links``)."""
+    guest_ids = erasure_links.whole_people(session, guest_ids, GuestRow.purpose != ERASED)
+    people = erasure_links.person_keys(session, guest_ids)
     request_ids: list[int] = []
     if emails:
         request_ids = list(
@@ -157,10 +164,20 @@ def _erase(session: Session, guest_ids: list[int], emails: set[str]) -> ForgetRe
         )
     else:
         complaints = _blank_complaints(session, lambda _c: false())
+    for name, ids in erasure_links.complaint_links(session, guest_ids, request_ids):
+        more = _blank_complaints(session, lambda c, name=name, ids=ids: _in_column(c, name, ids))
+        complaints = None if complaints is None else complaints + (more or 0)
     refs = _refs_of(session, guest_ids)
     _delete_lookups(session, guest_ids)
     answers = erasure.forget_answers(session, refs)
-    return ForgetReport(_blank_guests(session, guest_ids), len(request_ids), complaints, answers)
+    guests = _blank_guests(session, guest_ids)
+    erasure_links.unlink_people(session, people)
+    return ForgetReport(guests, len(request_ids), complaints, answers)
+
+
+def _in_column(columns: Any, name: str, ids: list[int]) -> Any:
+    """``columns.name IN ids``, or false when this complaints table has no such column."""
+    return getattr(columns, name).in_(ids) if name in columns else false()
 
 
 def _refs_of(session: Session, guest_ids: list[int]) -> list[str]:
@@ -236,7 +253,7 @@ def _complaints_table(session: Session) -> Any:
     if not inspector.has_table("complaints"):
         return None
     present = {c["name"] for c in inspector.get_columns("complaints")}
-    columns = [column(name) for name in _COMPLAINT_PERSONAL if name in present]
+    columns = [column(name) for name in (*_COMPLAINT_PERSONAL, *_COMPLAINT_LINKS) if name in present]
     return table("complaints", column("id"), column("created_at", UTCDateTime()), *columns)
 
 

@@ -32,6 +32,8 @@ HOME = "/var/lib/antre"
 CONFIG_PATH = Path("/etc/antre/antre.toml")
 ENV_PATH = Path("/etc/antre/antre.env")
 CA_PATH = Path("/etc/antre/ca.crt")  # the lobby's CA on every other device, pinned by ANTRE_MQTT_CA
+TLS_DIR = f"{HOME}/tls"  # the CA and the hub's certificate (broker/mosquitto/certs.py CertFiles)
+CONSOLE_PORT = 8742
 KEY_PATH = Path("/etc/antre/antre.key")  # the site key (shared.store.keys): the hub only
 # Groups the screen apps need without a desktop: the GPU, touch input, sound, printers, serial.
 EXTRA_GROUPS = ("video", "render", "input", "audio", "lp", "dialout")
@@ -202,12 +204,58 @@ def _own_config_dir(inst: Installer) -> None:
             path.chmod(mode)
 
 
+# The console shares the broker's certificate and key rather than having its own: both services run
+# as the antre user (the key is 0600 antre, in the 0750 data dir), the devices reach both by the
+# same names, and one certificate is one renewal (`antre broker certs --renew`) and one expiry for
+# `antre doctor` to watch. A second key would protect nothing from a process that can already read
+# the first.
+_CONSOLE_LOOPBACK = f'''listen = "127.0.0.1:{CONSOLE_PORT}"
+# tls_cert = "{TLS_DIR}/server.crt"
+# tls_key = "{TLS_DIR}/server.key"
+'''
+_CONSOLE_HTTPS = f'''listen = "0.0.0.0:{CONSOLE_PORT}"
+tls_cert = "{TLS_DIR}/server.crt"
+tls_key = "{TLS_DIR}/server.key"
+'''
+
+
+def site_template(console_https: bool) -> str:
+    """deploy/etc/antre.toml; ``console_https``: its ``[console]`` open to the lobby over HTTPS
+    with the hub's certificate (a hub whose certificates exist)."""
+    text = (DEPLOY_DIR / "etc" / "antre.toml").read_text(encoding="utf-8")
+    if not console_https:
+        return text
+    if _CONSOLE_LOOPBACK not in text:
+        raise RuntimeError("deploy/etc/antre.toml has lost its [console] lines")
+    return text.replace(_CONSOLE_LOOPBACK, _CONSOLE_HTTPS)
+
+
+def console_advice(inst: Installer) -> None:
+    """A kept antre.toml whose console is not on HTTPS: say what to add (the file is the
+    technician's; it is not rewritten)."""
+    import tomllib
+
+    try:
+        console = tomllib.loads(inst.path(CONFIG_PATH).read_text(encoding="utf-8")).get("console", {})
+    except (OSError, ValueError):
+        return
+    if isinstance(console, dict) and console.get("tls_cert"):
+        return
+    lines = "; ".join(_CONSOLE_HTTPS.strip().splitlines())
+    inst.log.append(
+        f"EDIT      {CONFIG_PATH}: under [console] put  {lines}  then restart antre-hub, so the "
+        "counters of other boxes sign in over HTTPS"
+    )
+
+
 def make_broker_certs(inst: Installer, names: Sequence[str]) -> None:
     """The lobby's CA (once) and the broker's certificate naming the hub box by ``names`` (the
-    addresses and host names the other devices use in their ``mqtts://`` URL), in the data dir."""
+    addresses and host names the other devices use in their ``mqtts://`` URL), in the data dir.
+    The console serves the same certificate; ``localhost`` is named too, for the counters and
+    browsers on the hub machine itself (https://localhost:8742)."""
     from broker.mosquitto.certs import CertFiles, make_certs
 
-    tls = f"{HOME}/tls"
+    tls = TLS_DIR
     files = CertFiles(inst.path(tls))
     listed = ", ".join(names)
     if files.server_cert.exists():
@@ -223,7 +271,7 @@ def make_broker_certs(inst: Installer, names: Sequence[str]) -> None:
         if inst.live:  # the broker runs as antre and reads its key from here
             with contextlib.suppress(KeyError):
                 os.chown(data_dir, pwd.getpwnam(USER).pw_uid, grp.getgrnam(USER).gr_gid)
-    make_certs(files.directory, list(names))
+    make_certs(files.directory, [*names, *(["localhost"] if "localhost" not in names else [])])
     inst.log.append(f"COPY      {tls}/ca.crt to every other device as {CA_PATH} (ANTRE_MQTT_CA)")
 
 
@@ -281,10 +329,18 @@ def setup(
     cage_bin = cage_bin or shutil.which("cage") or DEFAULT_CAGE
 
     ensure_user(inst, run)
+    if hub_names:  # before the config: a hub with certificates gets its console on HTTPS
+        make_broker_certs(inst, hub_names)
+    console_https = role == "hub" and (bool(hub_names) or inst.path(f"{TLS_DIR}/server.crt").exists())
     for name, absolute in (("antre.toml", CONFIG_PATH), ("antre.env", ENV_PATH)):
-        template = (DEPLOY_DIR / "etc" / name).read_text(encoding="utf-8")
+        if name == "antre.toml":
+            template = site_template(console_https)
+        else:
+            template = (DEPLOY_DIR / "etc" / name).read_text(encoding="utf-8")
         inst.write(f"{absolute}.example", template, 0o640)
         inst.write(absolute, template, 0o640, keep=True)
+    if console_https and not inst.dry_run:
+        console_advice(inst)
     if role == "hub":
         make_site_key(inst)
     _own_config_dir(inst)
@@ -294,8 +350,6 @@ def setup(
     if spec.udev:
         rules = (DEPLOY_DIR / "udev" / "60-antre-printer.rules").read_text(encoding="utf-8")
         inst.write("/etc/udev/rules.d/60-antre-printer.rules", rules)
-    if hub_names:
-        make_broker_certs(inst, hub_names)
     if spec.mask_mosquitto:
         if any(
             inst.path(p).exists() for p in ("/lib/systemd/system/mosquitto.service", "/etc/init.d/mosquitto")

@@ -82,7 +82,9 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         )  # fmt: skip
         from kiosk.touch.hub_client import MqttHubClient
 
-        client = MqttHubClient(settings, args.client_id or f"rate-{desk}", report_status=False)
+        client = MqttHubClient(
+            settings, args.client_id or f"rate-{desk}", report_status=False, one_off=bool(args.screenshot)
+        )
     except ConfigError as exc:
         print(f"antre rate: {exc}", file=sys.stderr)
         return 2

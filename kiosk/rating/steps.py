@@ -16,6 +16,7 @@ class RStep(StrEnum):
     CODE = "rating_code"
     FACES = "rating_faces"
     ELEMENT = "rating_element"
+    PROFILE = "rating_profile"  # the SKM respondent profile, one item per page (skippable)
     COMPLAINT = "rating_complaint"
     DONE = "rating_done"  # the complaint's number
     THANKS = "rating_thanks"

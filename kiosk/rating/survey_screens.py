@@ -18,6 +18,7 @@ SCREEN_CLASSES = {
     RStep.CODE: "RatingCodeScreen",
     RStep.FACES: "RatingFacesScreen",
     RStep.ELEMENT: "RatingElementScreen",
+    RStep.PROFILE: "RatingProfileScreen",
     RStep.COMPLAINT: "RatingComplaintScreen",
     RStep.DONE: "RatingDoneScreen",
     RStep.THANKS: "RatingThanksScreen",

@@ -13,7 +13,10 @@ from kiosk.rating.viewmodel import RatingViewModel, RStep
 from kiosk.touch.app_base import TouchApp
 
 BACKGROUND = (0.96, 0.97, 0.98, 1)
-SCREENS = (RStep.IDLE, RStep.FACES, RStep.ELEMENT, RStep.COMPLAINT, RStep.DONE, RStep.THANKS, RStep.PROBLEM)
+SCREENS = (
+    RStep.IDLE, RStep.FACES, RStep.ELEMENT, RStep.PROFILE, RStep.COMPLAINT, RStep.DONE, RStep.THANKS,
+    RStep.PROBLEM,
+)  # fmt: skip
 
 
 class RatingApp(TouchApp):

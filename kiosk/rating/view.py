@@ -8,7 +8,7 @@ from kiosk.rating.steps import CONTACT
 from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.touch import texts as touch_texts
 from shared.contract.feedback_requests import TEXT_LIMIT
-from shared.domain import skm
+from shared.domain import skm, skm_profile
 
 
 def t(vm: RatingViewModel, key: str, **values: object) -> str:
@@ -50,6 +50,24 @@ def element_value(vm: RatingViewModel, key: str) -> str:
     return element.answers(vm.language)[int(key) - 1]  # "1".."4"
 
 
+def profile_value(vm: RatingViewModel, key: str) -> str | bool:
+    """The profile page: ``question``, ``progress``, ``count`` (answers of the item, as text),
+    ``answer_N`` (its words, 1-based; "" past the item's answers), ``shown_N`` (button N is used)."""
+    item = vm.profile_item
+    if key == "count":
+        return str(len(item.answers))
+    if key == "question":
+        return item.question(vm.language)
+    if key == "progress":
+        return t(vm, "profile.progress", n=vm.profile_index + 1, total=len(skm_profile.ITEMS),
+                 name=item.name(vm.language))  # fmt: skip
+    kind, _, number = key.partition("_")
+    index = int(number)
+    if kind == "shown":
+        return index <= len(item.answers)
+    return item.answers[index - 1].text(vm.language) if index <= len(item.answers) else ""
+
+
 def channels(vm: RatingViewModel) -> str:
     return t(vm, "complaint.channels", channels=" - ".join(vm.options.channels.remote()))
 
@@ -65,6 +83,8 @@ def ui_value(vm: RatingViewModel, name: str) -> str | bool:
         return vm.values.get(key, "")
     if group == "element":
         return element_value(vm, key)
+    if group == "profile":
+        return profile_value(vm, key)
     if group == "face":
         return t(vm, f"face.{key}")
     if group == "flag":

@@ -1,9 +1,11 @@
 """Step 6 of the standard as plain Python: the visitor rates the service, then may complain.
 
-faces (one tap, 1-5) -> the nine SKM elements, one per page (1-4) -> complaint or suggestion ->
-its number -> "Terima kasih". Every step can be skipped; each score is sent as it is given (the
-first begins the rating, the rest carry its ``rating_ref``, ``kiosk.rating.sender``); a minute
-without a touch ends the survey and keeps what was given. A desk's rating screen starts from the
+faces (one tap, 1-5) -> the nine SKM elements, one per page (1-4) -> the respondent profile (sex,
+age, education, occupation; one per page, only after an element was answered) -> complaint or
+suggestion -> its number -> "Terima kasih". Every step can be skipped; each score is sent as it is
+given (the first begins the rating, the rest carry its ``rating_ref``, ``kiosk.rating.sender``);
+the profile is sent once, when the visitor leaves it (or the survey ends); a minute without a touch
+ends the survey and keeps what was given. A desk's rating screen starts from the
 retained prompt (``on_prompt``); the kiosk starts from a typed or scanned ticket (``begin_code``)
 or a complaint without a ticket. The complaint form is a part it holds (``complaint``,
 ``kiosk.rating.complaint_form``). No Kivy here: the apps bind widgets to this object.
@@ -25,12 +27,13 @@ from kiosk.touch.texts import other_language
 from shared.contract import feedback_requests as requests
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.contract.records import RatePrompt
-from shared.domain import skm
+from shared.domain import skm, skm_profile
 from shared.texts import LANGUAGES
 
 __all__ = ["RStep", "RatingViewModel", "Survey"]
 
 log = logging.getLogger(__name__)
+SURVEY_STEPS = (RStep.FACES, RStep.ELEMENT, RStep.PROFILE, RStep.COMPLAINT)  # a refusal shows here
 
 
 class RatingViewModel:
@@ -74,6 +77,8 @@ class RatingViewModel:
         self.survey: Survey | None = None
         self.element_index = 0
         self.given: dict[str, int] = {}  # what this visitor gave: overall, u1..u9
+        self.profile_index = 0
+        self.profile: dict[str, str] = {}  # the respondent profile given so far (sent on leaving it)
         self.values = dict.fromkeys(FIELDS, "")
         self.errors: dict[str, str] = {}  # field (or "form") -> a code
         self.focused: str | None = None
@@ -170,8 +175,53 @@ class RatingViewModel:
     def _next_element(self) -> None:
         if self.element_index + 1 < len(skm.ELEMENTS):
             self.element_index += 1
+        elif any(key in self.given for key in skm.ELEMENT_KEYS):
+            self.step, self.profile_index = RStep.PROFILE, 0  # a respondent: who they are, if they like
         else:
             self.step = RStep.COMPLAINT
+
+    # --- the respondent profile ----------------------------------------------------------------
+
+    @property
+    def profile_item(self) -> skm_profile.Item:
+        return skm_profile.ITEMS[self.profile_index]
+
+    def answer_profile(self, index: int) -> None:
+        """The visitor tapped answer ``index`` (1-based) of the item shown."""
+        if self.step != RStep.PROFILE or not 1 <= index <= len(self.profile_item.answers):
+            return
+        self.profile[self.profile_item.key] = self.profile_item.answers[index - 1].key
+        self._next_profile_item()
+        self.changed()
+
+    def _next_profile_item(self) -> None:
+        if self.profile_index + 1 < len(skm_profile.ITEMS):
+            self.profile_index += 1
+        else:
+            self._leave_profile()
+
+    def skip_profile(self) -> None:
+        """ "Lewati semua": the rest of the profile unanswered; what was given is sent."""
+        if self.step == RStep.PROFILE:
+            self._leave_profile()
+            self.changed()
+
+    def _leave_profile(self) -> None:
+        self.step = RStep.COMPLAINT
+        self._send_profile()
+
+    def _send_profile(self) -> None:
+        survey, profile = self.survey, dict(self.profile)
+        self.profile = {}
+        if survey is None or not profile:
+            return
+
+        def build() -> Body | None:
+            if survey.refused or survey.ref is None:
+                return None
+            return requests.rating_profile(survey.ref, profile)
+
+        self.sender.send(build, lambda _answer: None, lambda code: self._rating_refused(survey, False, code))
 
     def _give(self, key: str, score: int) -> None:
         """Send one score now: the first begins the rating, the others add to it."""
@@ -198,7 +248,7 @@ class RatingViewModel:
         log.info("rating: the hub refused a score: %s", code)
         if first:
             survey.refused = True
-        if survey is self.survey and self.step in (RStep.FACES, RStep.ELEMENT, RStep.COMPLAINT):
+        if survey is self.survey and self.step in SURVEY_STEPS:
             if self.step == RStep.COMPLAINT and self.busy:
                 return  # the complaint is on its way: it says how it went
             self.problem, self.step, self.focused = code, RStep.PROBLEM, None
@@ -213,6 +263,9 @@ class RatingViewModel:
             self.changed()
         elif self.step == RStep.ELEMENT:
             self._next_element()
+            self.changed()
+        elif self.step == RStep.PROFILE:
+            self._next_profile_item()
             self.changed()
         elif self.step in (RStep.COMPLAINT, RStep.DONE):
             self.step, self.focused = RStep.THANKS, None
@@ -237,6 +290,8 @@ class RatingViewModel:
 
     def end(self) -> None:
         """The survey is over (what was given stays given): the idle screen, or back to the kiosk."""
+        if self.step == RStep.PROFILE:
+            self._send_profile()  # the answers tapped before the visitor walked away
         self._reset()
         if self.options.via == "kiosk":
             if self._on_end is not None:

@@ -40,6 +40,13 @@ class AnswerButton(KButton):
     score = NumericProperty(1)
 
 
+class ProfileButton(KButton):
+    """One answer of a respondent-profile item (``index`` 1-based); unused ones are hidden."""
+
+    index = NumericProperty(1)
+    shown = BooleanProperty(True)
+
+
 class KindButton(KButton):
     """Complaint or suggestion."""
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.touch import texts
+from kiosk.touch.palette import HIGH_CONTRAST, LARGE_TEXT_SCALE, STANDARD
 from shared.kivy_base import window as kivy_window
 from shared.texts import DEFAULT_LANGUAGE
 
@@ -51,6 +52,11 @@ class TouchApp(App):
     rev = NumericProperty(0)  # moves on every view-model change: kv expressions re-evaluate
     u = NumericProperty(1.0)  # the size scale of every font and margin
     landscape = BooleanProperty(True)
+    large = BooleanProperty(False)  # "Aa": larger type, high-contrast colours
+    # The colours every .kv file reads (kiosk.touch.palette). rebind: a rule reading app.pal.text
+    # is evaluated again when the palette is swapped (the palette itself is plain data).
+    pal = ObjectProperty(STANDARD, rebind=True)
+    typing = BooleanProperty(False)  # the on-screen keyboard is up
 
     vm: Any
     sm: Any
@@ -95,8 +101,15 @@ class TouchApp(App):
         self._on_window_size(Window, Window.size)
 
     def _on_window_size(self, _window: Any, size: Any) -> None:
-        self.u = window_scale(*size)
+        self.u = window_scale(*size) * (LARGE_TEXT_SCALE if self.large else 1.0)
         self.landscape = size[0] > size[1]
+
+    def on_large(self, _app: Any, large: bool) -> None:
+        from kivy.core.window import Window
+
+        self.pal = HIGH_CONTRAST if large else STANDARD
+        Window.clearcolor = self.pal.bg
+        self._on_window_size(Window, Window.size)
 
     def _activity(self, *_args: Any) -> None:
         self.vm.touch()
@@ -143,6 +156,7 @@ class TouchApp(App):
                         box.focus = wanted
         self.keyboard.language = self.vm.language
         self.keyboard.layout = self.vm.keyboard_layout or ""
+        self.typing = self.vm.keyboard_layout is not None
         if self.vm.keyboard_layout is None:
             self.keyboard.target = None
 

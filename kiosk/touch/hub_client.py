@@ -16,11 +16,13 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kiosk.touch.ports import HubError, IssuedTicket, ReturningGuest
+from kiosk.touch.ports import ORDINARY, HubError, IssuedTicket, Lane, ReturningGuest
 from shared.config import Settings
 from shared.contract import feedback_requests, kiosk_requests
 from shared.contract import topics as contract
 from shared.contract.answers import Answer, issued, lookup_result, parse_answer
+from shared.contract.catalogue import SiteServices, parse_site_services
+from shared.contract.records import SiteSchedule, parse_site_schedule
 from shared.domain.queue import utc_now
 from shared.mqtt import MqttBus
 
@@ -41,16 +43,21 @@ class MqttHubClient:
         attempt_timeout: float = 2.0,
         total_timeout: float = 8.0,
         report_status: bool = True,
+        one_off: bool = False,
     ) -> None:
+        """``one_off``: a run beside the live kiosk (``--screenshot``): its own client id, no
+        presence and no printer status, so the live kiosk is neither pushed off nor contradicted."""
         self.settings = settings
         self.kiosk_id = kiosk_id
         self.attempt_timeout = attempt_timeout
         self.total_timeout = total_timeout
         self._answers: dict[str, Answer] = {}
         self._cond = threading.Condition()
-        self.bus = MqttBus(settings.mqtt, settings.site, f"antre-kiosk-{kiosk_id}")
+        report_status = report_status and not one_off
+        self.bus = MqttBus(settings.mqtt, settings.site, f"antre-kiosk-{kiosk_id}", one_off=one_off)
         self.bus.on("kiosk_response", self._on_response, kiosk_id=kiosk_id)
         self._printer_state: tuple[str, str | None] = ("unknown", None)
+        self._audio_state: tuple[str | None, str | None] = (None, None)  # the spoken guide, once told
         if report_status:  # a kiosk with a printer; a desk's rating screen has none
             self.bus.on_connected(self._republish_status)
 
@@ -66,13 +73,16 @@ class MqttHubClient:
 
     # --- HubPort -------------------------------------------------------------------------------
 
-    def issue(self, request_id: str, service: str, guest: dict[str, object]) -> IssuedTicket:
+    def issue(
+        self, request_id: str, service: str, guest: dict[str, object], lane: Lane = ORDINARY
+    ) -> IssuedTicket:
         """``guest`` from ``kiosk_requests.new_guest`` or ``returning_guest``."""
-        answer = self._request(request_id, kiosk_requests.issue_request(request_id, service, guest))
-        ticket = _read(issued, answer)
+        body = kiosk_requests.issue_request(request_id, service, guest, lane.priority, lane.category)
+        ticket = _read(issued, self._request(request_id, body))
         return IssuedTicket(
-            ticket.ticket, ticket.service, ticket.service_name, ticket.ahead, ticket.issued_at
-        )
+            ticket.ticket, ticket.service, ticket.service_name, ticket.ahead, ticket.issued_at,
+            priority=ticket.priority,
+        )  # fmt: skip
 
     def lookup(self, request_id: str, id_number: str = "", email: str = "") -> ReturningGuest | None:
         answer = self._request(request_id, kiosk_requests.lookup_request(request_id, id_number, email))
@@ -85,16 +95,51 @@ class MqttHubClient:
         answer = self._request(request_id, feedback_requests.with_request_id(body, request_id))
         return dict(answer.fields)
 
+    def follow_schedule(self, on_schedule: Callable[[SiteSchedule], None]) -> None:
+        """Hand each ``site/schedule`` the hub publishes (retained: one at once on connect) to
+        ``on_schedule``, on the MQTT thread; an unreadable one is logged and dropped. Before
+        ``start``."""
+
+        def on_message(_params: dict[str, str], payload: bytes) -> None:
+            try:
+                schedule = parse_site_schedule(payload)
+            except contract.PayloadError as exc:
+                log.warning("kiosk %s: unreadable schedule from the hub: %s", self.kiosk_id, exc.code)
+                return
+            on_schedule(schedule)
+
+        self.bus.on("site_schedule", on_message)
+
+    def follow_services(self, on_services: Callable[[SiteServices], None]) -> None:
+        """Hand each ``site/services`` the hub publishes (retained: one at once on connect) to
+        ``on_services``, on the MQTT thread; an unreadable one is logged and dropped. Before
+        ``start``."""
+
+        def on_message(_params: dict[str, str], payload: bytes) -> None:
+            try:
+                found = parse_site_services(payload)
+            except contract.PayloadError as exc:
+                log.warning("kiosk %s: unreadable services from the hub: %s", self.kiosk_id, exc.code)
+                return
+            on_services(found)
+
+        self.bus.on("site_services", on_message)
+
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
         self._printer_state = (problem or "ready", pending_reprint)
+        self._republish_status()
+
+    def report_audio(self, audio: str, detail: str | None = None) -> None:
+        self._audio_state = (audio, detail)
         self._republish_status()
 
     # --- plumbing ------------------------------------------------------------------------------
 
     def _republish_status(self) -> None:
         printer, pending = self._printer_state
+        audio, detail = self._audio_state
         payload = contract.kiosk_status(
-            self.kiosk_id, printer, pending, utc_now().astimezone(self.settings.tz)
+            self.kiosk_id, printer, pending, utc_now().astimezone(self.settings.tz), audio, detail
         )
         self.bus.publish_json("kiosk_status", payload, retain=True, kiosk_id=self.kiosk_id)
 

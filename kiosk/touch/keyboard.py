@@ -95,12 +95,15 @@ class OnScreenKeyboard(BoxLayout):
         return button
 
     def _fit(self, button: KeyButton, *_args: object) -> None:
-        """Wrap at spaces only: shrink the type until the longest word fits the key."""
+        """Wrap at spaces only: shrink the type until the longest word fits the key, and its lines
+        (one a word at worst) its height: a key's height is capped, its type grows with large text."""
         room = button.width - 12 * self.u
         button.text_size = (max(room, 1), None)
-        longest = max((len(word) for word in button.text.split()), default=1)
+        words = button.text.split()
+        longest = max((len(word) for word in words), default=1)
         base = (26 if button.key.startswith("<") else 34) * self.u
-        button.font_size = max(8.0, min(base, room / (0.62 * longest)))
+        tall_enough = (button.height - 8 * self.u) / (1.3 * max(len(words), 1))
+        button.font_size = max(8.0, min(base, room / (0.62 * longest), tall_enough))
 
     def _relabel(self, *_args: object) -> None:
         for key, button in self.keys.items():

@@ -23,12 +23,25 @@ class HubError(Exception):
 
 
 @dataclass(frozen=True)
+class Lane:
+    """Which queue lane a ticket request asks for: ordinary, or the priority lane with the
+    visitor's category (``shared.domain.priority.PRIORITY_CATEGORIES``) or none said."""
+
+    priority: bool = False
+    category: str | None = None
+
+
+ORDINARY = Lane()
+
+
+@dataclass(frozen=True)
 class IssuedTicket:
     code: str
     service: str
     service_name: str
     ahead: int
     issued_at: datetime
+    priority: bool = False  # the hub's answer says a priority-lane ticket
 
 
 @dataclass(frozen=True)
@@ -41,9 +54,11 @@ class ReturningGuest:
 
 
 class HubPort(Protocol):
-    def issue(self, request_id: str, service: str, guest: dict[str, object]) -> IssuedTicket:
-        """Blocking; retries with the same ``request_id`` until answered or timed out.
-        Raises ``HubError``."""
+    def issue(
+        self, request_id: str, service: str, guest: dict[str, object], lane: Lane = ORDINARY
+    ) -> IssuedTicket:
+        """Blocking; retries with the same ``request_id`` until answered or timed out. ``lane``: the
+        priority lane and its category, as the visitor chose them. Raises ``HubError``."""
         ...
 
     def lookup(self, request_id: str, id_number: str = "", email: str = "") -> ReturningGuest | None:
@@ -58,4 +73,9 @@ class HubPort(Protocol):
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
         """Tell staff (retained ``kiosk/{id}/status``) the printer has a problem, or that it is
         fixed (``None``), and which issued ticket still waits for its reprint."""
+        ...
+
+    def report_audio(self, audio: str, detail: str | None = None) -> None:
+        """Tell staff (the same status) whether the spoken guide is heard: ``ready``, ``ok``,
+        ``failed`` (``detail``: the player's words) or ``off`` (``kiosk.guide_health``)."""
         ...

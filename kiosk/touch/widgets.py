@@ -49,6 +49,7 @@ class KButton(Button):
     bg = ColorProperty([0.05, 0.36, 0.68, 1])
     fg = ColorProperty([1, 1, 1, 1])
     min_height = NumericProperty(0)  # 0: the standard touch target
+    even_height = NumericProperty(0)  # set by a ChoiceGrid: as tall as the tallest of its row
 
 
 class KioskScroll(ScrollView):

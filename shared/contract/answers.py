@@ -56,6 +56,7 @@ class Issued:
     service_name: str
     ahead: int
     issued_at: datetime
+    priority: bool = False  # a priority-lane ticket (the printed ticket and the screen show the mark)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def issued(answer: Answer) -> Issued:
     ahead = data.get("ahead", 0)
     if ticket is None or issued_at is None or type(ahead) is not int:
         raise PayloadError("bad_answer", "a ticket answer needs ticket, service, ahead and issued_at")
-    return Issued(ticket, service, str(data.get("service_name") or service), ahead, issued_at)
+    priority = data.get("priority", False) is True
+    return Issued(ticket, service, str(data.get("service_name") or service), ahead, issued_at, priority)
 
 
 def lookup_result(answer: Answer) -> LookupResult | None:

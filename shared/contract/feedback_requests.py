@@ -7,7 +7,9 @@ travel on a request topic and nowhere else).
 - ``{"rating": {"ticket", "day"?, "via"?, "overall"?: 1-5, "elements"?: {"u1": 1-4, ...}}}``
   begins the one rating of a ticket and is answered with a ``rating_ref``; later requests of the
   same visit send ``{"rating": {"ref": "...", "elements": {...}}}`` to add what the visitor gives
-  next (from the same device, within ``RATING_REF_MINUTES``);
+  next (from the same device, within ``RATING_REF_MINUTES``); ``"profile"?: {"sex"?, "age"?,
+  "education"?, "occupation"?}`` (answer keys of ``shared.domain.skm_profile``) is the respondent
+  profile, given once per rating and only after an element was answered;
 - ``{"complaint": {"text", "kind"?: "complaint"|"suggestion", "ticket"?, "day"?, "rating_ref"?,
   "via"?, "contact"?: {"name", "email", "phone"}}}``, answered with the complaint's number.
 """
@@ -22,7 +24,7 @@ from typing import Any
 
 from shared.contract.fields import TICKET_CODE
 from shared.contract.topics import PayloadError
-from shared.domain import guestbook, skm
+from shared.domain import guestbook, skm, skm_profile
 
 VIA = ("kiosk", "desk")  # desk: the rating screen facing the visitor at a desk
 KINDS = ("complaint", "suggestion")
@@ -51,6 +53,7 @@ class RatingGiven:
     via: str
     overall: int | None
     elements: dict[str, int] = field(default_factory=dict)
+    profile: dict[str, str] = field(default_factory=dict)  # the respondent profile; {}: none sent
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,20 @@ def _parse_rating(body: dict[str, Any], request_id: str) -> RatingGiven:
     scores = {key: _score(value, skm.SCALE, key, request_id) for key, value in elements.items()}
     overall = _score(body.get("overall"), skm.OVERALL_SCALE, "overall", request_id)
     given = {key: value for key, value in scores.items() if value is not None}
-    return RatingGiven(request_id, ticket, ref, _via(body, request_id), overall, given)
+    profile = _profile(body.get("profile"), request_id)
+    return RatingGiven(request_id, ticket, ref, _via(body, request_id), overall, given, profile)
+
+
+def _profile(value: Any, request_id: str) -> dict[str, str]:
+    """The respondent profile, strictly: known items with known answers, at least one."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PayloadError("bad_profile", "rating.profile must be a JSON object", request_id)
+    wrong = skm_profile.problem(value)
+    if wrong:
+        raise PayloadError("bad_profile", wrong, request_id)
+    return {str(key): str(answer) for key, answer in value.items()}
 
 
 def _parse_complaint(body: dict[str, Any], request_id: str) -> ComplaintGiven:
@@ -243,6 +259,11 @@ def rating_begin(ticket: str, day: str | None, via: str, key: str, score: int) -
 def rating_more(ref: str, key: str, score: int) -> Body:
     """A later score of the rating the hub answered with ``ref``."""
     return {"rating": {"ref": ref, **_scores(key, score)}}
+
+
+def rating_profile(ref: str, profile: Mapping[str, str]) -> Body:
+    """The respondent profile (item -> answer key, only those answered) of the rating ``ref``."""
+    return {"rating": {"ref": ref, "profile": dict(profile)}}
 
 
 def complaint(

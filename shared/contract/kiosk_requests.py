@@ -2,6 +2,8 @@
 
 Three forms, all with ``"v": 1`` and a ``request_id``:
 
+- any ticket request may ask for the priority lane: ``"priority": true`` and optionally
+  ``"category"``, one of ``PRIORITY_CATEGORIES`` (what the visitor says; nothing more is asked);
 - a ticket with a guestbook entry: ``{"service": "A", "guest": {name, id_type, id_number, email,
   phone, institution, purpose, consent}}``;
 - a ticket for a returning visitor: ``{"service": "A", "guest": {"ref", "purpose", "consent"}}``,
@@ -22,6 +24,7 @@ from shared.contract.feedback_requests import KEYS as FEEDBACK_KEYS
 from shared.contract.feedback_requests import FeedbackRequest, parse_feedback
 from shared.contract.topics import PayloadError, decode, request_id_of
 from shared.domain import guestbook
+from shared.domain.priority import PRIORITY_CATEGORIES
 
 ID_TYPES = guestbook.ID_TYPES
 GUEST_LIMITS = guestbook.LIMITS
@@ -61,6 +64,8 @@ class KioskRequest:
     request_id: str
     service: str
     guest: Guest | GuestRef | None
+    priority: bool = False
+    category: str | None = None  # with priority: one of PRIORITY_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -83,14 +88,27 @@ def parse_kiosk_request(raw: bytes) -> KioskRequest | LookupRequest | FeedbackRe
     service = data.get("service")
     if not isinstance(service, str) or not service:
         raise PayloadError("bad_request", "service must be a service prefix string", request_id)
+    priority, category = _parse_priority(data, request_id)
     guest_data = data.get("guest")
-    if guest_data is None:
-        return KioskRequest(request_id, service, None)
-    if not isinstance(guest_data, dict):
-        raise PayloadError("bad_guest", "guest must be a JSON object", request_id)
-    if "ref" in guest_data:
-        return KioskRequest(request_id, service, _parse_ref(guest_data, request_id))
-    return KioskRequest(request_id, service, _parse_guest(guest_data, request_id))
+    guest: Guest | GuestRef | None = None
+    if guest_data is not None:
+        if not isinstance(guest_data, dict):
+            raise PayloadError("bad_guest", "guest must be a JSON object", request_id)
+        parse = _parse_ref if "ref" in guest_data else _parse_guest
+        guest = parse(guest_data, request_id)
+    return KioskRequest(request_id, service, guest, priority, category)
+
+
+def _parse_priority(data: dict[str, Any], request_id: str) -> tuple[bool, str | None]:
+    priority = data.get("priority", False)
+    if type(priority) is not bool:
+        raise PayloadError("bad_request", '"priority" must be true or false', request_id)
+    category = data.get("category")
+    if category is not None and (not priority or category not in PRIORITY_CATEGORIES):
+        choices = ", ".join(PRIORITY_CATEGORIES)
+        raise PayloadError("bad_category", f'"category" goes with "priority": true and is one of {choices}',
+                           request_id)  # fmt: skip
+    return priority, category
 
 
 def _refuse_fields(errors: dict[str, str], request_id: str) -> PayloadError:
@@ -158,12 +176,25 @@ def returning_guest(ref: str, purpose: str) -> dict[str, object]:
     return {"ref": ref, "purpose": purpose, "consent": True}
 
 
-def issue_request(request_id: str, service: str, guest: Mapping[str, object] | None) -> dict[str, Any]:
+def issue_request(
+    request_id: str,
+    service: str,
+    guest: Mapping[str, object] | None,
+    priority: bool = False,
+    category: str | None = None,
+) -> dict[str, Any]:
     """A ticket for ``service``; ``guest`` from ``new_guest`` or ``returning_guest`` (none: a
-    ticket without a guestbook entry)."""
+    ticket without a guestbook entry). ``priority``: the priority lane, with the visitor's
+    ``category`` when they said one (one of ``PRIORITY_CATEGORIES``)."""
+    if category is not None and (not priority or category not in PRIORITY_CATEGORIES):
+        raise ValueError(f"category {category!r} needs priority and one of {PRIORITY_CATEGORIES}")
     body: dict[str, Any] = {"request_id": request_id, "service": service}
     if guest:
         body["guest"] = dict(guest)
+    if priority:
+        body["priority"] = True
+        if category is not None:
+            body["category"] = category
     return body
 
 

@@ -15,9 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.contract import fields
 from shared.contract.topics import AUDIO_STATES, OFFLINE, ONLINE, PayloadError, decode
+from shared.domain.idle_desks import live_seconds
+from shared.domain.timing import Range, parse_ranges
 
 DESK_STATUSES = ("closed", "idle", "called", "serving")
 CLOCK_LEVELS = ("warning", "breach")
@@ -34,6 +37,8 @@ class DeskState:
     ticket: str | None  # always set when called or serving
     service: str | None
     since: datetime | None
+    priority: bool = False  # the ticket is a priority-lane one (docs/queue.md): the mark, not the order
+    parked: tuple[str, ...] = ()  # the codes parked at this desk (``hold``), who come back to it
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class WaitingClock:
     issued_at: datetime | None
     clock_started_at: datetime | None
     level: str | None  # None | "warning" | "breach": the highest reached
+    idle_desk_s: float = 0  # waited while a desk serving the queue was idle, up to ``updated_at``
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,19 @@ class QueueState:
     waiting: tuple[str, ...]
     count: int
     clocks: Mapping[str, WaitingClock] = field(default_factory=dict, compare=False)  # by code
+    priority: frozenset[str] = frozenset()  # the codes of ``waiting`` that are priority tickets
+    idle_desks: tuple[str, ...] = ()  # desks serving the queue open and idle at ``updated_at``
+    updated_at: datetime | None = None
+
+    def idle_desk_seconds(self, code: str, now: datetime) -> float:
+        """How long ``code`` has waited while a desk serving the queue was open and idle, read at
+        ``now``: the published figure, running on while a desk is still idle (0: unknown)."""
+        clock = self.clocks.get(code)
+        if clock is None:
+            return 0.0
+        if self.updated_at is None:
+            return clock.idle_desk_s
+        return live_seconds(clock.idle_desk_s, self.updated_at, now, bool(self.idle_desks))
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,7 @@ class CallEvent:
     desk: str
     desk_name: str | None
     recall: bool
+    priority: bool = False  # a priority-lane ticket: the display shows the mark, the voice says it
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,8 @@ class KioskStatus:
     kiosk: str
     printer: str  # ready | paper_out | offline | unknown
     pending_reprint: str | None
+    audio: str | None = None  # the spoken guide's sound: ready | ok | failed | off; None: not told
+    audio_detail: str | None = None  # why it failed (the player's own words)
 
 
 @dataclass(frozen=True)
@@ -112,6 +134,18 @@ class RatePrompt:
     at: datetime
 
 
+@dataclass(frozen=True)
+class SiteSchedule:
+    """``site/schedule`` (retained): the office's opening ranges per date, as the hub has them."""
+
+    tz: ZoneInfo
+    days: Mapping[date, tuple[Range, ...]]  # empty ranges: closed that day
+    updated_at: datetime | None = None
+
+
+_SCHEDULE_DAYS_MAX = 400  # a hub sends 31; more is not a schedule
+
+
 def _level(data: dict[str, Any], key: str, topic_level: str | None) -> str:
     """The desk or service a message is about. The topic names it; a payload that names another
     one is not to be trusted. Without the topic's level, the payload must name it."""
@@ -142,6 +176,8 @@ def parse_desk_state(raw: bytes, desk: str | None = None) -> DeskState:
         ticket=ticket,
         service=fields.opt_text(data, "service"),
         since=fields.time(data, "since"),
+        priority=_flag(data, "priority"),
+        parked=_codes(data.get("parked")),
     )
 
 
@@ -158,6 +194,44 @@ def parse_queue_state(raw: bytes, service: str | None = None) -> QueueState:
         waiting=tuple(waiting),
         count=fields.count(data, "count"),
         clocks=_clocks(data.get("clocks")),
+        priority=frozenset(_codes(data.get("priority"))) & frozenset(waiting),
+        idle_desks=_desks(data.get("idle_desks")),
+        updated_at=_opt_time(data, "updated_at"),
+    )
+
+
+def _desks(items: object) -> tuple[str, ...]:
+    """The ``idle_desks`` list (a newer field): desk ids; anything else is left out."""
+    return tuple(
+        desk
+        for desk in (items if isinstance(items, list) else ())
+        if isinstance(desk, str) and 0 < len(desk) <= 16 and not re.search(r"[/+#]", desk)
+    )
+
+
+def _opt_time(data: dict[str, Any], key: str) -> datetime | None:
+    """A time the record can do without: a malformed one reads as unknown."""
+    try:
+        return fields.time(data, key)
+    except PayloadError:
+        return None
+
+
+def _seconds(item: dict[str, Any], key: str) -> float:
+    """A newer count of seconds: missing or not a number of seconds reads as 0."""
+    value = item.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 10**7:
+        return 0.0
+    return float(value)
+
+
+def _codes(items: object) -> tuple[str, ...]:
+    """A list of ticket codes from a newer field (``parked``, ``priority``): an entry that is not a
+    code is left out, and a missing or malformed list is empty (an older hub sends none)."""
+    return tuple(
+        code
+        for code in (items if isinstance(items, list) else ())
+        if isinstance(code, str) and fields.TICKET_CODE.fullmatch(code)
     )
 
 
@@ -170,7 +244,10 @@ def _clocks(items: object) -> dict[str, WaitingClock]:
         try:
             level = fields.opt_text(item, "level")
             clocks[item["ticket"]] = WaitingClock(
-                fields.time(item, "issued_at"), fields.time(item, "clock_started_at"), level
+                fields.time(item, "issued_at"),
+                fields.time(item, "clock_started_at"),
+                level,
+                _seconds(item, "idle_desk_s"),
             )
         except PayloadError:
             continue
@@ -184,18 +261,31 @@ def parse_call_event(raw: bytes) -> CallEvent:
         raise fields.malformed("call_id", f"call_id must be a string of 1-{_CALL_ID_MAX} characters")
     ticket = fields.ticket(data)
     assert ticket is not None  # not optional: never None
-    recall = data.get("recall", False)
-    if not isinstance(recall, bool):
-        raise fields.malformed("recall", "recall must be true or false")
-    return CallEvent(call_id, ticket, _level(data, "desk", None), fields.opt_text(data, "desk_name"), recall)
+    recall = _flag(data, "recall")
+    desk = _level(data, "desk", None)
+    desk_name = fields.opt_text(data, "desk_name")
+    return CallEvent(call_id, ticket, desk, desk_name, recall, _flag(data, "priority"))
+
+
+def _flag(data: dict[str, Any], key: str) -> bool:
+    """A true/false field; left out means false (a hub from before the field existed)."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise fields.malformed(key, f"{key} must be true or false")
+    return value
 
 
 def parse_kiosk_status(raw: bytes) -> KioskStatus:
     data = decode(raw)
+    audio = data.get("audio")
+    if audio is not None and audio not in AUDIO_STATES:
+        raise fields.malformed("audio", f"audio must be one of {', '.join(AUDIO_STATES)}")
     return KioskStatus(
         kiosk=fields.text(data, "kiosk"),
         printer=fields.text(data, "printer"),
         pending_reprint=fields.opt_text(data, "pending_reprint"),
+        audio=audio,
+        audio_detail=fields.opt_text(data, "audio_detail"),
     )
 
 
@@ -237,6 +327,29 @@ def parse_rate_prompt(raw: bytes) -> RatePrompt:
         desk_name=fields.opt_text(data, "desk_name"),
         at=at,
     )
+
+
+def parse_site_schedule(raw: bytes) -> SiteSchedule:
+    """The whole schedule or ``PayloadError``: one unreadable day refuses it all (a reader keeps
+    the schedule it had rather than guess a day's hours)."""
+    data = decode(raw)
+    name = data.get("tz")
+    try:
+        if not isinstance(name, str) or not 0 < len(name) <= 64:
+            raise ValueError(name)
+        tz = ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise fields.malformed("tz", "tz must be an IANA time zone like Asia/Jakarta") from None
+    days = data.get("days")
+    if not isinstance(days, dict) or len(days) > _SCHEDULE_DAYS_MAX:
+        raise fields.malformed("days", "days must map dates to opening ranges")
+    parsed: dict[date, tuple[Range, ...]] = {}
+    for key, text in days.items():
+        try:
+            parsed[date.fromisoformat(key)] = parse_ranges(text, "a day")
+        except ValueError:
+            raise fields.malformed("days", 'each day must be "08:00-15:30" (ranges) or "closed"') from None
+    return SiteSchedule(tz, parsed, _opt_time(data, "updated_at"))
 
 
 def parse_presence(raw: bytes) -> bool:

@@ -64,7 +64,8 @@ def _errors(*groups: Errors) -> Errors:
 
 
 BODY = ((400, "bad_request"), (400, "bad_json"))  # no JSON object body
-SIGNED_OUT = ((401, "signed_out"),)  # no token, or not one of a current sign-in
+# No token or an unknown one; a session that ran out or was ended (with "reason").
+SIGNED_OUT = ((401, "signed_out"), (401, "session_expired"), (401, "session_revoked"))
 STORAGE = ((503, "storage_error"),)  # the database failed; nothing was recorded
 WRITE = ((400, "bad_request_id"),)  # request_id present but not 1-64 characters
 FOUND = ((400, "bad_number"), (404, "unknown"), (409, "closed"))
@@ -93,11 +94,16 @@ _NUMBER = "/{number}"
 ROUTES: tuple[Route, ...] = (
     Route(
         "signin", "POST", f"{PREFIX}/signin", False, True, 200,
-        "An officer signs in at a desk with their PIN: the desk opens. Five wrong PINs lock the "
-        "officer out for a minute.",
-        bodies.signin_body("2", "budi", "2468"),
+        "An officer signs in at a desk with their PIN (6 to 8 digits): the desk opens. Another "
+        "officer signed in there is refused (`desk_taken`) unless `take_over` is true, which ends "
+        "their session; the same officer's session at another desk ends. Failed attempts slow "
+        "further ones (`slow_down`, `retry_after` seconds); nobody is locked out.",
+        bodies.signin_body("2", "budi", "246813"),
         bodies.signin_answer(_TOKEN, "2", "Meja 2", "Budi Santoso"),
-        _errors(BODY, ((401, "bad_pin"), (404, "unknown_desk"), (423, "locked")), STORAGE),
+        _errors(
+            BODY, ((400, "weak_pin"), (401, "bad_pin"), (404, "unknown_desk"), (409, "desk_taken")),
+            ((429, "slow_down"),), STORAGE,
+        ),
     ),
     Route(
         "signout", "POST", f"{PREFIX}/signout", True, False, 200,

@@ -18,9 +18,17 @@ CHANNELS = ("whatsapp", "email", "social", "web")  # shared.store.online.CHANNEL
 FLAGS = ("", "overdue", "due_today")
 
 
-def error_body(code: str, message: str) -> Body:
-    """Every refusal: ``{"error": {"code", "message"}}`` with the HTTP status of the code."""
-    return {"error": {"code": code, "message": message}}
+def error_body(code: str, message: str, **details: Any) -> Body:
+    """Every refusal: ``{"error": {"code", "message"}}`` with the HTTP status of the code, and for
+    some codes more: ``retry_after`` (``slow_down``), ``reason`` (``session_expired``,
+    ``session_revoked``), ``officer`` and ``officer_name`` (``desk_taken``)."""
+    return {"error": {"code": code, "message": message, **details}}
+
+
+def error_detail(body: object, name: str) -> Any:
+    """One of the extra fields of a refusal's body (``retry_after``, ``reason``...), or ``None``."""
+    error = body.get("error") if isinstance(body, dict) else None
+    return error.get(name) if isinstance(error, dict) else None
 
 
 def error_code(body: object) -> str | None:
@@ -38,19 +46,22 @@ class Signin:
     desk: str
     officer: str
     pin: str
+    take_over: bool = False  # sign in at a desk where another officer is signed in, ending theirs
 
     def __repr__(self) -> str:  # never the PIN
-        return f"Signin(desk={self.desk!r}, officer={self.officer!r})"
+        return f"Signin(desk={self.desk!r}, officer={self.officer!r}, take_over={self.take_over!r})"
 
 
-def signin_body(desk: str, officer: str, pin: str) -> Body:
-    return {"desk": desk, "officer": officer, "pin": pin}
+def signin_body(desk: str, officer: str, pin: str, take_over: bool = False) -> Body:
+    body: Body = {"desk": desk, "officer": officer, "pin": pin}
+    return body | {"take_over": True} if take_over else body
 
 
 def parse_signin(body: Body) -> Signin:
-    """Missing fields read as empty: the hub refuses them as an unknown desk or a wrong PIN."""
+    """Missing fields read as empty: the hub refuses them as an unknown desk or a wrong PIN.
+    ``take_over`` is optional and only ``true`` takes over."""
     desk, officer, pin = (str(body.get(key, "")) for key in ("desk", "officer", "pin"))
-    return Signin(desk, officer, pin)
+    return Signin(desk, officer, pin, body.get("take_over") is True)
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,14 @@ def parse_signin_answer(body: Body) -> SigninAnswer:
     return SigninAnswer(
         str(body["token"]), str(desk_name) if desk_name else None, str(officer_name) if officer_name else None
     )
+
+
+def console_signin_answer(
+    token: str, officer: str, officer_name: str, role: str, expires_at: datetime
+) -> Body:
+    """A console sign-in: the session's token, who, their role, and the session's absolute end."""
+    return {"token": token, "officer": officer, "officer_name": officer_name, "role": role,
+            "expires_at": expires_at.isoformat()}  # fmt: skip
 
 
 def signout_answer(desk: str) -> Body:

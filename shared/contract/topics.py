@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 VERSION = 1
@@ -22,8 +23,9 @@ MAX_BRACKETS = 64  # the most '[' and '{' a payload may hold (a rating with ever
 # A queue state lists the first codes only: a display shows a handful, and the message must stay
 # small and cheap to build however long the queue grows.
 QUEUE_STATE_HEAD = 50
-PLAIN_WORDS = ("next", "recall", "start", "finish", "noshow")
-JSON_ACTIONS = (*PLAIN_WORDS, "transfer", "open", "close")
+PLAIN_WORDS = ("next", "recall", "start", "finish", "noshow", "hold", "resume", "repeat", "return")
+JSON_ACTIONS = (*PLAIN_WORDS, "transfer", "open", "close", "call_ticket")
+_TICKET_CODE = re.compile(r"[A-Z]{1,3}-[0-9]{3,6}")  # as shared.contract.fields.TICKET_CODE
 ONLINE, OFFLINE = "online", "offline"
 
 _LEVEL = r"[^/+#]+"
@@ -44,7 +46,7 @@ class TopicSpec:
         body = re.sub(r"\{(\w+)\}", lambda m: f"(?P<{m.group(1)}>{_LEVEL})", self.pattern)
         return re.compile(f"^antre/(?P<site>{_LEVEL})/{body}$")
 
-    @property
+    @functools.cached_property  # asked each time a topic is built: found once
     def params(self) -> tuple[str, ...]:
         return tuple(re.findall(r"\{(\w+)\}", self.pattern))
 
@@ -105,7 +107,17 @@ TOPICS: tuple[TopicSpec, ...] = (
         "kiosk",
         "counter, doctor",
         True,
-        _example({"v": 1, "kiosk": "k1", "printer": "paper_out", "pending_reprint": "A-007", "at": _AT}),
+        _example(
+            {
+                "v": 1,
+                "kiosk": "k1",
+                "printer": "paper_out",
+                "pending_reprint": "A-007",
+                "audio": "failed",
+                "audio_detail": "aplay: main:831: audio open error: No such file or directory",
+                "at": _AT,
+            }
+        ),
     ),
     TopicSpec(
         "display_status",
@@ -165,6 +177,8 @@ TOPICS: tuple[TopicSpec, ...] = (
                 "ticket": "A-002",
                 "service": "A",
                 "since": _AT,
+                "priority": False,
+                "parked": [],
             }
         ),
     ),
@@ -187,14 +201,18 @@ TOPICS: tuple[TopicSpec, ...] = (
                         "issued_at": "2026-11-24T09:01:40+07:00",
                         "clock_started_at": "2026-11-24T09:06:12+07:00",
                         "level": "warning",
+                        "idle_desk_s": 192,
                     },
                     {
                         "ticket": "A-004",
                         "issued_at": "2026-11-24T09:03:05+07:00",
                         "clock_started_at": None,
                         "level": None,
+                        "idle_desk_s": 192,
                     },
                 ],
+                "priority": [],
+                "idle_desks": ["3"],
                 "updated_at": _AT,
             }
         ),
@@ -214,6 +232,7 @@ TOPICS: tuple[TopicSpec, ...] = (
                 "desk": "2",
                 "desk_name": "Meja 2",
                 "recall": False,
+                "priority": False,
                 "at": _AT,
             }
         ),
@@ -242,6 +261,72 @@ TOPICS: tuple[TopicSpec, ...] = (
                 "desk": "2",
                 "desk_name": "Meja 2",
                 "at": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
+        "running_text",
+        "display/running_text",
+        "hub",
+        "display",
+        True,
+        _example(
+            {
+                "v": 1,
+                "id": "Selamat datang di PST BPS Kabupaten Tulang Bawang",
+                "en": "Welcome to the Integrated Statistical Service",
+                "updated_at": _AT,
+            }
+        ),
+    ),
+    TopicSpec(
+        "site_schedule",
+        "site/schedule",
+        "hub",
+        "kiosk, display",
+        True,
+        _example(
+            {
+                "v": 1,
+                "tz": "Asia/Jakarta",
+                "days": {
+                    "2026-11-27": "08:00-11:30, 13:00-16:00",
+                    "2026-11-28": "closed",
+                    "2026-11-29": "closed",
+                    "2026-11-30": "08:00-15:30",
+                },
+                "updated_at": "2026-11-27T17:05:00+07:00",
+            }
+        ),
+    ),
+    TopicSpec(
+        "site_services",
+        "site/services",
+        "hub",
+        "kiosk, counter, display",
+        True,
+        _example(
+            {
+                "v": 1,
+                "services": [
+                    {
+                        "prefix": "A",
+                        "name": "Konsultasi Statistik",
+                        "name_en": "Statistical Consultation",
+                        "active": True,
+                    },
+                    {
+                        "prefix": "C",
+                        "name": "Rekomendasi Kegiatan Statistik",
+                        "name_en": "Statistical Activity Recommendation",
+                        "active": True,
+                    },
+                ],
+                "desks": [
+                    {"desk": "1", "name": "Meja 1", "services": ["A", "C"]},
+                    {"desk": "3", "name": "Meja 3", "services": ["C"]},
+                ],
+                "updated_at": "2026-11-27T10:05:00+07:00",
             }
         ),
     ),
@@ -387,6 +472,8 @@ class CounterCommand:
     action: str
     request_id: str | None
     to_service: str | None = None
+    ticket: str | None = None  # call, resume, return: the ticket code
+    reason: str | None = None  # call_ticket: one of shared.domain.priority.CALL_REASONS
 
 
 def parse_counter_command(raw: bytes) -> CounterCommand:
@@ -408,16 +495,39 @@ def parse_counter_command(raw: bytes) -> CounterCommand:
     to_service = data.get("to_service")
     if action == "transfer" and not isinstance(to_service, str):
         raise PayloadError("bad_request", 'transfer needs "to_service" (a service prefix)', request_id)
-    return CounterCommand(action=action, request_id=request_id, to_service=to_service)
+    ticket = data.get("ticket")
+    if ticket is not None and (not isinstance(ticket, str) or not _TICKET_CODE.fullmatch(ticket)):
+        raise PayloadError("bad_request", '"ticket" must be a ticket code like "A-012"', request_id)
+    reason = data.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise PayloadError("bad_request", '"reason" must be a word', request_id)
+    return CounterCommand(action, request_id, to_service, ticket if action in TICKET_ACTIONS else None,
+                          reason if action == "call_ticket" else None)  # fmt: skip
 
 
-def counter_command(action: str, request_id: str, to_service: str | None = None) -> dict[str, Any]:
-    """A desk app's JSON command (one of ``JSON_ACTIONS``; ``to_service`` for a transfer)."""
+TICKET_ACTIONS = ("call_ticket", "resume", "return")
+"""The JSON actions that may name a ticket (``call_ticket`` must: the others take the desk's own)."""
+
+
+def counter_command(
+    action: str,
+    request_id: str,
+    to_service: str | None = None,
+    *,
+    ticket: str | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """A desk app's JSON command (one of ``JSON_ACTIONS``; ``to_service`` for a transfer,
+    ``ticket`` for a call_ticket, resume or return, ``reason`` for a call_ticket)."""
     if action not in JSON_ACTIONS:
         raise ValueError(f"action must be one of {', '.join(JSON_ACTIONS)}, got {action!r}")
     body: dict[str, Any] = {"action": action, "request_id": request_id}
     if to_service is not None:
         body["to_service"] = to_service
+    if ticket is not None:
+        body["ticket"] = ticket
+    if reason is not None:
+        body["reason"] = reason
     return body
 
 
@@ -438,12 +548,20 @@ def request_id_of(data: dict[str, Any]) -> str:
 # --- what the hub publishes ----------------------------------------------------------------
 
 
-def kiosk_status(kiosk: str, printer: str, pending_reprint: str | None, at: datetime) -> dict[str, Any]:
-    """A kiosk's printer as staff need to know it: ``ready``, ``paper_out``, ``offline``, ``unknown``."""
-    return {"kiosk": kiosk, "printer": printer, "pending_reprint": pending_reprint, "at": iso(at)}
-
-
 AUDIO_STATES = ("ready", "ok", "failed", "off")
+
+
+def kiosk_status(
+    kiosk: str, printer: str, pending_reprint: str | None, at: datetime, audio: str | None = None,
+    audio_detail: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A kiosk's printer as staff need to know it: ``ready``, ``paper_out``, ``offline``, ``unknown``;
+    and its spoken guide's sound (``audio``, one of ``AUDIO_STATES``, with ``audio_detail`` when it
+    failed), left out until the kiosk knows it."""
+    body: dict[str, Any] = {"kiosk": kiosk, "printer": printer, "pending_reprint": pending_reprint}
+    if audio is not None:
+        body |= {"audio": audio, "audio_detail": audio_detail}
+    return body | {"at": iso(at)}
 
 
 def display_status(display: str, audio: str, detail: str | None, at: datetime) -> dict[str, Any]:
@@ -484,8 +602,17 @@ def error_answer(request_id: str | None, code: str, message: str) -> dict[str, A
 
 
 def desk_state(
-    desk: str, name: str, status: str, ticket: str | None, service: str | None, since: datetime | None
+    desk: str,
+    name: str,
+    status: str,
+    ticket: str | None,
+    service: str | None,
+    since: datetime | None,
+    priority: bool = False,
+    parked: list[str] | None = None,
 ) -> dict[str, Any]:
+    """``priority``: the desk's ticket is a priority-lane one; ``parked``: the codes of the visitors
+    parked at the desk (``hold``), who come back to it."""
     return {
         "desk": desk,
         "name": name,
@@ -493,6 +620,8 @@ def desk_state(
         "ticket": ticket,
         "service": service,
         "since": iso(since) if since else None,
+        "priority": priority,
+        "parked": list(parked or []),
     }
 
 
@@ -503,35 +632,62 @@ def queue_state(
     at: datetime,
     count: int | None = None,
     clocks: list[dict[str, Any]] | None = None,
+    priority: list[str] | None = None,
+    idle_desks: list[str] | None = None,
 ) -> dict[str, Any]:
-    """``waiting`` is the head of the queue (at most ``QUEUE_STATE_HEAD`` codes); ``count`` all;
-    ``clocks`` the 10-minute clock of each code in ``waiting``, in the same order."""
-    return {
+    """``waiting`` is the head of the queue (at most ``QUEUE_STATE_HEAD`` codes) in queue order;
+    ``count`` all; ``clocks`` the 10-minute clock of each code in ``waiting``, in the same order;
+    ``priority`` the codes of ``waiting`` that are priority-lane tickets; ``idle_desks`` the desks
+    serving the service that are open (an officer signed in) with nobody at them at ``at`` (left
+    out when none: a newer, optional field)."""
+    head = waiting[:QUEUE_STATE_HEAD]
+    payload = {
         "service": service,
         "name": name,
-        "waiting": waiting[:QUEUE_STATE_HEAD],
+        "waiting": head,
         "count": len(waiting) if count is None else count,
         "clocks": (clocks or [])[:QUEUE_STATE_HEAD],
+        "priority": [code for code in (priority or []) if code in head],
         "updated_at": iso(at),
     }
+    if idle_desks:
+        payload["idle_desks"] = list(idle_desks)
+    return payload
 
 
 def waiting_clock(
-    ticket: str, issued_at: datetime, clock_started_at: datetime | None, level: str | None
+    ticket: str,
+    issued_at: datetime,
+    clock_started_at: datetime | None,
+    level: str | None,
+    idle_desk_s: float = 0,
 ) -> dict[str, Any]:
     """One waiting visitor's clock: ``clock_started_at`` is null until the visitor before them has
-    finished; ``level`` is the highest reached (null, ``warning``, ``breach``)."""
-    return {
+    finished; ``level`` is the highest reached (null, ``warning``, ``breach``); ``idle_desk_s`` the
+    whole seconds they have waited in this queue, up to the state's ``updated_at``, while a desk
+    serving it was open and idle (left out when 0: a newer, optional field)."""
+    clock: dict[str, Any] = {
         "ticket": ticket,
         "issued_at": iso(issued_at),
         "clock_started_at": iso(clock_started_at) if clock_started_at else None,
         "level": level,
     }
+    if int(idle_desk_s) > 0:
+        clock["idle_desk_s"] = int(idle_desk_s)
+    return clock
 
 
 def call_event(
-    call_id: str, ticket: str, service: str, desk: str, desk_name: str, recall: bool, at: datetime
+    call_id: str,
+    ticket: str,
+    service: str,
+    desk: str,
+    desk_name: str,
+    recall: bool,
+    at: datetime,
+    priority: bool = False,
 ) -> dict[str, Any]:
+    """``priority``: a priority-lane ticket (the display shows its mark, the voice says so)."""
     return {
         "call_id": call_id,
         "ticket": ticket,
@@ -539,5 +695,38 @@ def call_event(
         "desk": desk,
         "desk_name": desk_name,
         "recall": recall,
+        "priority": priority,
         "at": iso(at),
     }
+
+
+def running_text(text_id: str, text_en: str, updated_at: datetime) -> dict[str, Any]:
+    """The display's running text in each language (set on the console's setup page)."""
+    return {"id": text_id, "en": text_en, "updated_at": iso(updated_at)}
+
+
+SCHEDULE_DAYS = 31
+"""Days a ``site/schedule`` lists, today first: enough to reach past the longest closure (Lebaran's
+holidays and collective leave) to the next opening."""
+
+
+def site_schedule(
+    tz: str, days: Mapping[date, Sequence[tuple[time, time | None]]], updated_at: datetime
+) -> dict[str, Any]:
+    """The office's opening ranges per date (office time zone ``tz``, an IANA name), as the hub
+    has them from the setup page: each day ``"08:00-11:30, 13:00-16:00"`` or ``"closed"``
+    (``24:00`` closes at midnight), in date order."""
+    return {
+        "tz": tz,
+        "days": {day.isoformat(): _day_text(days[day]) for day in sorted(days)},
+        "updated_at": iso(updated_at),
+    }
+
+
+def _day_text(ranges: Sequence[tuple[time, time | None]]) -> str:
+    if not ranges:
+        return "closed"
+    return ", ".join(
+        f"{opens:%H:%M}-{closes:%H:%M}" if closes is not None else f"{opens:%H:%M}-24:00"
+        for opens, closes in ranges
+    )

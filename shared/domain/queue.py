@@ -1,169 +1,62 @@
-"""The queue domain: services, desks, tickets and the rules that move them.
+"""The queue domain: the rules that move tickets between services and desks (``QueueRules``).
 
 Pure Python: no MQTT, no database, no Kivy. Storage is reached through the ``QueueRepository``
 protocol and time through an injected clock, so the same rules run over SQLite, PostgreSQL or an
 in-memory list in a unit test. Each public method is one command; the caller wraps it in one
 transaction and publishes what the returned ``Outcome`` says changed.
+
+The vocabulary (tickets, desks, statuses, actions, ``Outcome``) lives in ``queue_model`` and the
+storage protocol in ``queue_repository``; both are re-exported here, so ``from shared.domain.queue
+import Ticket`` keeps working.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from enum import StrEnum
-from typing import Protocol
+from collections.abc import Iterable
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-Clock = Callable[[], datetime]
-"""Returns the current time, timezone-aware (UTC is what the system passes)."""
+from shared.domain.priority import PRIORITY_CATEGORIES, PriorityPolicy, choose
+from shared.domain.queue_model import (
+    ACTIVE_STATUSES,
+    DESK_ACTIONS,
+    Action,
+    Call,
+    Clock,
+    Desk,
+    DeskState,
+    DeskStatus,
+    Outcome,
+    QueueError,
+    Served,
+    Service,
+    Ticket,
+    TicketStatus,
+    ticket_code,
+    utc_now,
+)
+from shared.domain.queue_repository import QueueRepository
 
-_PREFIX = re.compile(r"^[A-Z]{1,3}$")
-_DESK_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class TicketStatus(StrEnum):
-    WAITING = "waiting"
-    CALLED = "called"
-    SERVING = "serving"
-    DONE = "done"
-    NO_SHOW = "noshow"
-    EXPIRED = "expired"
-
-
-ACTIVE_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
-
-
-class DeskStatus(StrEnum):
-    CLOSED = "closed"
-    IDLE = "idle"
-    CALLED = "called"
-    SERVING = "serving"
-
-
-class Action(StrEnum):
-    """What a desk can ask for. The first five are the plain words of contract v1."""
-
-    NEXT = "next"
-    RECALL = "recall"
-    START = "start"
-    FINISH = "finish"
-    NOSHOW = "noshow"
-    TRANSFER = "transfer"
-    OPEN = "open"
-    CLOSE = "close"
-
-
-class QueueError(Exception):
-    """A command that cannot take effect. ``code`` is stable (UIs translate it); nothing changed."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Service:
-    prefix: str
-    name: str
-
-    def __post_init__(self) -> None:
-        if not _PREFIX.match(self.prefix):
-            raise ValueError(f"service prefix must be 1-3 capital letters, got {self.prefix!r}")
-
-
-@dataclass(frozen=True)
-class Desk:
-    id: str
-    name: str
-    services: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        if not _DESK_ID.match(self.id):
-            raise ValueError(f"desk id must be 1-16 letters, digits, - or _, got {self.id!r}")
-
-
-@dataclass
-class Ticket:
-    code: str
-    service: str
-    origin_service: str
-    business_day: date
-    seq: int
-    issued_at: datetime
-    status: TicketStatus = TicketStatus.WAITING
-    desk: str | None = None
-    called_at: datetime | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    recall_count: int = 0
-    id: int | None = None
-
-
-@dataclass
-class DeskState:
-    desk: str
-    status: DeskStatus = DeskStatus.CLOSED
-    ticket_id: int | None = None
-    since: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Call:
-    """A ticket called to a desk: what the display shows and the voice announces."""
-
-    ticket: str
-    service: str
-    desk: str
-    recall: bool
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Served:
-    """A visit that ended served at a desk: its visitor is asked to rate it."""
-
-    ticket: str
-    service: str
-    desk: str
-    day: date
-
-
-@dataclass
-class Outcome:
-    """What a command did: the answer for the sender and what to republish."""
-
-    answer: dict[str, object]
-    desks: set[str] = field(default_factory=set)
-    services: set[str] = field(default_factory=set)
-    calls: list[Call] = field(default_factory=list)
-    served: list[Served] = field(default_factory=list)
-
-
-def ticket_code(prefix: str, seq: int) -> str:
-    """``A-001``: the prefix and the day's sequence, at least 3 digits."""
-    return f"{prefix}-{seq:03d}"
-
-
-class QueueRepository(Protocol):
-    """What the rules need from storage. Calls happen inside one transaction."""
-
-    def next_sequence(self, service: str, day: date) -> int: ...
-    def add_ticket(self, ticket: Ticket) -> Ticket: ...
-    def save_ticket(self, ticket: Ticket) -> None: ...
-    def get_ticket(self, ticket_id: int) -> Ticket | None: ...
-    def first_waiting(self, services: Iterable[str], day: date) -> Ticket | None: ...
-    def count_waiting_before(self, ticket: Ticket) -> int: ...
-    def desk_state(self, desk: str) -> DeskState: ...
-    def save_desk(self, state: DeskState) -> None: ...
-    def record_event(self, ticket: Ticket, action: str, desk: str | None, at: datetime) -> None: ...
-    def expire_before(self, day: date, at: datetime) -> tuple[set[str], set[str]]: ...
+__all__ = [
+    "ACTIVE_STATUSES",
+    "DESK_ACTIONS",
+    "Action",
+    "Call",
+    "Clock",
+    "Desk",
+    "DeskState",
+    "DeskStatus",
+    "Outcome",
+    "QueueError",
+    "QueueRepository",
+    "QueueRules",
+    "Served",
+    "Service",
+    "Ticket",
+    "TicketStatus",
+    "ticket_code",
+    "utc_now",
+]
 
 
 class QueueRules:
@@ -176,22 +69,30 @@ class QueueRules:
         desks: Iterable[Desk],
         tz: ZoneInfo,
         clock: Clock = utc_now,
+        policy: PriorityPolicy | None = None,
     ) -> None:
         self.repo = repo
         self.services = {s.prefix: s for s in services}
         self.desks = {d.id: d for d in desks}
         self.tz = tz
         self.clock = clock
+        self.policy = policy or PriorityPolicy()
 
     def business_day(self, at: datetime) -> date:
         return at.astimezone(self.tz).date()
 
     # --- the kiosk -------------------------------------------------------------------------
 
-    def issue(self, service: str) -> tuple[Ticket, Outcome]:
-        """A new ticket at the back of ``service``'s queue, coded with the day's next number."""
+    def issue(
+        self, service: str, priority: bool = False, category: str | None = None
+    ) -> tuple[Ticket, Outcome]:
+        """A new ticket at the back of ``service``'s queue, coded with the day's next number; a
+        priority ticket (same code, flagged) stands ahead by the policy's head start."""
         if service not in self.services:
             raise QueueError("unknown_service", f"unknown service {service!r}")
+        if category is not None and (not priority or category not in PRIORITY_CATEGORIES):
+            choices = ", ".join(PRIORITY_CATEGORIES)
+            raise QueueError("bad_category", f"priority category must be one of {choices}")
         now = self.clock()
         day = self.business_day(now)
         seq = self.repo.next_sequence(service, day)
@@ -203,16 +104,31 @@ class QueueRules:
                 business_day=day,
                 seq=seq,
                 issued_at=now,
+                priority=priority,
+                priority_category=category,
+                queue_at=self.policy.queue_at(now, priority),
             )
         )
         self.repo.record_event(ticket, "issue", None, now)
         ahead = self.repo.count_waiting_before(ticket)
         answer: dict[str, object] = {"ticket": ticket.code, "service": service, "ahead": ahead}
+        if priority:
+            answer.update(priority=True, category=category)
         return ticket, Outcome(answer=answer, services={service})
 
     # --- the desks -------------------------------------------------------------------------
 
-    def command(self, desk_id: str, action: Action, to_service: str | None = None) -> Outcome:
+    def command(
+        self,
+        desk_id: str,
+        action: Action,
+        to_service: str | None = None,
+        *,
+        ticket: str | None = None,
+        reason: str | None = None,
+    ) -> Outcome:
+        """``ticket``: the code a ``call_ticket``, ``resume`` or ``return`` names; ``reason``: a
+        ``call_ticket``'s."""
         desk = self.desks.get(desk_id)
         if desk is None:
             raise QueueError("unknown_desk", f"unknown desk {desk_id!r}")
@@ -224,11 +140,16 @@ class QueueRules:
             Action.NOSHOW: self._noshow,
             Action.OPEN: self._open,
             Action.CLOSE: self._close,
+            Action.REPEAT: self._recall,
         }.get(action)
         now = self.clock()
         state = self.repo.desk_state(desk.id)
         if action is Action.TRANSFER:
             outcome = self._transfer(desk, state, now, to_service)
+        elif action in DESK_ACTIONS:
+            from shared.domain import desk_actions  # not at the top: it builds on this module
+
+            outcome = desk_actions.apply(self, desk, state, now, action, ticket, reason)
         elif handler is None:
             raise QueueError("bad_action", f"unknown action {action!r}")
         else:
@@ -279,13 +200,34 @@ class QueueRules:
             outcome.answer["finished"] = current.code
             outcome.served.append(Served(current.code, current.service, desk.id, current.business_day))
             outcome.services.add(current.service)
-        ticket = self.repo.first_waiting(desk.services, self.business_day(now))
+        ticket = self.next_for(desk, self.business_day(now))
         if ticket is None:
             if current is None and state.status is not DeskStatus.CLOSED:
                 raise QueueError("nobody_waiting", "nobody is waiting")
             self._set_desk(state, DeskStatus.IDLE, None, now)
             outcome.answer.update(ticket=None, notice="nobody_waiting")
             return outcome
+        self.call_ticket(ticket, desk, state, now, outcome)
+        return outcome
+
+    def next_for(self, desk: Desk, day: date) -> Ticket | None:
+        """The ticket ``next`` calls at ``desk``: the priority policy over its services' heads."""
+        heads = []
+        for service in desk.services:
+            priority_head, ordinary_head = self.repo.waiting_heads(service, day)
+            if priority_head is None and ordinary_head is None:
+                continue
+            run = self.repo.priority_run(service) if priority_head and ordinary_head else 0
+            heads.append((priority_head, ordinary_head, run))
+        found = choose(heads, self.policy)
+        assert found is None or isinstance(found, Ticket)
+        return found
+
+    def call_ticket(
+        self, ticket: Ticket, desk: Desk, state: DeskState, now: datetime, outcome: Outcome
+    ) -> None:
+        """Call waiting ``ticket`` to ``desk`` (its clock's record and the repository's run follow
+        the ``call`` event)."""
         ticket.status = TicketStatus.CALLED
         ticket.desk = desk.id
         ticket.called_at = now
@@ -293,16 +235,17 @@ class QueueRules:
         self.repo.record_event(ticket, "call", desk.id, now)
         self._set_desk(state, DeskStatus.CALLED, ticket, now)
         outcome.answer.update(ticket=ticket.code, service=ticket.service)
+        if ticket.priority:
+            outcome.answer["priority"] = True
         outcome.services.add(ticket.service)
-        outcome.calls.append(Call(ticket.code, ticket.service, desk.id, False, now))
-        return outcome
+        outcome.calls.append(Call(ticket.code, ticket.service, desk.id, False, now, ticket.priority))
 
     def _recall(self, desk: Desk, state: DeskState, now: datetime) -> Outcome:
         ticket = self._require_current(desk, state, TicketStatus.CALLED)
         ticket.recall_count += 1
         self.repo.save_ticket(ticket)
         self.repo.record_event(ticket, "recall", desk.id, now)
-        call = Call(ticket.code, ticket.service, desk.id, True, now)
+        call = Call(ticket.code, ticket.service, desk.id, True, now, ticket.priority)
         answer: dict[str, object] = {"ticket": ticket.code, "recalls": ticket.recall_count}
         return Outcome(answer=answer, calls=[call])
 

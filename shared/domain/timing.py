@@ -11,10 +11,14 @@ hides a real one; wall time decides only whether the office is open.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
+
+from shared.domain.priority import PriorityPolicy, next_run, pick_in_service
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # The PST office's published hours (WIB): Monday-Thursday 08:00-15:30, Friday 08:00-16:00.
@@ -177,31 +181,103 @@ class PassView:
     id: int
     code: str
     service: str
-    issued_at: datetime
+    issued_at: datetime  # the ticket's queue time (its issue time unless priority)
     ticket_id: int
     entered_at: datetime
     called_at: datetime | None = None
     left_at: datetime | None = None
+    priority: bool = False
+    call_seq: int | None = None  # grows with each call of the day: orders calls at the same time
 
 
-def served_order(passes: Iterable[PassView]) -> list[PassView]:
+class QueuedPass(Protocol):
+    """What the clock reads of a pass to find its place (``PassView``, a stored pass, the book's)."""
+
+    @property
+    def issued_at(self) -> datetime: ...
+    @property
+    def ticket_id(self) -> int: ...
+    @property
+    def priority(self) -> bool: ...
+
+
+class CalledPass(Protocol):
+    """What the clock reads of a pass to place its call among the others."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def called_at(self) -> datetime | None: ...
+    @property
+    def call_seq(self) -> int | None: ...
+    @property
+    def priority(self) -> bool: ...
+
+
+_Pass = TypeVar("_Pass", bound=QueuedPass)
+
+
+def pass_queue_key(item: QueuedPass) -> tuple[datetime, int]:
+    """A waiting pass's place in its queue: its queue time, then ticket id (``queue_key``)."""
+    return (item.issued_at, item.ticket_id)
+
+
+def call_key(item: CalledPass) -> tuple[datetime, int, int]:
+    """The order calls were made in: call time, then the call's sequence (calls at the same
+    time, e.g. two desks within one clock reading), then the pass id (rows from before the
+    sequence was kept)."""
+    assert item.called_at is not None
+    return (item.called_at, item.call_seq if item.call_seq is not None else -1, item.id)
+
+
+def clock_pick(priority_head: _Pass | None, ordinary_head: _Pass | None, run: int,
+               policy: PriorityPolicy) -> _Pass | None:  # fmt: skip
+    """The waiting pass whose clock runs in a queue: the one its next call would pick (the
+    policy's ``pick_in_service`` over the first waiting priority pass and the first waiting
+    ordinary one, with the service's current ``run`` of priority calls)."""
+    return pick_in_service(priority_head, ordinary_head, run, policy, key=pass_queue_key)
+
+
+def service_run(passes: Iterable[CalledPass]) -> int:
+    """A service's run of priority calls from its passes of the day, in any order (``trailing_run``
+    in ``call_key`` order): how the hub's book and a restarted hub find it."""
+    run = 0
+    for item in sorted((p for p in passes if p.called_at is not None), key=call_key):
+        run = next_run(run, item.priority)
+    return run
+
+
+def served_order(passes: Iterable[PassView], policy: PriorityPolicy | None = None) -> list[PassView]:
     """One service queue in the order its visitors are (or will be) served: the passes already
-    called, by call time, then the waiting ones in the queue's FIFO (issue time, then ticket id,
-    as ``shared.domain.queue`` calls them). A pass that left without a call (expired) has no
-    place in it. A transferred visitor keeps their issue time, so they are called before those
-    issued after them; this order puts them where they were actually served."""
+    called, in the order they were called (``call_key``), then the waiting ones in the order the
+    service's next calls would pick them (``clock_pick`` with the run as it would go on, the
+    fairness bound included; no one new assumed). A pass's ``issued_at`` is its ticket's queue
+    time, so a priority ticket stands ahead by the head start. A pass that left without a call
+    (expired) has no place in it. A transferred visitor keeps their issue time, so they are called
+    before those issued after them; this order puts them where they were actually served."""
+    policy = policy or PriorityPolicy()
     items = list(passes)
-    called = sorted((p for p in items if p.called_at is not None), key=lambda p: (p.called_at, p.id))
-    waiting = sorted((p for p in items if p.called_at is None and p.left_at is None),
-                     key=lambda p: (p.issued_at, p.ticket_id))  # fmt: skip
-    return [*called, *waiting]
+    called = sorted((p for p in items if p.called_at is not None), key=call_key)
+    waiting = sorted((p for p in items if p.called_at is None and p.left_at is None), key=pass_queue_key)
+    lines = {kind: deque(p for p in waiting if bool(p.priority) is kind) for kind in (True, False)}
+    run = service_run(called)
+    foreseen: list[PassView] = []
+    while lines[True] or lines[False]:
+        heads = [lines[kind][0] if lines[kind] else None for kind in (True, False)]
+        pick = clock_pick(heads[0], heads[1], run, policy)
+        assert pick is not None
+        lines[bool(pick.priority)].popleft()
+        foreseen.append(pick)
+        run = next_run(run, pick.priority)
+    return [*called, *foreseen]
 
 
 def head_clock_start(head: PassView, last_called: PassView | None) -> datetime | None:
-    """When the clock of ``head`` (the first waiting visitor of a queue) starts: "the visitor
-    before" is the one served just before them in the queue's actual order, the last one called
-    (``last_called``). No one called yet: at their entering the queue. That visitor not finished
-    yet: not started (``None``). Otherwise the later of their entering and that finish."""
+    """When the clock of ``head`` (the waiting visitor the queue's next call would pick) starts:
+    "the visitor before" is the one served just before them in the queue's actual order, the last
+    one called (``last_called``). No one called yet: at their entering the queue. That visitor
+    not finished yet: not started (``None``). Otherwise the later of their entering and that
+    finish."""
     if last_called is None:
         return head.entered_at
     if last_called.left_at is None:
@@ -209,12 +285,14 @@ def head_clock_start(head: PassView, last_called: PassView | None) -> datetime |
     return max(head.entered_at, last_called.left_at)
 
 
-def clock_starts(passes: Iterable[PassView]) -> dict[int, datetime | None]:
+def clock_starts(
+    passes: Iterable[PassView], policy: PriorityPolicy | None = None
+) -> dict[int, datetime | None]:
     """For each waiting pass (not called, not left) of ONE service queue, when its clock started
-    (``None``: the visitor before them has not finished yet). ``passes`` holds every pass of the
-    queue that day, waiting or not; order does not matter. Only the head of the waiting line can
-    have a clock: everyone behind them waits on a visitor not yet served."""
-    ordered = served_order(passes)
+    (``None``: not running). ``passes`` holds every pass of the queue that day, waiting or not;
+    order does not matter. Only the visitor the queue's next call would pick can have a clock
+    (``served_order``'s first waiting one): everyone else waits on a visitor not yet served."""
+    ordered = served_order(passes, policy)
     starts: dict[int, datetime | None] = {}
     last_called: PassView | None = None
     for item in ordered:

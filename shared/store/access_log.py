@@ -1,5 +1,6 @@
 """The access log of personal data: every returning-visitor lookup, every detail view on a staff
-screen, every export and every erasure, with who (device or officer) and when.
+screen, every export and every erasure, with who (device or officer) and when; and of the staff
+accounts: every sign-in (failed ones too, with the client address) and every account change.
 
 No personal data goes in: the subject is a ticket or complaint number, a lookup ref, or a keyed
 hash of an identifier (``SiteKey.person_ref``), so the log can be read by a supervisor and kept
@@ -35,7 +36,22 @@ EXPORT = "export"  # a report or list written to a file
 ERASURE = "erasure"  # antre forget
 PURGE = "purge"  # antre purge (the retention period)
 REPLAY = "replay"  # erasures applied again to a restored backup
-ACTIONS = (LOOKUP, DETAIL_VIEW, EXPORT, ERASURE, PURGE, REPLAY)
+ACCOUNT_CHANGE = "account_change"  # a staff account added, disabled, enabled, reset or removed
+SIGN_IN = "sign_in"  # a staff sign-in (desk or console), with the client address
+SIGN_IN_FAILED = "sign_in_failed"  # a wrong PIN or passphrase, or an unknown account, with the address
+SIGN_OUT = "sign_out"  # a staff session ended by its officer
+ACTIONS = (
+    LOOKUP,
+    DETAIL_VIEW,
+    EXPORT,
+    ERASURE,
+    PURGE,
+    REPLAY,
+    ACCOUNT_CHANGE,
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    SIGN_OUT,
+)
 
 _PHRASES = {
     LOOKUP: "looked up a returning visitor",
@@ -44,6 +60,10 @@ _PHRASES = {
     ERASURE: "erased a visitor's data",
     PURGE: "purged data past the retention period",
     REPLAY: "re-applied erasures to a restored backup",
+    ACCOUNT_CHANGE: "changed the account:",
+    SIGN_IN: "signed in:",
+    SIGN_IN_FAILED: "failed to sign in:",
+    SIGN_OUT: "signed out:",
 }
 
 

@@ -14,12 +14,14 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from shared.domain.queue import DeskState, Ticket
+from shared.domain.idle_desks import DeskChange
+from shared.domain.queue import DeskState, DeskStatus, Ticket
+from shared.store import desk_history
 from shared.store.book_sql import PendingWrites
 from shared.store.queue_book import BookPass, QueueBook
 from shared.store.repository import WaitingEntry
 
-_LEAVING = {"done": "done", "noshow": "noshow"}
+_LEAVING = {"done": "done", "noshow": "noshow", "hold": "hold"}
 
 
 class BookRepository:
@@ -70,12 +72,31 @@ class BookRepository:
     def count_waiting_before(self, ticket: Ticket) -> int:
         return self.book.count_waiting_before(ticket)
 
+    def waiting_heads(self, service: str, day: date) -> tuple[Ticket | None, Ticket | None]:
+        self._check_day(day)
+        return self.book.waiting_heads(service)
+
+    def priority_run(self, service: str) -> int:
+        return self.book.runs.get(service, 0)
+
+    def find_ticket(self, code: str, day: date) -> Ticket | None:
+        self._check_day(day)
+        return self.book.find_ticket(code)
+
+    def parked_at(self, desk: str) -> list[Ticket]:
+        return self.book.parked_at(desk)
+
     def desk_state(self, desk: str) -> DeskState:
         return replace(self.book.desk(desk).state)
 
     def save_desk(self, state: DeskState) -> None:
         self.changed = True
         desk = self.book.desk(state.desk)
+        opened = state.status is not DeskStatus.CLOSED
+        if (desk.state.status is not DeskStatus.CLOSED) != opened:
+            assert state.since is not None
+            self.writes.desk_history.append(desk_history.row(state.desk, opened, state.since))
+            self.book.desk_changes.append(DeskChange(state.desk, opened, state.since))
         desk.state = replace(state)
         self.writes.desks[state.desk] = desk
 
@@ -88,15 +109,18 @@ class BookRepository:
         if action == "issue":
             self._enter(ticket, at)
         elif action == "call":
+            seq = self.book.note_call(ticket)
             current = self._open(ticket)
             if current is not None and current.called_at is None:
                 current.called_at = at
                 current.desk = desk
+                current.call_seq = seq
                 self._touch(current)
         elif action in _LEAVING:
             self._leave(ticket, _LEAVING[action], at)
-        elif action.startswith("transfer:"):
-            self._leave(ticket, "transfer", at)
+
+        elif action.startswith("transfer:") or action == "return":
+            self._leave(ticket, "transfer" if action != "return" else "returned", at)
             self._enter(ticket, at)  # ticket.service is already the new one
 
     def expire_before(self, day: date, at: datetime) -> tuple[set[str], set[str]]:
@@ -129,7 +153,7 @@ class BookRepository:
             if open_pass is not None:
                 level = "breach" if open_pass.breached_at else "warning" if open_pass.warned_at else None
             started = open_pass.clock_started_at if open_pass else None
-            entries.append(WaitingEntry(ticket.code, ticket.issued_at, started, level))
+            entries.append(WaitingEntry(ticket.code, ticket.issued_at, started, level, ticket.priority))
         return entries, len(keys)
 
     # --- the passes ----------------------------------------------------------------------------
@@ -149,7 +173,8 @@ class BookRepository:
         assert ticket.id is not None
         item = BookPass(
             id=self.book.next_pass_id, ticket_id=ticket.id, code=ticket.code, service=ticket.service,
-            business_day=ticket.business_day, issued_at=ticket.issued_at, entered_at=at,
+            business_day=ticket.business_day, issued_at=ticket.queue_at or ticket.issued_at, entered_at=at,
+            priority=ticket.priority,
         )  # fmt: skip
         self.book.next_pass_id += 1
         self.book.add_pass(item)
@@ -158,7 +183,14 @@ class BookRepository:
 
     def _leave(self, ticket: Ticket, how: str, at: datetime) -> None:
         current = self._open(ticket)
-        if current is not None:
+        if current is None and how != "hold":
+            # A visit resumed after a hold ends: its pass says how (its left_at stays the hold's,
+            # so no clock moves back; the reports count the visit as it ended).
+            held = self.book.held_pass(ticket)
+            if held is not None:
+                held.left_how = how
+                self._touch(held)
+        elif current is not None:
             current.left_at = at
             current.left_how = how
             self.book.close_pass(current)

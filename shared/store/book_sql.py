@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text, update
@@ -19,8 +19,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from shared.domain.queue import ACTIVE_STATUSES, DeskState, DeskStatus, Ticket, TicketStatus
+from shared.domain.timing import service_run
+from shared.store import desk_history
 from shared.store.models import (
     DailySequenceRow,
+    DeskHistoryRow,
     DeskRow,
     ProcessedRequestRow,
     QueuePassRow,
@@ -33,15 +36,18 @@ TICKETS = TicketRow.__table__
 PASSES = QueuePassRow.__table__
 EVENTS = TicketEventRow.__table__
 DESKS = DeskRow.__table__
+DESK_HISTORY = DeskHistoryRow.__table__
 SEQUENCES = DailySequenceRow.__table__
 ANSWERS = ProcessedRequestRow.__table__
 
 _TICKET_COLUMNS = ("code", "service", "origin_service", "business_day", "seq", "desk", "issued_at",
-                   "called_at", "started_at", "finished_at", "recall_count")  # fmt: skip
+                   "called_at", "started_at", "finished_at", "recall_count", "priority", "priority_category",
+                   "queue_at")  # fmt: skip
 _TICKET_CHANGES = ("service", "status", "desk", "called_at", "started_at", "finished_at", "recall_count")
 _PASS_CHANGES = ("called_at", "left_at", "left_how", "desk", "clock_started_at", "clock_s",
-                 "warned_at", "breached_at")  # fmt: skip
-_PASS_COLUMNS = ("ticket_id", "code", "service", "business_day", "issued_at", "entered_at", *_PASS_CHANGES)
+                 "warned_at", "breached_at", "call_seq")  # fmt: skip
+_PASS_COLUMNS = ("ticket_id", "code", "service", "business_day", "issued_at", "entered_at", "priority",
+                 *_PASS_CHANGES)  # fmt: skip
 
 
 def load_book(session: Session, day: date) -> QueueBook:
@@ -58,8 +64,16 @@ def load_book(session: Session, day: date) -> QueueBook:
     for row in session.execute(select(SEQUENCES.c.service, SEQUENCES.c.last_seq).where(where_today)):
         book.sequences[row.service] = row.last_seq
     query = select(PASSES).where(PASSES.c.business_day == day).order_by(PASSES.c.id)
+    calls: dict[str, list[BookPass]] = {}
     for row in session.execute(query):
-        book.add_pass(BookPass(id=row.id, **{name: getattr(row, name) for name in _PASS_COLUMNS}))
+        item = BookPass(id=row.id, **{name: getattr(row, name) for name in _PASS_COLUMNS})
+        book.add_pass(item)
+        if item.called_at is not None:
+            calls.setdefault(item.service, []).append(item)
+            book.last_call_seq = max(book.last_call_seq, item.call_seq or 0)
+    book.runs = {service: service_run(made) for service, made in calls.items()}
+    # From a day before the UTC midnight: the local day's start in any timezone is after it.
+    book.desk_changes = desk_history.changes(session, datetime.combine(day, time(0), UTC) - timedelta(days=1))
     last_pass = select(func.max(PASSES.c.id)).scalar_subquery()
     ids = session.execute(select(func.max(TICKETS.c.id), last_pass)).one()
     book.next_ticket_id = (ids[0] or 0) + 1
@@ -85,6 +99,7 @@ class PendingWrites:
     passes: dict[int, BookPass] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     desks: dict[str, BookDesk] = field(default_factory=dict)
+    desk_history: list[dict[str, Any]] = field(default_factory=list)  # openings and closings
 
     def ticket_row(self, ticket: Ticket) -> dict[str, Any]:
         values = {name: getattr(ticket, name) for name in _TICKET_COLUMNS}
@@ -104,7 +119,7 @@ class PendingWrites:
 
     def __bool__(self) -> bool:
         return any((self.sequences, self.new_tickets, self.tickets, self.new_passes, self.passes,
-                    self.events, self.desks))  # fmt: skip
+                    self.events, self.desks, self.desk_history))  # fmt: skip
 
     def flush(self, session: Session) -> None:
         """Write everything, one statement per table and kind, in an order the foreign keys accept."""
@@ -140,6 +155,8 @@ class PendingWrites:
             connection.execute(_DESK_UPDATE, old)
         for desk in self.desks.values():
             desk.stored = True
+        if self.desk_history:  # a rare transition: an already-open desk's next writes none
+            connection.execute(_DESK_HISTORY_INSERT, self.desk_history)
 
 
 def _desk_row(desk: BookDesk) -> dict[str, Any]:
@@ -163,6 +180,7 @@ _TICKET_INSERT = insert(TICKETS)
 _PASS_INSERT = insert(PASSES)
 _EVENT_INSERT = insert(EVENTS)
 _DESK_INSERT = insert(DESKS)
+_DESK_HISTORY_INSERT = insert(DESK_HISTORY)
 _TICKET_UPDATE = _update(TICKETS, _TICKET_CHANGES)
 _PASS_UPDATE = _update(PASSES, _PASS_CHANGES)
 _DESK_UPDATE = _update(DESKS, ("status", "ticket_id", "since", "officer_id"))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -99,6 +100,11 @@ class TicketRow(Base):
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
     kiosk_id: Mapped[str | None] = mapped_column(String(64))
     guest_id: Mapped[int | None] = mapped_column(ForeignKey("guests.id", ondelete="SET NULL"))
+    # The priority lane (shared.domain.priority): the flag, the visitor's stated category (one of
+    # PRIORITY_CATEGORIES, nothing personal beyond it) and the ticket's place in its queue.
+    priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    priority_category: Mapped[str | None] = mapped_column(String(16))
+    queue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: issued_at
 
 
 class TicketEventRow(Base):
@@ -132,6 +138,20 @@ class DeskRow(Base):
     officer_id: Mapped[str | None] = mapped_column(String(32))
 
 
+class DeskHistoryRow(Base):
+    """A desk opening or closing (``status``: ``open`` or ``closed``), written in the command that
+    did it: the desks' open periods for the idle-desk figure (``shared.store.desk_history``). Calls
+    and finishes at an open desk write nothing here."""
+
+    __tablename__ = "desk_history"
+    __table_args__ = (Index("ix_desk_history_desk_at", "desk", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    desk: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class ProcessedRequestRow(Base):
     """Idempotency: each ``request_id`` once per sender, with its answer (a key, not a memory)."""
 
@@ -156,7 +176,13 @@ class GuestLookupRow(Base):
 
 
 class OfficerRow(Base):
-    """An officer who may sign in at a desk. The PIN is stored as a salted PBKDF2 hash only."""
+    """A staff account: an officer at a desk, or a supervisor or technician (the console). The PIN or
+    passphrase is stored as a salted PBKDF2 hash only (``shared.domain.secrets_policy``).
+
+    ``source`` says who keeps the row: ``config`` (the TOML's ``[[officers]]``, synced at every hub
+    start; removed there means deactivated here) or ``console`` (added in the staff console, never
+    touched by the sync). ``disabled_at`` is set by a disable in the console, which a sync never
+    undoes; a row deactivated by the config (``active = false`` or removed) has none."""
 
     __tablename__ = "officers"
 
@@ -164,18 +190,30 @@ class OfficerRow(Base):
     name: Mapped[str] = mapped_column(String(100))
     pin_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    role: Mapped[str] = mapped_column(String(16), default="officer", server_default="officer")
+    source: Mapped[str] = mapped_column(String(8), default="config", server_default="config")
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=lambda: datetime.now(UTC))
+    secret_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a reset in the console
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # disabled in the console
 
 
 class StaffSessionRow(Base):
-    """A signed-in officer at a desk. Only the token's hash is stored."""
+    """A signed-in officer: at a desk (``kind`` desk) or in the console (``kind`` console, no desk).
+    Only the token's hash is stored. ``ended_at`` and ``end_reason`` say when and why it ended
+    (``shared.store.staff_sessions``), so a later request with its token is told why."""
 
     __tablename__ = "staff_sessions"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    officer_id: Mapped[str] = mapped_column(ForeignKey("officers.id"))
-    desk: Mapped[str] = mapped_column(String(16), index=True)
+    officer_id: Mapped[str] = mapped_column(ForeignKey("officers.id"), index=True)
+    desk: Mapped[str | None] = mapped_column(String(16), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(8), default="desk", server_default="desk")
+    client: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the absolute end, whatever the use
+    end_reason: Mapped[str | None] = mapped_column(String(24))
 
 
 class QueuePassRow(Base):
@@ -190,16 +228,22 @@ class QueuePassRow(Base):
     code: Mapped[str] = mapped_column(String(16))
     service: Mapped[str] = mapped_column(String(3))
     business_day: Mapped[date] = mapped_column(Date)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the ticket's: its place in the queue
+    # The ticket's place in the queue: its queue time (a priority ticket's is earlier than its
+    # issue time by the head start, shared.domain.priority); an ordinary ticket's is its issue time.
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    left_how: Mapped[str | None] = mapped_column(String(10))  # done, noshow, transfer, expired
+    # done, noshow, transfer, expired; hold (parked at the desk), returned (sent back to the queue)
+    left_how: Mapped[str | None] = mapped_column(String(10))
     desk: Mapped[str | None] = mapped_column(String(16))  # the desk that called it
     clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clock_s: Mapped[float | None] = mapped_column(Float)  # the standard's wait, at the call
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Grows with each call of the day: the order of calls made at the same time (timing.call_key).
+    call_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class OnlineRequestRow(Base):
@@ -285,6 +329,37 @@ class RatingRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SkmProfileCountRow(Base):
+    """SKM respondent profiles (shared.domain.skm_profile), counted per business day and answer
+    combination; ``""`` is an item left unanswered. Deliberately no rating, ticket or time, and a
+    random ``id`` (no insertion order): a profile cannot be joined back to a visit, so never to a
+    guestbook entry."""
+
+    __tablename__ = "skm_profile_counts"
+    __table_args__ = (
+        UniqueConstraint("business_day", "sex", "age", "education", "occupation",
+                         name="uq_skm_profile_counts_answers"),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    business_day: Mapped[date] = mapped_column(Date, index=True)
+    sex: Mapped[str] = mapped_column(String(16), default="")
+    age: Mapped[str] = mapped_column(String(16), default="")
+    education: Mapped[str] = mapped_column(String(16), default="")
+    occupation: Mapped[str] = mapped_column(String(16), default="")
+    respondents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SkmProfileRefRow(Base):
+    """A rating whose profile was given, as a hash of its ``rating_ref`` salted apart from
+    ``RatingRow.ref_hash``: the hub can refuse a second profile for the same ref, yet nobody holding
+    the database can tell which rating this is (the ref itself is never stored)."""
+
+    __tablename__ = "skm_profile_refs"
+
+    ref_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class ComplaintRow(Base):
     """A complaint or suggestion (pengaduan/saran), numbered ``ADU-20261125-001`` for the visitor
     to quote. ``text`` and the ``contact_*`` fields are personal data: stored here only, blanked by
@@ -346,3 +421,28 @@ class ErasureRow(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # id_number, email
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SiteSetupRow(Base):
+    """One group of the setup a supervisor changes on the console (``shared.store.site_setup``):
+    seeded from the TOML on first boot, the database wins afterwards. ``value`` is JSON."""
+
+    __tablename__ = "site_setup"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)  # running_text, opening_hours, ...
+    value: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by: Mapped[str] = mapped_column(String(64))  # an officer id, or "seed"
+
+
+class SiteSetupLogRow(Base):
+    """Each change of a setup group: who, when, the value before and after (no personal data)."""
+
+    __tablename__ = "site_setup_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(32))
+    old: Mapped[str] = mapped_column(Text)
+    new: Mapped[str] = mapped_column(Text)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared.config import ConfigError, Settings
@@ -220,6 +220,47 @@ def open_requests(session: Session) -> list[OnlineRequestRow]:
     """Every request not closed, the earliest due first."""
     query = select(OnlineRequestRow).where(OnlineRequestRow.status != CLOSED)
     return list(session.scalars(query.order_by(OnlineRequestRow.due_date, OnlineRequestRow.id)))
+
+
+def worklist(
+    session: Session, today: date, closed: bool = False, limit: int = 50, offset: int = 0
+) -> tuple[list[OnlineRequestRow], int]:
+    """One page of the requests not closed (``closed``: the closed ones, the latest first) and how
+    many in all. Not closed: the overdue first, then those due today, then the rest by due date."""
+    where = OnlineRequestRow.status == CLOSED if closed else OnlineRequestRow.status != CLOSED
+    query = select(OnlineRequestRow).where(where)
+    if closed:
+        query = query.order_by(OnlineRequestRow.closed_at.desc(), OnlineRequestRow.id.desc())
+    else:
+        waiting = (OnlineRequestRow.status == OPEN) & OnlineRequestRow.answered_at.is_(None)
+        urgency = case(
+            (waiting & (OnlineRequestRow.due_date < today), 0),
+            (waiting & (OnlineRequestRow.due_date == today), 1),
+            else_=2,
+        )
+        query = query.order_by(urgency, OnlineRequestRow.due_date, OnlineRequestRow.id)
+    count = session.scalar(select(func.count()).select_from(OnlineRequestRow).where(where)) or 0
+    return list(session.scalars(query.limit(limit).offset(offset))), count
+
+
+def urgency(row: OnlineRequestRow, today: date) -> str:
+    """``overdue`` / ``due_today`` while the first answer is owed, else ``""``."""
+    if row.status != OPEN or row.answered_at is not None:
+        return ""
+    return "overdue" if row.due_date < today else "due_today" if row.due_date == today else ""
+
+
+def closes_at(row: OnlineRequestRow, close_after: timedelta) -> datetime | None:
+    """When ``auto_close`` will close the request if the visitor does not write (answered ones)."""
+    if row.status != ANSWERED or row.last_officer_at is None:
+        return None
+    return row.last_officer_at + close_after
+
+
+def thread(session: Session, row: OnlineRequestRow) -> list[OnlineMessageRow]:
+    """The conversation of ``row``, oldest first."""
+    query = select(OnlineMessageRow).where(OnlineMessageRow.request_id == row.id)
+    return list(session.scalars(query.order_by(OnlineMessageRow.at, OnlineMessageRow.id)))
 
 
 def due_today(session: Session, today: date) -> list[OnlineRequestRow]:

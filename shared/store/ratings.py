@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from shared.contract.feedback_requests import RatingGiven, TicketRef
 from shared.domain import skm
 from shared.domain.queue import QueueError
+from shared.store import skm_profiles
 from shared.store.models import OnlineRequestRow, RatingRow, TicketEventRow, TicketRow
 
 RATING_REF_MINUTES = 15  # how long the device that began a rating may add to it
@@ -79,6 +80,17 @@ def _apply_scores(row: RatingRow, request: RatingGiven) -> None:
         setattr(row, key, score)
 
 
+def _add_profile(session: Session, row: RatingRow, ref: str, request: RatingGiven) -> None:
+    """The respondent profile, once per rating and only from a respondent (an element answered)."""
+    if not request.profile:
+        return
+    if skm_profiles.given(session, ref):
+        raise QueueError("profile_given", "this rating's respondent profile was already given")
+    if all(getattr(row, key) is None for key in skm.ELEMENT_KEYS):
+        raise QueueError("profile_needs_answers", "a profile is given after an SKM element is answered")
+    skm_profiles.add(session, row, ref, request.profile)
+
+
 def give(
     session: Session, request: RatingGiven, client: str, today: date, now: datetime
 ) -> tuple[RatingRow, str | None]:
@@ -90,6 +102,7 @@ def give(
         if now - row.created_at > timedelta(minutes=RATING_REF_MINUTES):
             raise QueueError("rating_closed", f"a rating can be added to for {RATING_REF_MINUTES} minutes")
         _apply_scores(row, request)
+        _add_profile(session, row, request.ref, request)
         row.updated_at = now
         return row, None
     assert request.ticket is not None
@@ -102,6 +115,7 @@ def give(
     )  # fmt: skip
     _apply_scores(row, request)
     session.add(row)
+    _add_profile(session, row, ref, request)
     session.flush()
     return row, ref
 

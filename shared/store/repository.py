@@ -12,8 +12,11 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from shared.domain.queue import ACTIVE_STATUSES, DeskState, DeskStatus, Ticket, TicketStatus
+from shared.domain.timing import service_run
+from shared.store import desk_history
 from shared.store.models import (
     DailySequenceRow,
+    DeskHistoryRow,
     DeskRow,
     ProcessedRequestRow,
     QueuePassRow,
@@ -22,6 +25,8 @@ from shared.store.models import (
 )
 from shared.store.pass_log import PassLog
 
+_QUEUE_AT = func.coalesce(TicketRow.queue_at, TicketRow.issued_at)  # a ticket's place in its queue
+
 
 @dataclass(frozen=True)
 class WaitingEntry:
@@ -29,6 +34,7 @@ class WaitingEntry:
     issued_at: datetime
     clock_started_at: datetime | None
     level: str | None  # the highest 10-minute-standard level reached: None, "warning", "breach"
+    priority: bool = False
 
 
 _TICKET_FIELDS = (
@@ -43,6 +49,9 @@ _TICKET_FIELDS = (
     "started_at",
     "finished_at",
     "recall_count",
+    "priority",
+    "priority_category",
+    "queue_at",
 )
 
 
@@ -99,11 +108,57 @@ class SqlQueueRepository:
                 TicketRow.status == str(TicketStatus.WAITING),
                 TicketRow.service.in_(list(services)),
             )
-            .order_by(TicketRow.issued_at, TicketRow.id)
+            .order_by(_QUEUE_AT, TicketRow.id)
             .limit(1)
         )
         row = self.session.scalars(query).first()
         return _to_ticket(row) if row else None
+
+    def waiting_heads(self, service: str, day: date) -> tuple[Ticket | None, Ticket | None]:
+        heads: list[Ticket | None] = []
+        for priority in (True, False):
+            query = (
+                select(TicketRow)
+                .where(
+                    TicketRow.business_day == day,
+                    TicketRow.status == str(TicketStatus.WAITING),
+                    TicketRow.service == service,
+                    TicketRow.priority.is_(priority),
+                )
+                .order_by(_QUEUE_AT, TicketRow.id)
+                .limit(1)
+            )
+            row = self.session.scalars(query).first()
+            heads.append(_to_ticket(row) if row else None)
+        return heads[0], heads[1]
+
+    def priority_run(self, service: str) -> int:
+        """From the day's calls in ``service`` (the queue passes), as the hub's book keeps it."""
+        today = select(func.max(QueuePassRow.business_day)).scalar_subquery()
+        rows = self.session.scalars(
+            select(QueuePassRow).where(
+                QueuePassRow.service == service,
+                QueuePassRow.business_day == today,
+                QueuePassRow.called_at.is_not(None),
+            )
+        ).all()
+        return service_run(rows)
+
+    def find_ticket(self, code: str, day: date) -> Ticket | None:
+        active = [str(s) for s in ACTIVE_STATUSES]
+        query = select(TicketRow).where(
+            TicketRow.business_day == day, TicketRow.code == code, TicketRow.status.in_(active)
+        )
+        row = self.session.scalars(query).first()
+        return _to_ticket(row) if row else None
+
+    def parked_at(self, desk: str) -> list[Ticket]:
+        query = (
+            select(TicketRow)
+            .where(TicketRow.status == str(TicketStatus.PARKED), TicketRow.desk == desk)
+            .order_by(TicketRow.id)
+        )
+        return [_to_ticket(row) for row in self.session.scalars(query)]
 
     def count_waiting_before(self, ticket: Ticket) -> int:
         query = select(func.count()).where(
@@ -111,7 +166,7 @@ class SqlQueueRepository:
             TicketRow.status == str(TicketStatus.WAITING),
             TicketRow.service == ticket.service,
             TicketRow.id != ticket.id,
-            TicketRow.issued_at <= ticket.issued_at,
+            _QUEUE_AT.__le__(ticket.queue_at or ticket.issued_at),
         )
         return int(self.session.scalar(query) or 0)
 
@@ -123,9 +178,13 @@ class SqlQueueRepository:
 
     def save_desk(self, state: DeskState) -> None:
         row = self.session.get(DeskRow, state.desk)
+        was_open = row is not None and row.status != str(DeskStatus.CLOSED)
         if row is None:
             row = DeskRow(id=state.desk)
             self.session.add(row)
+        opened = state.status is not DeskStatus.CLOSED
+        if was_open != opened and state.since is not None:
+            self.session.add(DeskHistoryRow(**desk_history.row(state.desk, opened, state.since)))
         row.status = str(state.status)
         row.ticket_id = state.ticket_id
         row.since = state.since
@@ -195,15 +254,16 @@ class SqlQueueRepository:
         )
         head = (
             select(TicketRow.code, TicketRow.issued_at, QueuePassRow.clock_started_at, QueuePassRow.warned_at,
-                   QueuePassRow.breached_at)
+                   QueuePassRow.breached_at, TicketRow.priority)
             .outerjoin(QueuePassRow, open_pass)
             .where(*waiting)
-            .order_by(TicketRow.issued_at, TicketRow.id)
+            .order_by(_QUEUE_AT, TicketRow.id)
             .limit(limit)
         )  # fmt: skip
         entries = [
             WaitingEntry(row.code, row.issued_at, row.clock_started_at,
-                         "breach" if row.breached_at else "warning" if row.warned_at else None)
+                         "breach" if row.breached_at else "warning" if row.warned_at else None,
+                         bool(row.priority))
             for row in self.session.execute(head)
         ]  # fmt: skip
         count = select(func.count()).where(*waiting)

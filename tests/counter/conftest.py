@@ -20,7 +20,7 @@ from tests.conftest import wait_for_hub_online
 from tests.counter.driver import AppDriver
 from tests.support import Broker, HubProcess, free_port, fresh_retained, hub_env, site_config, wait_until
 
-OFFICERS = (("budi", "Budi Santoso", "2468"), ("rina", "Rina Marlina", "1357"))
+OFFICERS = (("budi", "Budi Santoso", "246813"), ("rina", "Rina Marlina", "135724"))
 # The 10-minute clocks run only in opening hours: open all day, so tests see them at any hour.
 ALWAYS_OPEN = "\n[timing.opening_hours]\n" + "".join(
     f'{day} = "00:00-23:59"\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -83,11 +83,12 @@ def counter_site(request: pytest.FixtureRequest, tmp_path: Path, broker: Broker)
 def app_factory(tmp_path: Path, counter_site: CounterSite) -> Iterator[object]:
     started: list[AppDriver] = []
 
-    def start(*args: str, desk: str = "1") -> AppDriver:
+    def start(*args: str, desk: str = "1", env: dict[str, str] | None = None) -> AppDriver:
         driver = AppDriver(
             tmp_path / f"app{len(started)}",
             ["--config", str(counter_site.config), "--desk", desk, *args],
             counter_site.broker.url,
+            env,
         )
         started.append(driver)
         driver.start()

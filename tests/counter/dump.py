@@ -35,6 +35,14 @@ def visible(widget: Widget) -> bool:
 
 def describe(widget: Widget) -> dict[str, Any]:
     entry: dict[str, Any] = {"type": type(widget).__name__, "visible": visible(widget)}
+    x, y = widget.to_window(*widget.pos)
+    # Inside the window (a row that grew past its edge leaves its last widgets out of sight).
+    entry["on_screen"] = (
+        x >= -1
+        and y >= -1
+        and x + widget.width <= Window.width + 1
+        and y + widget.height <= Window.height + 1
+    )
     if hasattr(widget, "text"):
         entry["text"] = str(widget.text)
     if entry.get("text") and hasattr(widget, "texture_size"):
@@ -59,13 +67,14 @@ def dump(app: Any) -> dict[str, Any]:
     widgets: dict[str, Any] = {}
     for root in roots:
         for widget in root.walk(restrict=False):
-            name = names.get(id(widget)) or getattr(widget, "dump_id", None)
+            name = getattr(widget, "dump_id", None) or names.get(id(widget))  # dump_id: one per row
             if name:
                 widgets[name] = describe(widget)
     return {
         "screen": manager.current,
         "size": list(Window.size),
         "chooser_open": app.chooser is not None,
+        "dialog_open": getattr(app, "dialog", None) is not None,
         "widgets": widgets,
     }
 

@@ -51,9 +51,11 @@ def visitor(ticket: str = "A-001", **changes: Any) -> Visitor:
 
 @dataclass
 class FakeStaff:
-    pins: dict[str, tuple[str, str]] = field(default_factory=lambda: {"budi": ("2468", "Budi Santoso")})
+    pins: dict[str, tuple[str, str]] = field(default_factory=lambda: {"budi": ("246813", "Budi Santoso")})
     at_desk: Visitor | None = None
     signin_error: StaffError | None = None
+    desk_taken_by: str | None = None  # another officer signed in at the desk (their name)
+    signins: list[tuple[str, bool]] = field(default_factory=list)  # (officer, take_over) asked
     signout_error: StaffError | None = None
     visitor_error: StaffError | None = None
     visitor_calls: int = 0
@@ -63,11 +65,14 @@ class FakeStaff:
     online_writes: list[tuple[str, ...]] = field(default_factory=list)  # (what, number or channel, rid)
     today: date = date(2026, 11, 24)
 
-    def signin(self, desk: str, officer: str, pin: str) -> SignedIn:
+    def signin(self, desk: str, officer: str, pin: str, take_over: bool = False) -> SignedIn:
+        self.signins.append((officer, take_over))
         if self.signin_error:
             raise self.signin_error
         if self.pins.get(officer, ("", ""))[0] != pin:
             raise StaffError("bad_pin", 401)
+        if self.desk_taken_by and not take_over:
+            raise StaffError("desk_taken", 409, {"code": "desk_taken", "officer_name": self.desk_taken_by})
         return SignedIn("tok-1", officer, self.pins[officer][1], f"Meja {desk}")
 
     def signout(self, token: str) -> None:
@@ -150,14 +155,26 @@ class FakeClock:
         self.wall += timedelta(seconds=seconds)
 
 
-def desk_state(status: str, ticket: str | None = None, service: str | None = None, desk: str = "2") -> bytes:
+def desk_state(
+    status: str,
+    ticket: str | None = None,
+    service: str | None = None,
+    desk: str = "2",
+    *,
+    priority: bool = False,
+    parked: list[str] | None = None,
+) -> bytes:
     since = T0 + timedelta(minutes=7, seconds=5)
-    return contract.encode(contract.desk_state(desk, f"Meja {desk}", status, ticket, service, since))
+    body = contract.desk_state(desk, f"Meja {desk}", status, ticket, service, since, priority, parked)
+    return contract.encode(body)
 
 
-def queue_state(service: str, waiting: list[str], count: int | None = None) -> bytes:
+def queue_state(
+    service: str, waiting: list[str], count: int | None = None, priority: list[str] | None = None
+) -> bytes:
     names = {"A": "Konsultasi Statistik", "B": "Perpustakaan"}
-    return contract.encode(contract.queue_state(service, names[service], waiting, T0, count))
+    body = contract.queue_state(service, names[service], waiting, T0, count, priority=priority)
+    return contract.encode(body)
 
 
 def answer(request_id: str | None, action: str, **fields: Any) -> bytes:

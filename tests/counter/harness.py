@@ -8,11 +8,12 @@ answer per line on stdout (everything else the process prints goes to stderr):
     {"op": "dump"}                              what the widgets show (``tests.counter.dump``)
     {"op": "tap", "id": "btn_next"}             a real touch (UnitTestTouch) at the widget's centre
     {"op": "key", "key": "f1"}                  a key press (f1, enter, escape, a letter, a digit)
-    {"op": "text", "id": "pin_input", "text": "2468"}   type into a text field
+    {"op": "text", "id": "pin_input", "text": "246813"}   type into a text field
     {"op": "focus", "id": "online_text"}        give a text field the keyboard
     {"op": "settle"}                            answers once the next frame is drawn (layouts done)
     {"op": "shot", "path": "x.png"}             a PNG of the next drawn frame
-    {"op": "press_measure", "id": "btn_next"}   tap, then time until the desk state is shown
+    {"op": "press_measure", "id": "btn_next"}   tap, then time until the desk state is shown (and
+                                                until the first frame, the pressed button, is drawn)
     {"op": "state"}                             the link and the command in flight
     {"op": "frame_cost", "frames": 20}          ms to draw the current screen per frame, the GL renderer
     {"op": "quit"}
@@ -183,6 +184,7 @@ class Harness:
                     "received_ms": (received - marks["t0"]) * 1000,
                     "shown_ms": (marks["shown"] - marks["t0"]) * 1000,
                     "frame_ms": (drawn - marks["t0"]) * 1000,
+                    "ack_ms": (marks.get("ack", drawn) - marks["t0"]) * 1000,
                     "state": [vm.desk.status, vm.desk.ticket] if vm.desk else None,
                 }
             )
@@ -201,6 +203,9 @@ class Harness:
         marks["t0"] = time.perf_counter()
         touch.touch_down()
         touch.touch_up()
+        # The first frame after the touch shows the button pressed (it stays down for Kivy's
+        # min_state_time): the officer's acknowledgement, whatever the hub's answer does.
+        on_drawn_frame(lambda: marks.setdefault("ack", time.perf_counter()), 1)
 
     def op_frame_cost(self, request: dict[str, Any], reply: Reply) -> None:
         """How long drawing one frame of the current screen takes (draw + glFinish), in ms."""

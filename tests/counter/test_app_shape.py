@@ -20,6 +20,7 @@ KEYPAD_MAY_IMPORT = {
     "counter.keypad.keys",
     "counter.options",
     "counter.texts",
+    "counter.texts_actions",
     "counter.texts_errors",
     "counter.texts_online",
 }

@@ -164,6 +164,9 @@ def test_typing_is_not_a_shortcut_and_the_list_refreshes_by_itself(
     probe.issue("A")
     app: AppDriver = app_factory("--lang", "en")
     sign_in(app)
+    # The tab's text is there before the sign-in is answered (its count is not): wait for the desk
+    # screen, or the tap lands on a tab that is not laid out yet.
+    app.wait(lambda d: d["screen"] == "desk", "the desk screen")
     data = shows(app, "tab_online", "Online requests")
     tap(app, "tab_online")
     shows(app, "online_summary", "No open requests")

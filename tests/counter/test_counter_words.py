@@ -6,6 +6,7 @@ called what the kiosk's keyboard calls it, and a wall display whose voice failed
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -37,7 +38,7 @@ def assert_a_sentence(text: str, code: str) -> None:
 
 def test_the_tables_were_found() -> None:
     assert {"bad_json", "bad_request", "nobody_waiting", "desk_closed", "busy"} <= set(DOC_CODES)
-    assert {"bad_pin", "locked", "signed_out", "closed"} <= set(STAFF_CODES)
+    assert {"bad_pin", "slow_down", "signed_out", "session_revoked", "closed"} <= set(STAFF_CODES)
     assert ERRORS_ID.keys() == ERRORS_EN.keys()
 
 
@@ -83,11 +84,11 @@ def test_a_refusal_reaches_the_officer_as_a_sentence_never_a_bare_code() -> None
 def test_a_sign_in_refused_with_an_unknown_code_reads_as_a_sentence() -> None:
     vm, staff, *_ = make()
     staff.signin_error = StaffError("http_502", 502)
-    vm.sign_in("budi", "2468")
+    vm.sign_in("budi", "246813")
     shown = build_view(vm).signin_error
     assert shown.startswith("Gagal masuk. Coba lagi") and shown.endswith("(kode: http_502).")
     staff.signin_error = StaffError("storage_error", 503)
-    vm.sign_in("budi", "2468")
+    vm.sign_in("budi", "246813")
     assert build_view(vm).signin_error == "Server gagal menyimpan; tidak ada yang tersimpan. Coba lagi."
 
 
@@ -129,6 +130,33 @@ def test_a_display_whose_voice_failed_is_a_warning_and_ok_says_nothing() -> None
     assert (view.voice_text, view.voice_kind) == ("Suara layar antrean hall-tv dimatikan.", "info")
     vm.on_display_status("hall-tv", b"")  # the retained status cleared: the display is gone
     assert build_view(vm).voice_text == ""
+
+
+def test_a_kiosk_whose_spoken_guide_is_not_heard_is_a_warning_too() -> None:
+    """Issue 18: the kiosk's status carries its spoken guide's sound; a failure is told after the
+    displays' voices, a guide turned off or heard says nothing."""
+    vm, *_ = signed_in()
+    heard = contract.kiosk_status("k1", "ready", None, datetime.now(UTC), "ok")
+    vm.on_kiosk_status("k1", contract.encode(heard))
+    assert (build_view(vm).voice_text, build_view(vm).voice_kind) == ("", "")
+    mute = contract.kiosk_status("k1", "ready", None, datetime.now(UTC), "failed", "aplay: audio open error.")
+    vm.on_kiosk_status("k1", contract.encode(mute))
+    view = build_view(vm)
+    assert (view.voice_text, view.voice_kind) == (
+        "Panduan suara kiosk k1 tidak terdengar: aplay: audio open error.",
+        "warning",
+    )
+    vm.on_display_status("tv", status("tv", "off"))
+    assert build_view(vm).voice_text == (
+        "Suara layar antrean tv dimatikan.\nPanduan suara kiosk k1 tidak terdengar: aplay: audio open error."
+    )
+    vm.set_language("en")
+    assert build_view(vm).voice_text.endswith(
+        "The kiosk k1's spoken guide cannot be heard: aplay: audio open error."
+    )
+    off = contract.kiosk_status("k1", "ready", None, datetime.now(UTC), "off")
+    vm.on_kiosk_status("k1", contract.encode(off))
+    assert build_view(vm).voice_kind == "info"
 
 
 def test_a_long_or_missing_detail_and_a_malformed_status() -> None:

@@ -18,7 +18,7 @@ def signed_in(*items: object) -> tuple[CounterViewModel, FakeStaff, FakeClock]:
     staff, link, clock = FakeStaff(online=list(items)), FakeLink(), FakeClock()  # type: ignore[arg-type]
     vm = CounterViewModel(options(), staff, link.send, clock=clock, now=lambda: clock.wall, session="s1")
     vm.on_link(True)
-    vm.sign_in("budi", "2468")
+    vm.sign_in("budi", "246813")
     vm.on_desk_state(desk_state("idle"))
     return vm, staff, clock
 
@@ -152,7 +152,7 @@ def test_sign_out_forgets_the_list_and_a_late_answer_is_dropped() -> None:
     staff, link, clock = FakeStaff(online=[online_item("OL-20261124-001")]), FakeLink(), FakeClock()
     vm = CounterViewModel(options(), staff, link.send, clock=clock, session="s1", run_background=jobs.append)
     vm.on_link(True)
-    vm.sign_in("budi", "2468")
+    vm.sign_in("budi", "246813")
     jobs.pop(0)()  # signed in: the list is asked for
     vm.on_desk_state(desk_state("idle"))
     late = jobs.pop(0)

@@ -36,7 +36,7 @@ def signed_in(**opts: object) -> tuple[CounterViewModel, FakeStaff, FakeLink, Fa
     vm, staff, link, clock = make(**opts)
     vm.on_link(True)
     vm.on_hub_presence(b"online")
-    vm.sign_in("budi", "2468")
+    vm.sign_in("budi", "246813")
     vm.on_desk_state(desk_state("idle"))
     return vm, staff, link, clock
 
@@ -56,19 +56,49 @@ def test_signed_out_nothing_is_enabled_and_the_link_is_announced() -> None:
 
 def test_sign_in_checks_the_pin_shape_then_asks_the_hub() -> None:
     vm, staff, *_ = make()
-    vm.sign_in("", "2468")
+    vm.sign_in("", "246813")
     assert build_view(vm).signin_error == "Isi ID petugas."
     vm.sign_in("budi", "12")
     assert build_view(vm).signin_error == "PIN terdiri dari 4 sampai 8 angka."
     vm.sign_in("budi", "1111")
     assert build_view(vm).signin_error == "ID petugas atau PIN salah."
     staff.signin_error = StaffError("locked", 423)
-    vm.sign_in("budi", "2468")
+    vm.sign_in("budi", "246813")
     assert "Tunggu satu menit" in build_view(vm).signin_error
     staff.signin_error = None
-    vm.sign_in("budi", "2468")
+    vm.sign_in("budi", "246813")
     view = build_view(vm)
     assert view.screen == "desk" and view.officer_text == "Petugas: Budi Santoso" and view.signin_error == ""
+
+
+def test_a_taken_desk_names_the_sitter_and_is_taken_over_with_the_pin_just_typed() -> None:
+    vm, staff, *_ = make()
+    staff.desk_taken_by = "Rina Wulandari"
+    vm.sign_in("budi", "246813")
+    view = build_view(vm)
+    assert view.screen == "signin" and view.take_over_offered
+    assert view.signin_error.startswith("Rina Wulandari sedang masuk di meja ini.")
+    vm.take_over()
+    view = build_view(vm)
+    assert view.screen == "desk" and view.officer_text == "Petugas: Budi Santoso"
+    assert staff.signins == [("budi", False), ("budi", True)] and not view.take_over_offered
+
+
+def test_take_over_is_offered_only_just_after_the_refusal(monkeypatch) -> None:
+    from counter import staff_session
+
+    vm, staff, *_ = make()
+    staff.desk_taken_by = "Rina Wulandari"
+    vm.sign_in("budi", "246813")
+    assert build_view(vm).take_over_offered
+    vm.sign_in("budi", "1111")  # another attempt forgets the PIN kept for the take-over
+    assert not build_view(vm).take_over_offered
+    vm.sign_in("budi", "246813")
+    now = staff_session.time.monotonic()
+    monkeypatch.setattr(staff_session.time, "monotonic", lambda: now + staff_session.TAKE_OVER_WINDOW_S)
+    assert not build_view(vm).take_over_offered  # the PIN is not kept behind an unattended screen
+    vm.take_over()
+    assert build_view(vm).screen == "signin" and staff.signins[-1] == ("budi", False)
 
 
 def test_buttons_follow_the_desk_state() -> None:
@@ -79,12 +109,12 @@ def test_buttons_follow_the_desk_state() -> None:
     staff.at_desk = visitor("A-001")
     vm.on_desk_state(desk_state("called", "A-001", "A"))
     view = build_view(vm)
-    assert enabled(view) == {"next", "recall", "start", "finish", "transfer"}
+    assert enabled(view) == {"next", "recall", "start", "finish", "transfer", "hold", "return"}
     assert view.button("noshow").note == "setelah 2x panggil ulang"
     assert not view.signout_enabled
 
     vm.on_desk_state(desk_state("serving", "A-001", "A"))
-    assert enabled(build_view(vm)) == {"next", "finish", "transfer"}
+    assert enabled(build_view(vm)) == {"next", "finish", "transfer", "hold", "return"}
 
     vm.on_desk_state(desk_state("closed"))
     view = build_view(vm)
@@ -169,6 +199,14 @@ def test_an_ended_session_returns_to_sign_in() -> None:
     vm.on_desk_state(desk_state("called", "A-001", "A"))
     view = build_view(vm)
     assert view.screen == "signin" and "Sesi Anda berakhir" in view.signin_error
+
+
+def test_a_revoked_session_tells_the_officer_why() -> None:
+    vm, staff, *_ = signed_in()
+    staff.visitor_error = StaffError("session_revoked", 401)
+    vm.on_desk_state(desk_state("called", "A-001", "A"))
+    view = build_view(vm)
+    assert view.screen == "signin" and "meja diambil alih" in view.signin_error
 
 
 def test_a_command_in_flight_when_the_link_drops_is_resent_with_the_same_id() -> None:
@@ -349,6 +387,53 @@ def test_the_clocks_published_in_the_queue_state_run_from_their_start() -> None:
     ]
     clock.advance(60)
     assert build_view(vm).sections[0].chips[0].clock == "8 mnt"
+
+
+def test_a_visitor_waiting_while_a_desk_is_idle_is_shown_and_the_idle_desk_is_told() -> None:
+    """Published at T0: A-002 had waited 3:12 while desk 3 sat idle, A-003 0:40; the wall clock
+    is T0 + 8 min and desk 3 is still idle: 11:12 (11 mnt) and 8:40 (8 mnt) on the chips, and the
+    line under A names Meja 3 with the longest. When desk 2 (this one) is the idle one, its
+    officer is told to call. Under a minute shows nothing; with no desk idle the figure stands."""
+    vm, _staff, _link, clock = make(desk_names=(("2", "Meja 2"), ("3", "Meja 3")))
+    clocks = [
+        contract.waiting_clock("A-002", T0, None, None, 192),
+        contract.waiting_clock("A-003", T0, None, None, 40),
+    ]
+    raw = contract.queue_state("A", "Konsultasi", ["A-002", "A-003"], T0, 2, clocks, idle_desks=["3"])
+    vm.on_queue_state("A", contract.encode(raw))
+    assert [t.idle_desk_s for t in vm.waiting()[0].tickets] == [672, 520]
+    section = build_view(vm).sections[0]
+    assert [(c.code, c.idle) for c in section.chips] == [
+        ("A-002", "kosong 11 mnt"),
+        ("A-003", "kosong 8 mnt"),
+    ]
+    assert section.idle == "Meja kosong: Meja 3 · terlama 11 mnt saat meja kosong" and not section.idle_mine
+    assert build_view(vm).sections[1].idle == ""  # B: nothing published
+
+    mine = contract.queue_state("A", "Konsultasi", ["A-002", "A-003"], T0, 2, clocks, idle_desks=["2", "3"])
+    vm.on_queue_state("A", contract.encode(mine))
+    section = build_view(vm).sections[0]
+    assert (
+        section.idle_mine and section.idle == "Meja Anda kosong, 2 menunggu · terlama 11 mnt saat meja kosong"
+    )
+    vm.set_language("en")
+    assert (
+        build_view(vm).sections[0].idle
+        == "Your desk is free and 2 wait · longest 11 min while a desk was idle"
+    )
+    assert build_view(vm).sections[0].chips[0].idle == "idle 11 min"
+
+    vm.set_language("id")
+    fresh = [contract.waiting_clock("A-004", T0, None, None, 0)]  # published just now, under a minute
+    now_b = contract.queue_state("B", "Perpustakaan", ["A-004"], clock.wall, 1, fresh, idle_desks=["2"])
+    vm.on_queue_state("B", contract.encode(now_b))
+    assert build_view(vm).sections[1].idle == "Meja Anda kosong, 1 menunggu"
+    assert build_view(vm).sections[1].chips[0].idle == ""
+    busy = contract.queue_state("A", "Konsultasi", ["A-002", "A-003"], T0, 2, clocks)  # no desk idle now
+    vm.on_queue_state("A", contract.encode(busy))
+    clock.advance(600)
+    section = build_view(vm).sections[0]
+    assert [c.idle for c in section.chips] == ["kosong 3 mnt", ""] and section.idle == ""
 
 
 def test_printer_problems_and_the_hub_going_away_are_shown() -> None:

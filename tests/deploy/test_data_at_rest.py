@@ -30,6 +30,14 @@ from shared.store.guest_store import GuestStore
 from shared.store.keys import SiteKey, read_key
 from shared.store.models import GuestRow, ProcessedRequestRow
 from shared.store.repository import SqlQueueRepository
+from tests.deploy.erasure_checks import (
+    COMPLAINT_ON_RATING,
+    COMPLAINT_ON_TICKET,
+    day_counts,
+    links_left,
+    rated_with_complaints,
+    visit,
+)
 from tests.deploy.test_retention import NEW_PEOPLE, NOW, OLD_PEOPLE, file_bytes, seed
 
 pytestmark = pytest.mark.e2e  # the antre command in a subprocess
@@ -104,16 +112,44 @@ def test_forget_leaves_nothing_in_the_file_the_wal_the_stored_answers_or_a_fresh
     tmp_path: Path, site
 ) -> None:  # type: ignore[no-untyped-def]
     db, antre = site
+    engine = make_engine(f"sqlite:///{db}")
+    try:  # The visitor came back twice today (once with another email), rated and complained.
+        with write_transaction(engine) as session:
+            first = session.scalars(select(GuestRow.id).where(GuestRow.name == TARGET["name"])).one()
+            today = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+            again = visit(session, TARGET, today, "B-001", email="lain.sekali@contoh.id")
+            third = visit(session, TARGET, today + timedelta(hours=1), "B-002")
+            rated_with_complaints(session, again, today)
+            stays = visit(session, OTHER, today, "B-003")
+        with Session(engine) as session:
+            assert {session.get(GuestRow, g).person_id for g in (again, third)} == {first}  # type: ignore[union-attr]
+        counts = day_counts(engine)
+    finally:
+        engine.dispose()
     raw = file_bytes(db)
     assert found_in(raw, TARGET) == traces(TARGET)  # the search works: all of it is there before
+    assert all(v.encode() in raw for v in (*COMPLAINT_ON_TICKET.values(), COMPLAINT_ON_RATING["text"]) if v)
     with sqlite3.connect(db) as connection:
         answers = [row[0] for row in connection.execute("SELECT answer FROM processed_requests")]
     connection.close()
     assert any(TARGET["institution"] in a for a in answers)  # the hub's stored lookup answer
 
     out = antre("forget", "--id-number", TARGET["id_number"])
-    assert "erased 1 guestbook entries" in out and "2 stored lookup answers" in out
+    assert "erased 3 guestbook entries, 2 complaints" in out and "2 stored lookup answers" in out
     assert not found_in(file_bytes(db), TARGET), "the database file or its WAL still holds the visitor"
+    left = [v for v in (*COMPLAINT_ON_TICKET.values(), COMPLAINT_ON_RATING["text"], "lain.sekali@contoh.id")
+            if v and v.encode() in file_bytes(db)]  # fmt: skip
+    assert not left, f"the file still holds {left}"
+    engine = make_engine(f"sqlite:///{db}")
+    try:  # No row ties the erased visits together or to anyone; the days' figures are the same.
+        assert links_left(engine, [first, again, third]) == []
+        with Session(engine) as session:
+            other = session.scalars(select(GuestRow.id).where(GuestRow.name == OTHER["name"])).first()
+            assert session.get(GuestRow, stays).person_id == other  # type: ignore[union-attr]  # kept
+            assert session.get(GuestRow, third).person_id == again  # type: ignore[union-attr]
+        assert day_counts(engine) == counts
+    finally:
+        engine.dispose()
     assert found_in(file_bytes(db), OTHER) == [OTHER[k] for k in ("name", "id_number", "email", "phone",
                                                                   "institution")]  # fmt: skip
 

@@ -30,8 +30,9 @@ def _antre_doctor(env: dict[str, str], *roles: str) -> subprocess.CompletedProce
 def test_doctor_reports_ok_for_a_running_hub(staff_hub: tuple[HubProcess, str], broker: Broker) -> None:
     hub, _base = staff_hub
     checks = _by_name(run_checks(("hub",), env=hub.env))
-    for name in ("config", "broker", "hub", "staff API", "database"):
+    for name in ("config", "broker", "hub", "console", "database", "setup"):
         assert checks[name].status == "OK", checks[name].line()
+    assert checks["setup"].text == "antre.toml and the setup the hub runs with agree"
     assert checks["broker"].text == f"connected to mqtt://127.0.0.1:{broker.port}"
     assert checks["disk"].status in ("OK", "WARN")
     assert checks["clock"].status in ("OK", "UNKNOWN", "PROBLEM")  # the machine's own NTP state
@@ -43,6 +44,26 @@ def test_doctor_reports_ok_for_a_running_hub(staff_hub: tuple[HubProcess, str], 
     problems = [line for line in lines if line.startswith("PROBLEM")]
     assert done.returncode == (1 if problems else 0), done.stdout
     assert all(line.startswith("PROBLEM  clock") for line in problems), done.stdout
+
+    # A supervisor changes the opening hours on the console: the doctor says the file is not read.
+    _store_setup(hub.env["ANTRE_DB_URL"], "opening_hours", {"mon": "08:00-12:00"})
+    setup = _by_name(run_checks(("hub",), env=hub.env))["setup"]
+    assert setup.status == "WARN" and "changed the opening hours" in setup.text, setup.line()
+    assert "editing antre.toml has no effect" in setup.text
+
+
+def _store_setup(db_url: str, key: str, value: object) -> None:
+    from datetime import UTC, datetime
+
+    from shared.store import site_setup
+    from shared.store.db import make_engine, write_transaction
+
+    engine = make_engine(db_url)
+    try:
+        with write_transaction(engine) as session:
+            site_setup.save(session, key, value, "supervisor/sari", datetime.now(UTC))
+    finally:
+        engine.dispose()
 
 
 def test_doctor_says_when_the_broker_is_down(staff_hub: tuple[HubProcess, str], broker: Broker) -> None:
@@ -79,6 +100,22 @@ def test_doctor_reads_the_kiosk_printer_status(staff_hub: tuple[HubProcess, str]
         5
     )
     assert _by_name(run_checks(("kiosk",), env=hub.env))["printer"].status == "OK"
+    assert "spoken guide" not in _by_name(run_checks(("kiosk",), env=hub.env))  # a kiosk that has not told it
+    # Issue 18: the kiosk's spoken guide, reported beside the printer.
+    status |= {
+        "audio": "failed",
+        "audio_detail": "aplay: main:831: audio open error: No such file or directory",
+    }
+    probe.client.publish(probe.t("kiosk/k1/status"), json.dumps(status), qos=1, retain=True).wait_for_publish(
+        5
+    )
+    guide = _by_name(run_checks(("kiosk",), env=hub.env))["spoken guide"]
+    assert guide.status == "PROBLEM" and "not read aloud: aplay: main:831" in guide.text
+    status |= {"audio": "ok", "audio_detail": None}
+    probe.client.publish(probe.t("kiosk/k1/status"), json.dumps(status), qos=1, retain=True).wait_for_publish(
+        5
+    )
+    assert _by_name(run_checks(("kiosk",), env=hub.env))["spoken guide"].status == "OK"
 
 
 def test_doctor_says_when_the_config_is_broken(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """The doctor's view of the lobby network, without a broker: which account it would log in with,
-and the staff API's address."""
+and the console's rules (plain HTTP on loopback only)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,39 @@ from pathlib import Path
 
 import pytest
 
-from deploy.ops.doctor_network import doctor_account, shared_accounts, staff_api_in_clear
+from deploy.ops.doctor_console import check_console, hub_target
+from deploy.ops.doctor_network import doctor_account, shared_accounts
 from shared.config import ConfigError, settings_from_mapping
 
 DEVICES = [{"id": "hub", "role": "hub"}, {"id": "k1", "role": "kiosk"}, {"id": "doctor", "role": "doctor"}]
 
 
 @pytest.mark.parametrize(
-    ("address", "in_clear"),
+    ("section", "address", "in_clear"),
     [
-        ("127.0.0.1:8742", False),
-        ("[::1]:8742", False),
-        ("localhost:8742", False),
-        ("0.0.0.0:8742", True),
-        (":8742", True),
-        ("192.168.1.10:8742", True),
+        ("console", "127.0.0.1:8742", False),
+        ("console", "[::1]:8742", False),
+        ("console", "localhost:8742", False),
+        ("console", "0.0.0.0:8742", True),
+        ("console", "192.168.1.10:8742", True),
+        ("hub", "0.0.0.0:8742", True),  # the old [hub] staff_api, read when [console] does not say
+        ("hub", "127.0.0.1:8742", False),
     ],
 )
-def test_a_staff_api_off_loopback_is_plain_http_on_the_network(address: str, in_clear: bool) -> None:
-    why = staff_api_in_clear(settings_from_mapping({"hub": {"staff_api": address}}, {}))
-    assert (why is not None) is in_clear
-    if why:
-        assert "plain HTTP" in why and '"127.0.0.1:8742"' in why
+def test_a_console_off_loopback_without_https_is_a_problem(
+    section: str, address: str, in_clear: bool
+) -> None:
+    """The console's own rule (broker/console/settings.py): off loopback without a certificate the
+    hub refuses to start, and the doctor says so with the fix, before trying to connect."""
+    key = "listen" if section == "console" else "staff_api"
+    target = hub_target(settings_from_mapping({section: {key: address}}, {}))
+    assert (target.problem is not None) is in_clear
+    if target.problem:
+        check = check_console(target)
+        assert check.status == "PROBLEM" and "HTTPS only" in check.text and "tls_cert" in check.text
+        assert "antre broker certs" in check.text
+    else:
+        assert target.url.startswith("http://") and target.ca_file is None
 
 
 def test_the_doctor_never_logs_in_as_the_hub() -> None:

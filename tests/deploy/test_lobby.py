@@ -41,7 +41,7 @@ def test_antre_up_runs_the_lobby_and_ctrl_c_stops_everything(tmp_path: Path) -> 
     try:
         wait_until(lambda: is_listening("127.0.0.1", port), 10, "the lobby's broker")
         probe = Probe(port)
-        wait_until(lambda: bool(probe.on("queue/A/state")), 15, "the hub's retained state")
+        wait_until(lambda: bool(probe.on("queue/A/state")), 60, "the hub's retained state")
         assert probe.issue("A")["ticket"] == "A-001"
         probe.close()
     finally:
@@ -56,7 +56,7 @@ def test_antre_up_reuses_a_broker_already_listening(tmp_path: Path, broker) -> N
     lobby = _up(tmp_path, broker.url)
     try:
         probe = Probe(broker.port)
-        wait_until(lambda: bool(probe.on("queue/A/state")), 15, "the hub's retained state")
+        wait_until(lambda: bool(probe.on("queue/A/state")), 60, "the hub's retained state")
         probe.close()
     finally:
         lobby.send_signal(signal.SIGINT)

@@ -300,6 +300,39 @@ def test_forget_by_email_takes_every_entry_online_request_and_complaint(db_url: 
         engine.dispose()
 
 
+def test_forget_takes_the_whole_person_and_leaves_no_row_linking_their_visits(db_url: str) -> None:
+    from tests.deploy.erasure_checks import day_counts, links_left, rated_with_complaints, visit
+
+    seed(db_url)
+    engine = make_engine(db_url)
+    who = OLD_PEOPLE[0]
+    today = NOW - timedelta(hours=3)
+    try:
+        with write_transaction(engine) as session:
+            first = session.scalars(select(GuestRow.id).where(GuestRow.name == who["name"])).one()
+            # Back the next day (both purged since), then twice today: once with another email.
+            back = visit(session, who, OLD + timedelta(days=1), "B-001")
+            other_email = visit(session, who, today, "B-002", email="lain.lama@contoh.id")
+            same_email = visit(session, who, today + timedelta(minutes=30), "B-003")
+            rated_with_complaints(session, other_email, today)
+        with write_transaction(engine) as session:
+            purge(session, NOW - timedelta(days=365), NOW)
+        with Session(engine) as session:
+            linked = session.scalars(select(GuestRow.id).where(GuestRow.person_id == first)).all()
+        assert sorted(linked) == [back, other_email, same_email]  # the purge keeps the person
+        before = day_counts(engine)
+        with write_transaction(engine) as session:
+            report = forget(session, email=who["email"])
+        assert (report.guests, report.complaints) == (2, 2)  # the entry by email, and by person
+        assert links_left(engine, [first, back, other_email, same_email]) == []
+        assert day_counts(engine) == before
+        with Session(engine) as session:
+            emails = set(session.scalars(select(GuestRow.email)))
+        assert "lain.lama@contoh.id" not in emails and NEW_PEOPLE[0]["email"] in emails
+    finally:
+        engine.dispose()
+
+
 def test_forget_from_the_command_line_says_how_many_and_never_the_data(tmp_path: Path, antre) -> None:  # type: ignore[no-untyped-def]
     db_file = tmp_path / "antre.db"
     seed(f"sqlite:///{db_file}")

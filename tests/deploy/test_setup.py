@@ -158,3 +158,46 @@ def test_systemd_analyze_verify_accepts_every_installed_unit(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     # Warnings (an unknown key, a bad value) do not fail verify: none may appear either.
     assert done.stderr.strip() == "", done.stderr
+
+
+def test_a_hub_with_certificates_opens_its_console_over_https(tmp_path: Path) -> None:
+    """With `--hub-name` the site config puts the console on the lobby network, serving the
+    broker's certificate (which also names localhost, for the hub machine's own counters) with its
+    key readable by the service user only; the hub reads it as it will start."""
+    import os
+    import tomllib
+
+    from broker.console.settings import ConsoleSettings
+    from shared.config import settings_from_mapping
+
+    log = setup("hub", root=tmp_path, antre_bin=ANTRE_BIN, hub_names=["192.168.1.10"])
+    raw = tomllib.loads((tmp_path / "etc/antre/antre.toml").read_text(encoding="utf-8"))
+    assert raw["console"] == {
+        "listen": "0.0.0.0:8742",
+        "tls_cert": "/var/lib/antre/tls/server.crt",
+        "tls_key": "/var/lib/antre/tls/server.key",
+    }
+    tls = tmp_path / "var/lib/antre/tls"
+    key = (tls / "server.key").stat()
+    assert oct(key.st_mode & 0o777) == "0o600" and key.st_uid == os.geteuid()  # the broker's user
+    names = subprocess.run(
+        ["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", str(tls / "server.crt")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "IP Address:192.168.1.10" in names and "DNS:localhost" in names
+    raw["console"].update(tls_cert=str(tls / "server.crt"), tls_key=str(tls / "server.key"))
+    where = ConsoleSettings.from_settings(settings_from_mapping(raw, {}))
+    assert where.https and where.host == "0.0.0.0"
+    assert not any(line.startswith("EDIT") for line in log)
+    # A technician's older config is kept, and setup says what to add.
+    (tmp_path / "etc/antre/antre.toml").write_text('[hub]\nstaff_api = "127.0.0.1:8742"\n', encoding="utf-8")
+    again = setup("hub", root=tmp_path, antre_bin=ANTRE_BIN)
+    assert any(line.startswith("EDIT      /etc/antre/antre.toml: under [console]") for line in again)
+    example = (tmp_path / "etc/antre/antre.toml.example").read_text(encoding="utf-8")
+    assert 'listen = "0.0.0.0:8742"' in example
+    # Other roles keep the loopback console of the template.
+    setup("kiosk", root=tmp_path / "kiosk", antre_bin=ANTRE_BIN)
+    kiosk = tomllib.loads((tmp_path / "kiosk/etc/antre/antre.toml").read_text(encoding="utf-8"))
+    assert kiosk["console"] == {"listen": "127.0.0.1:8742"}

@@ -46,6 +46,14 @@ def _shown(widget: Widget | None) -> bool:
     return True
 
 
+def _tile_of(widget: Widget) -> DeskTile | None:
+    """The desk tile a label is in (its name line is a row inside the tile), if any."""
+    parent = widget.parent
+    while isinstance(parent, Widget) and not isinstance(parent, DeskTile):
+        parent = parent.parent
+    return parent if isinstance(parent, DeskTile) else None
+
+
 def describe(root: Widget, window_size: tuple[int, int]) -> dict[str, Any]:
     """What the labels of the widget tree show, with their boxes (window pixels, origin bottom left)."""
     labels: list[dict[str, Any]] = []
@@ -53,7 +61,7 @@ def describe(root: Widget, window_size: tuple[int, int]) -> dict[str, Any]:
     parts: dict[str, Any] = {}
     for widget in root.walk(restrict=True):
         if isinstance(widget, Text) and widget.role and widget.text and _shown(widget):
-            tile = widget.parent if isinstance(widget.parent, DeskTile) else None
+            tile = _tile_of(widget)
             labels.append(
                 {
                     "role": widget.role,
@@ -79,6 +87,7 @@ def describe(root: Widget, window_size: tuple[int, int]) -> dict[str, Any]:
                     "highlighted": widget.highlighted,
                     "flashing": widget.flashing,
                     "blink": widget.blink,
+                    "priority": widget.priority_text,
                     "box": _box(widget),
                 }
             )

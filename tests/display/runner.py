@@ -21,12 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.hung import run_or_show_stacks
 from tests.support import site_config
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "display"
 
 Tree = dict[str, Any]
+OPEN_NOW = "2026-12-07T10:00:00+07:00"  # a Monday, 10.00 WIB: the default hours are 08:00-15:30
+
+# The running text of the test site's ``[display]``. The hub seeds ``display/running_text`` from
+# its own TOML (the same file on every device of an office, docs/deploy.md); a hub started without
+# it publishes an empty text, which wins over the display's (docs/mqtt.md), and the bar is empty.
+RUNNING_TEXT = "Selamat datang di PST BPS Kabupaten Tulang Bawang · Layanan gratis"
+HUB_DISPLAY_TOML = f"\n[display]\nrunning_text = {json.dumps(RUNNING_TEXT)}\n"
 
 RECORDER = """#!/bin/sh
 # The speaker, faked at the hardware edge: note which WAV would have played, take a moment.
@@ -54,6 +62,9 @@ class DisplayProcess:
     size: tuple[int, int]
     label: str  # names the screenshots: artifacts/display/{label}-{state}.png
     display: dict[str, Any] = field(default_factory=dict)
+    # The wall's time of day: a Monday morning, open, whatever the hour the tests run at (the
+    # hub's site/schedule and the display's own hours would say "closed" at night); None: real.
+    now: str | None = OPEN_NOW
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -80,7 +91,7 @@ class DisplayProcess:
             "audio_command": str(recorder),
             "voice_cache": str(self.voice_cache),
             "flash_seconds": 6,
-            "running_text": "Selamat datang di PST BPS Kabupaten Tulang Bawang · Layanan gratis",
+            "running_text": RUNNING_TEXT,
             **self.display,
         }
         lines = ["", "[display]"] + [f"{key} = {json.dumps(value)}" for key, value in table.items()]
@@ -101,6 +112,7 @@ class DisplayProcess:
             str(config),
             "--size",
             f"{width}x{height}",
+            *(["--now", self.now] if self.now else []),
             *extra,
         ]
 
@@ -114,13 +126,10 @@ class DisplayProcess:
         """``--screenshot``: start, draw what the broker holds, write the PNG, exit."""
         png = ARTIFACTS / f"{self.label}-{name}.png"
         png.parent.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            self.command("--screenshot", str(png)),
-            env=display_env(self.workdir, self.mqtt_url),
-            capture_output=True,
-            timeout=timeout,
-            cwd=ROOT,
-        )
+        done = run_or_show_stacks(
+            self.command("--screenshot", str(png)), env=display_env(self.workdir, self.mqtt_url),
+            timeout=timeout, cwd=ROOT,
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
         return json.loads(png.with_suffix(".json").read_text(encoding="utf-8"))
 
@@ -228,6 +237,11 @@ def summary(tree: Tree) -> str:
 def pixel(png: Path, x: float, y: float) -> tuple[int, int, int]:
     """The colour at window point (x, y) (origin bottom left) of a PNG the display wrote (8-bit
     RGB, filter 0 on every row, as ``shared.kivy_base.screenshot.encode_png`` makes them)."""
+    return row_pixels(png, y)[int(x)]
+
+
+def row_pixels(png: Path, y: float) -> list[tuple[int, int, int]]:
+    """The colours of the window row at height ``y`` (origin bottom left), left to right."""
     data = png.read_bytes()
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     start = data.index(b"IDAT")
@@ -236,5 +250,5 @@ def pixel(png: Path, x: float, y: float) -> tuple[int, int, int]:
     stride = 1 + 3 * width
     row = height - 1 - int(y)
     assert rows[row * stride] == 0, "a filtered PNG row: not one the display wrote"
-    offset = row * stride + 1 + 3 * int(x)
-    return rows[offset], rows[offset + 1], rows[offset + 2]
+    line = rows[row * stride + 1 : (row + 1) * stride]
+    return [(line[i], line[i + 1], line[i + 2]) for i in range(0, 3 * width, 3)]

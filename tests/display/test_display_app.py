@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import array
 import itertools
+import os
 import shutil
+import time
 import wave
 from pathlib import Path
 
@@ -17,16 +19,34 @@ from display.theme import THEME
 from display.voice import RATE, VoiceRenderer
 from shared.kivy_base.screenshot import encode_png
 from tests.conftest import wait_for_hub_online
-from tests.display.runner import ARTIFACTS, DisplayProcess, Tree, desks, pixel, texts, tile
-from tests.support import Broker, HubProcess, Probe, free_port, wait_until
+from tests.display.runner import (
+    ARTIFACTS,
+    HUB_DISPLAY_TOML,
+    RUNNING_TEXT,
+    DisplayProcess,
+    Tree,
+    desks,
+    pixel,
+    row_pixels,
+    texts,
+    tile,
+)
+from tests.support import FULL_MATRIX, Broker, HubProcess, Probe, free_port, wait_until
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"),
     pytest.mark.e2e,
 ]
 
-SIZES = [(1366, 768), (1920, 1080), (3840, 2160)]
+DOC_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "display"
+SIZES = [(1920, 1080)] + ([(1366, 768), (3840, 2160)] if FULL_MATRIX else [])  # CI: the common wall
 OVERLAY_TITLE = "Koneksi terputus — sedang menyambung kembali"
+
+
+@pytest.fixture
+def hub(hub_factory, sqlite_url: str) -> HubProcess:  # type: ignore[no-untyped-def]
+    """The hub with the site's running text, as the office's one TOML gives it on every device."""
+    return hub_factory(sqlite_url, extra=HUB_DISPLAY_TOML)  # type: ignore[no-any-return]
 
 
 def _overlap(a: list[float], b: list[float]) -> bool:
@@ -81,6 +101,40 @@ def assert_tile_ground(png: Path, tree: Tree, desk: str) -> None:
     assert all(abs(a - b) <= 3 for a, b in zip(got, want, strict=True)), (desk, found["blink"], got, want)
 
 
+def assert_running_text(png: Path, tree: Tree) -> None:
+    """The bar shows the site's running text, and its pixels hold text: where the label lies on
+    screen, its middle rows have glyph pixels well brighter than the bar (an empty bar, or a frame
+    drawn without the text, has none). A moment when the text has just wrapped round and lies
+    almost wholly off the right edge is allowed (no pixels to look at then)."""
+    assert texts(tree, "marquee") == [RUNNING_TEXT], "the running text bar is empty or shows another text"
+    (label,) = [lb for lb in tree["labels"] if lb["role"] == "marquee"]
+    x, y, w, h = label["box"]
+    left, right = max(0, int(x)), min(tree["window"][0], int(x + w))
+    if right - left < h:  # less than about one letter on screen
+        return
+    ground = tuple(round(c * 255) for c in THEME["marquee"][:3])
+    inked = 0
+    for row in (y + h * 0.4, y + h * 0.5, y + h * 0.6):
+        inked += sum(1 for rgb in row_pixels(png, row)[left:right] if sum(rgb) - sum(ground) > 120)
+    assert inked >= (right - left) * 0.02, f"the running text is not drawn in its bar ({inked} glyph pixels)"
+
+
+def assert_priority_row(tree: Tree, png: Path, ticket: str) -> None:
+    """The recent-calls row of ``ticket`` carries the mark: a white pill just right of its code, on
+    the code's line, left of the desk name."""
+    for row_code in (lb for lb in tree["labels"] if lb["role"] == "recent-code"):
+        assert row_code["natural_w"] <= row_code["box"][2] + 1, f"{row_code['text']} is cut: {row_code}"
+    code = next(lb for lb in tree["labels"] if lb["role"] == "recent-code" and lb["text"] == ticket)
+    mark = next(lb for lb in tree["labels"] if lb["role"] == "recent-priority")
+    (cx, cy, cw, ch), (mx, my, mw, mh) = code["box"], mark["box"]
+    assert cx + cw <= mx <= cx + cw + 0.03 * tree["window"][1], (code["box"], mark["box"])
+    assert cy <= my and my + mh <= cy + ch + 1, (code["box"], mark["box"])  # inside the code's line
+    desk = [lb for lb in tree["labels"] if lb["role"] == "recent-desk" and abs(lb["box"][1] - cy) < 1]
+    assert len(desk) == 1 and desk[0]["box"][0] >= mx + mw, (desk, mark["box"])
+    white = tuple(round(c * 255) for c in THEME["badge"][:3])
+    assert all(abs(a - b) <= 3 for a, b in zip(pixel(png, mx + 3, my + mh / 2), white, strict=True))
+
+
 def _samples(path: Path) -> tuple[array.array, float]:
     with wave.open(str(path), "rb") as wav:
         assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, RATE)
@@ -100,7 +154,7 @@ def assert_real_announcement(path: Path) -> None:
     assert _rms(samples[int(RATE * 1.1) :]) > 400, "the voice is silent"
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_the_wall_shows_and_says_the_calls_and_survives_lost_connections(
     size: tuple[int, int], tmp_path: Path, broker: Broker, hub: HubProcess, probe: Probe
@@ -114,6 +168,7 @@ def test_the_wall_shows_and_says_the_calls_and_survives_lost_connections(
     screen = DisplayProcess(tmp_path / "display", broker.url, size, label)
     # --screenshot: the retained state is on the wall at once, from a cold start.
     cold = screen.screenshot_once("01-cold-start")
+    assert_running_text(ARTIFACTS / f"{label}-01-cold-start.png", cold)
     assert desks(cold) == {"Meja 4": early["ticket"]}
     assert cold["call"]["code"] == early["ticket"] and not cold["call"]["flashing"]
     assert not cold["overlay"]["visible"]
@@ -131,6 +186,7 @@ def test_the_wall_shows_and_says_the_calls_and_survives_lost_connections(
         expected = {f"Meja {d}": code for d, code in calls.items()} | {"Meja 4": early["ticket"]}
         screen.wait_tree(lambda t: desks(t) == expected and t["call"]["code"] == calls["1"], 20, "the calls")
         called = screen.snapshot("02-calls-flash")
+        assert_running_text(ARTIFACTS / f"{label}-02-calls-flash.png", called)
         assert desks(called) == expected
         assert called["call"] == {"code": calls["1"], "desk_name": "Meja 1", "flashing": True}
         assert tile(called, "1")["flashing"] and tile(called, "1")["highlighted"]
@@ -144,6 +200,7 @@ def test_the_wall_shows_and_says_the_calls_and_survives_lost_connections(
 
         calm = screen.wait_tree(lambda t: not t["call"]["flashing"], 10, "the flash to end")
         calm = screen.snapshot("03-calls-calm")
+        assert_running_text(ARTIFACTS / f"{label}-03-calls-calm.png", calm)
         assert not tile(calm, "1")["flashing"] and tile(calm, "1")["highlighted"]
         assert desks(calm) == expected
         assert_tile_ground(ARTIFACTS / f"{label}-03-calls-calm.png", calm, "1")
@@ -176,6 +233,7 @@ def test_the_wall_shows_and_says_the_calls_and_survives_lost_connections(
             lambda t: not t["overlay"]["visible"] and desks(t) == expected, 30, "the wall whole again"
         )
         back = screen.snapshot("06-recovered")
+        assert_running_text(ARTIFACTS / f"{label}-06-recovered.png", back)
         assert desks(back) == expected and texts(back, "waiting-count") == waiting
 
         # All eight desks open: the most crowded board, still readable from 6 m.
@@ -183,10 +241,61 @@ def test_the_wall_shows_and_says_the_calls_and_survives_lost_connections(
             probe.command(desk, "next", timeout=10)
         full = screen.wait_tree(lambda t: len(desks(t)) == 8, 20, "eight desks")
         full = screen.snapshot("07-eight-desks")
+        assert_running_text(ARTIFACTS / f"{label}-07-eight-desks.png", full)
         assert [d for d in desks(full)] == [f"Meja {n}" for n in range(1, 9)]
         assert_fits(full)
         assert_readable_from_6_m(full)
         assert_readable_from_6_m(called)
+
+        # Issue 18: a priority ticket, called and then called again, keeps its mark on the card
+        # and on its desk's tile, beside the waiting counts; the voice says "prioritas" both times.
+        lane = probe.ask("k1", {"service": "A", "priority": True, "category": "lansia"})
+        assert lane["priority"] is True
+        assert probe.command("1", "next")["ticket"] == lane["ticket"]  # it stands ahead
+        assert probe.command("1", "recall")["ticket"] == lane["ticket"]
+        expected |= {f"Meja {d}": desks(full)[f"Meja {d}"] for d in "5678"} | {"Meja 1": lane["ticket"]}
+        priority = screen.wait_tree(
+            lambda t: t["call"]["code"] == lane["ticket"] and "panggilan ulang" in texts(t, "call-title")[0]
+            and not t["call"]["flashing"],
+            20,
+            "the priority recall, calm",
+        )  # fmt: skip
+        priority = screen.snapshot("08-priority-call")
+        assert_running_text(ARTIFACTS / f"{label}-08-priority-call.png", priority)
+        assert desks(priority) == expected
+        assert texts(priority, "call-priority") == ["PRIORITAS"]
+        marks = [lb for lb in priority["labels"] if lb["role"] == "desk-priority"]
+        assert [(lb["desk"], lb["text"]) for lb in marks] == [("1", "PRIORITAS")]
+        assert [t["desk"] for t in priority["tiles"] if t["priority"]] == ["1"]
+        counts = [f"{probe.latest(f'queue/{s}/state')['count']} orang" for s in "AB"]  # type: ignore[index]
+        assert texts(priority, "waiting-count") == counts
+        assert_fits(priority)
+        assert_readable_from_6_m(priority)
+        png = ARTIFACTS / f"{label}-08-priority-call.png"
+        if os.environ.get("ANTRE_SCREENSHOTS") == "1" and size == (1920, 1080):  # docs/queue.md's, to check
+            DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(png, DOC_SHOTS / f"priority-call-{label}.png")
+        white = tuple(round(c * 255) for c in THEME["badge"][:3])
+        for mark in marks + [lb for lb in priority["labels"] if lb["role"] == "call-priority"]:
+            x, y, _w, h = mark["box"]  # the pill's ground, left of its words
+            assert all(abs(a - b) <= 3 for a, b in zip(pixel(png, x + 3, y + h / 2), white, strict=True))
+        sentence = call_sentence(lane["ticket"], "Meja 1", priority=True)
+        assert sentence.startswith("Nomor antrean prioritas ")
+        heard = renderer.render(sentence)
+        wait_until(lambda: screen.played()[-2:] == [heard, heard], 30, "the priority call and its recall")
+        assert screen.played().count(heard) == 2
+        assert_real_announcement(heard)
+
+        # The next call elsewhere: the priority ticket goes down to "Panggilan sebelumnya" with its mark.
+        after = probe.command("2", "next")["ticket"]
+        recent = screen.wait_tree(
+            lambda t: t["call"]["code"] == after and not t["call"]["flashing"], 20, "the next call, calm"
+        )
+        recent = screen.snapshot("09-priority-recent")
+        assert texts(recent, "recent-code")[0] == lane["ticket"]
+        assert texts(recent, "recent-priority") == ["PRIORITAS"] and texts(recent, "call-priority") == []
+        assert_priority_row(recent, ARTIFACTS / f"{label}-09-priority-recent.png", lane["ticket"])
+        assert_fits(recent)
     finally:
         code = screen.stop()
     assert code == 0, screen.log_tail()
@@ -194,7 +303,7 @@ def test_the_wall_shows_and_says_the_calls_and_survives_lost_connections(
     assert "Traceback" not in log, log
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)
 def test_english_with_a_logo_and_no_voice(
     tmp_path: Path, broker: Broker, hub: HubProcess, probe: Probe
 ) -> None:
@@ -206,6 +315,7 @@ def test_english_with_a_logo_and_no_voice(
         tmp_path / "display", broker.url, (1920, 1080), "1920x1080-en", {"language": "en", "logo": str(logo)}
     )
     tree = screen.screenshot_once("01-english-logo")
+    assert_running_text(ARTIFACTS / "1920x1080-en-01-english-logo.png", tree)  # "en" empty: the id text
     assert desks(tree) == {"Meja 2": called}
     assert texts(tree, "board-title") == ["NOW SERVING"]
     assert texts(tree, "call-title") == ["NOW CALLING"]
@@ -217,7 +327,7 @@ def test_english_with_a_logo_and_no_voice(
     assert_fits(tree)
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)
 def test_a_screenshot_without_a_broker_shows_the_overlay(tmp_path: Path) -> None:
     nobody = f"mqtt://127.0.0.1:{free_port()}"
     tree = DisplayProcess(tmp_path / "display", nobody, (1366, 768), "1366x768-no-broker").screenshot_once(
@@ -232,10 +342,10 @@ def test_a_screenshot_without_a_broker_shows_the_overlay(tmp_path: Path) -> None
     assert_fits(tree)
 
 
-OTHER_SHAPES = [(1080, 1920), (800, 600)]
+OTHER_SHAPES = [(1080, 1920)] + ([(800, 600)] if FULL_MATRIX else [])  # the 4:3 in the full matrix
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize("size", OTHER_SHAPES, ids=[f"{w}x{h}" for w, h in OTHER_SHAPES])
 def test_a_portrait_tv_and_a_4_3_screen_show_everything_whole(
     size: tuple[int, int], tmp_path: Path, broker: Broker, hub: HubProcess, probe: Probe
@@ -245,14 +355,25 @@ def test_a_portrait_tv_and_a_4_3_screen_show_everything_whole(
     width, height = size
     for service in "ABAABAAAAAAA":
         probe.issue(service)
-    calls = {desk: probe.command(desk, "next")["ticket"] for desk in ("1", "2", "3", "4", "5")}
+    lane = probe.ask("k1", {"service": "A", "priority": True, "category": "lansia"})
+    calls = {"1": probe.command("1", "next")["ticket"]}  # the priority ticket stands ahead
+    assert calls["1"] == lane["ticket"]
+    # The desks' states say when to the second: the other calls come a second later, so from a cold
+    # start desk 1's is the oldest call (a previous one), whatever the order the states arrive in.
+    time.sleep(1.05 - time.time() % 1)
+    calls |= {desk: probe.command(desk, "next")["ticket"] for desk in ("2", "3", "4", "5")}
     screen = DisplayProcess(tmp_path / "display", broker.url, size, f"{width}x{height}")
-    tree = screen.screenshot_once("01-five-desks")
+    tree = screen.screenshot_once("01-five-desks", timeout=150)  # a cold start at 1080x1920 on a loaded box
+    assert_running_text(ARTIFACTS / f"{width}x{height}-01-five-desks.png", tree)
     assert desks(tree) == {f"Meja {d}": code for d, code in calls.items()}
     assert tree["call"]["code"] in calls.values()  # from a cold start: a desk's retained call
     assert texts(tree, "clock")[0].endswith(("WIB", "WITA", "WIT")) and texts(tree, "clock")[0][0].isdigit()
     assert len(texts(tree, "date")[0].split()) == 4  # "Kamis, 3 Desember 2026": day, date, month, year
     assert texts(tree, "waiting-service") == ["A  Konsultasi Statistik", "B  Perpustakaan"]
+    # Desk 1's priority ticket, the oldest call, is among the previous calls with its mark.
+    assert tree["call"]["code"] != lane["ticket"] and lane["ticket"] in texts(tree, "recent-code")
+    assert texts(tree, "recent-priority") == ["PRIORITAS"]
+    assert_priority_row(tree, ARTIFACTS / f"{width}x{height}-01-five-desks.png", lane["ticket"])
     assert_fits(tree)  # nothing cut short, nothing on top of anything else
     sixteen_nine = min(height, width * 9 / 16)
     for label in (lb for lb in tree["labels"] if lb["role"] == "desk-code"):

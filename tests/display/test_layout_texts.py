@@ -10,7 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from display import texts
-from display.layout import CODE_LINE, NAME_LINE, NAME_RATIO, Frame, grid_for
+from display.layout import (
+    BADGE_GAP_EM,
+    CARD_BADGE_VH,
+    CARD_LINES_VH,
+    CARD_SHARE,
+    CODE_LINE,
+    NAME_LINE,
+    NAME_RATIO,
+    Frame,
+    grid_for,
+    name_line,
+)
 from display.options import display_config
 from shared.config import ConfigError, settings_from_mapping
 from shared.kivy_base.screenshot import encode_png
@@ -33,6 +44,35 @@ def test_up_to_eight_desks_get_codes_of_at_least_12_percent_of_the_height(
     assert grid.code_font * BOLD_CODE_EM < tile_w  # the code fits across its tile
     assert grid.code_font * (CODE_LINE + NAME_LINE * NAME_RATIO) < tile_h  # name and code fit down
     assert frame.call_code_font(BOLD_CODE_EM) * BOLD_CODE_EM < frame.sidebar_w
+
+
+BADGE_EM = 5.02  # Roboto Bold "PRIORITAS"
+NAME_EM = 3.55  # Roboto "Meja 10", the widest desk name of the tests
+
+
+@pytest.mark.parametrize(("width", "height"), [*SIZES, (1080, 1920), (800, 600)])
+@pytest.mark.parametrize("desks", range(1, 9))
+def test_a_priority_badge_fits_beside_the_desk_name_without_shrinking_the_codes(
+    width: int, height: int, desks: int
+) -> None:
+    frame = Frame(width, height)
+    grid = frame.board(desks, BOLD_CODE_EM)
+    plain = name_line(grid, NAME_EM, None)
+    assert (plain.font, plain.badge_w) == (grid.name_font, 0)
+    line = name_line(grid, NAME_EM, BADGE_EM)
+    assert line.name_w >= NAME_EM * line.font + 3  # the name whole: Kivy shortens within 2 px of the box
+    assert line.badge_w + BADGE_GAP_EM * line.font + line.name_w <= grid.inner_w + 2
+    assert 0.8 * grid.name_font <= line.font <= grid.name_font  # about the name's size
+    assert grid == frame.board(desks, BOLD_CODE_EM)  # the codes keep their size
+
+
+@pytest.mark.parametrize(("width", "height"), [*SIZES, (1080, 1920), (800, 600)])
+def test_the_call_card_makes_room_for_the_badge(width: int, height: int) -> None:
+    frame = Frame(width, height)
+    plain, marked = frame.call_code_font(BOLD_CODE_EM), frame.call_code_font(BOLD_CODE_EM, badge=True)
+    card = (frame.sidebar_h - 2 * frame.pad) * CARD_SHARE
+    assert marked * CODE_LINE <= card - frame.vh(CARD_LINES_VH + CARD_BADGE_VH)
+    assert 0.85 * plain <= marked <= plain
 
 
 def test_more_desks_than_fit_still_get_a_grid() -> None:

@@ -35,9 +35,9 @@ def queue(service: str, count: int) -> bytes:
     return contract.encode(contract.queue_state(service, names[service], waiting, T0))
 
 
-def call(call_id: str, ticket: str, desk_id: str, recall: bool = False) -> bytes:
+def call(call_id: str, ticket: str, desk_id: str, recall: bool = False, priority: bool = False) -> bytes:
     return contract.encode(
-        contract.call_event(call_id, ticket, ticket[0], desk_id, f"Meja {desk_id}", recall, T0)
+        contract.call_event(call_id, ticket, ticket[0], desk_id, f"Meja {desk_id}", recall, T0, priority)
     )
 
 
@@ -145,6 +145,52 @@ def test_waiting_counts_per_service(vm: DisplayViewModel) -> None:
     ]
     vm.on_queue_state("A", queue("A", 2))
     assert vm.waiting[0].count == 2
+
+
+def test_a_priority_call_shows_its_mark_beside_the_waiting_counts_and_keeps_it_on_a_recall(
+    vm: DisplayViewModel, said: list[str]
+) -> None:
+    vm.on_queue_state("A", queue("A", 4))
+    vm.on_queue_state("B", queue("B", 1))
+    vm.on_desk_state("1", desk("1", "serving", "B-001", minute=1))
+    vm.on_call(call("c1", "A-012", "2", priority=True))
+    assert vm.latest is not None and (vm.latest.ticket, vm.latest.priority) == ("A-012", True)
+    assert [(d.desk, d.ticket, d.priority) for d in vm.desks] == [("1", "B-001", False), ("2", "A-012", True)]
+    assert said == ["Nomor antrean prioritas A dua belas, silakan menuju meja dua"]
+    assert [vm.waiting_text(s) for s in vm.waiting] == ["4 orang", "1 orang"]
+    assert vm.text("priority") == "PRIORITAS"
+
+    # The hub's own desk state follows the event, flagged too; then the desk calls again.
+    vm.on_desk_state(
+        "2", contract.encode(contract.desk_state("2", "Meja 2", "called", "A-012", "A", T0, True))
+    )
+    vm.on_call(call("c2", "B-002", "1"))
+    assert vm.recent[0].ticket == "A-012" and vm.recent[0].priority
+    assert not vm.latest.priority and [d.priority for d in vm.desks] == [False, True]
+    vm.on_call(call("r1", "A-012", "2", recall=True, priority=True))
+    assert (vm.latest.ticket, vm.latest.recall, vm.latest.priority) == ("A-012", True, True)
+    assert said[-1] == said[0]
+
+    # The desk moves on to an ordinary ticket: the mark goes with the priority visitor.
+    vm.on_desk_state("2", desk("2", "called", "A-013", minute=9))
+    assert [(d.ticket, d.priority) for d in vm.desks] == [("B-002", False), ("A-013", False)]
+
+
+def test_a_display_started_mid_day_marks_a_desk_s_priority_ticket(
+    vm: DisplayViewModel, said: list[str]
+) -> None:
+    vm.on_desk_state(
+        "3", contract.encode(contract.desk_state("3", "Meja 3", "called", "B-007", "B", T0, True))
+    )
+    assert vm.latest is not None and (vm.latest.ticket, vm.latest.priority) == ("B-007", True)
+    assert vm.desks[0].priority and said == []
+
+
+def test_waiting_counts_say_how_many_and_how_many_are_late(vm: DisplayViewModel) -> None:
+    clocks = [contract.waiting_clock(f"A-00{n}", T0, T0, "breach") for n in (1, 2)]
+    payload = contract.queue_state("A", "Konsultasi Statistik", ["A-001", "A-002", "A-003"], T0, 9, clocks)
+    vm.on_queue_state("A", contract.encode(payload))
+    assert [vm.waiting_text(s) for s in vm.waiting] == ["9 orang · 2 > 10 mnt"]
 
 
 def test_connection_states_and_a_calm_overlay(clock: FakeClock) -> None:

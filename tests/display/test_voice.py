@@ -37,6 +37,18 @@ def test_the_call_sentence() -> None:
     assert call_sentence("B-003", "Meja 1", "en") == "Ticket number B 003, please go to Meja 1"
 
 
+def test_a_priority_call_is_said_to_be_one() -> None:
+    assert (
+        call_sentence("A-012", "Meja 2", priority=True)
+        == "Nomor antrean prioritas A dua belas, silakan menuju meja dua"
+    )
+    assert (
+        call_sentence("B-003", "Meja 1", "en", priority=True)
+        == "Priority ticket number B 003, please go to Meja 1"
+    )
+    assert "prioritas" not in call_sentence("A-012", "Meja 2")  # an ordinary call stays as it was
+
+
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
 

@@ -121,7 +121,11 @@ def run(
         sampler = threading.Thread(target=_sample_rss, args=(pid, rss, clock), daemon=True)
         sampler.start()
         # Daemons, and the clock stopped whatever happens: a failed run must not hang on its clients.
-        desk = threading.Thread(target=_desk, args=(client, presses, clock, press_every), daemon=True)
+        # The desk stops short of the tickets issued: a desk that keeps up through a long drain must
+        # not run the queue dry (a press that finds nobody waiting is never called).
+        desk = threading.Thread(
+            target=_desk, args=(client, presses, clock, press_every, need - 5), daemon=True
+        )
         desk.start()
         time.sleep(before_s)
         rss_start = rss_mb(pid)
@@ -236,8 +240,8 @@ def _ms(asked: Asked) -> str:
     return f"{(asked.at - asked.sent) * 1000:.0f} ms" if asked.at else "NEVER"
 
 
-def _desk(client: Client, presses: list[Press], clock: Clock, every: float) -> None:
-    while not clock.stop_desk.is_set():
+def _desk(client: Client, presses: list[Press], clock: Clock, every: float, most: int) -> None:
+    while not clock.stop_desk.is_set() and len(presses) < most:
         sent = time.perf_counter()
         asked = client.request(
             "counter/2/cmd",

@@ -135,7 +135,7 @@ def _send_once(port: int, topic: str, payload: bytes) -> None:
 
 
 def _signin(base: str, officer: str) -> None:
-    body = json.dumps({"desk": "1", "officer": officer, "pin": "0000"}).encode()
+    body = json.dumps({"desk": "1", "officer": officer, "pin": "000000"}).encode()
     request = urllib.request.Request(
         f"{base}/api/v1/signin", data=body, method="POST", headers={"Content-Type": "application/json"}
     )

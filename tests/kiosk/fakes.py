@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from kiosk.ports import PrinterStatus, PrintFailed, TicketText
-from kiosk.touch.ports import HubError, IssuedTicket, ReturningGuest
+from kiosk.touch.ports import ORDINARY, HubError, IssuedTicket, Lane, ReturningGuest
 
 ISSUED_AT = datetime(2026, 11, 24, 2, 15, 2, tzinfo=UTC)  # 09:15:02 in Jakarta
 SERVICE_NAMES = {"A": "Konsultasi Statistik", "B": "Perpustakaan"}
@@ -26,9 +26,11 @@ class FakeHub:
     delay_s: float = 0.0
     gate: threading.Event = field(default_factory=threading.Event)  # cleared: answers wait for it
     issue_calls: list[tuple[str, str, dict[str, object]]] = field(default_factory=list)
+    issue_lanes: list[Lane] = field(default_factory=list)  # the lane of each issue call, in order
     lookup_calls: list[tuple[str, str, str]] = field(default_factory=list)
     feedback_calls: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     reports: list[str | None] = field(default_factory=list)
+    audio_reports: list[tuple[str, str | None]] = field(default_factory=list)  # the spoken guide's health
     issued: dict[str, IssuedTicket] = field(default_factory=dict)
     threads: list[str] = field(default_factory=list)
 
@@ -41,9 +43,12 @@ class FakeHub:
         if not self.gate.wait(timeout=30):
             raise HubError("timeout", "the test never opened the gate")
 
-    def issue(self, request_id: str, service: str, guest: dict[str, object]) -> IssuedTicket:
+    def issue(
+        self, request_id: str, service: str, guest: dict[str, object], lane: Lane = ORDINARY
+    ) -> IssuedTicket:
         self.threads.append(threading.current_thread().name)
         self.issue_calls.append((request_id, service, dict(guest)))
+        self.issue_lanes.append(lane)
         self._wait()
         scripted = self.issue_script.pop(0) if self.issue_script else None
         if scripted is not None:
@@ -56,6 +61,7 @@ class FakeHub:
                 service_name=SERVICE_NAMES.get(service, service),
                 ahead=self.ahead,
                 issued_at=ISSUED_AT,
+                priority=lane.priority,
             )
         return self.issued[request_id]
 
@@ -84,6 +90,9 @@ class FakeHub:
         self.reports.append(problem)
         if self.report_error is not None:
             raise self.report_error
+
+    def report_audio(self, audio: str, detail: str | None = None) -> None:
+        self.audio_reports.append((audio, detail))
 
 
 @dataclass
@@ -119,3 +128,17 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@dataclass
+class RecordingVoice:
+    """``kiosk.spoken_guide.Voice`` at the audio edge: what would have been read aloud, in order
+    (``(language, text)``; ``("stop", "")`` when the voice was stopped)."""
+
+    said: list[tuple[str, str]] = field(default_factory=list)
+
+    def say(self, text: str, language: str) -> None:
+        self.said.append((language, text))
+
+    def stop(self) -> None:
+        self.said.append(("stop", ""))

@@ -38,7 +38,7 @@ from shared.domain.queue import Service
 from shared.domain.timing import OpeningHours
 from shared.kivy_base import window as kivy_window
 from tests.kiosk import layout_check
-from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter
+from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter, RecordingVoice
 from tests.kiosk.real_scenarios import REAL_SCENARIOS
 from tests.kiosk.scenarios import SCENARIOS
 
@@ -106,15 +106,22 @@ class Driver:
 
     def tap_widget(self, widget: Any) -> Steps:
         scroll = layout_check.scroll_parent(widget)
-        if scroll is not None:  # as a visitor would: scroll it into view first
+        for _ in range(3 if scroll is not None else 0):  # as a visitor would: scroll it into view first
             yield from self.settle()
             scroll.scroll_to(widget, padding=20, animate=False)
             yield from self.frames(2)
+            if layout_check.visible_box(widget) is not None:
+                break  # else the view was still changing size (the keyboard coming up): again
         x, y = widget.to_window(*widget.center)
         box = layout_check.visible_box(widget)
         self.last_tap = (round(x), round(y), box)
         if box is None or not (box[0] <= x <= box[2] and box[1] <= y <= box[3]):
-            raise AssertionError(f"{type(widget).__name__} is not where a visitor can tap: {self.last_tap}")
+            where = ""
+            if scroll is not None:
+                content = scroll.children[0].height
+                where = f" (scroll_y {scroll.scroll_y:.3f}, view {scroll.height:.0f}, content {content:.0f})"
+            name = type(widget).__name__
+            raise AssertionError(f"{name} is not where a visitor can tap: {self.last_tap}{where}")
         from kivy.tests.common import UnitTestTouch
 
         touch = UnitTestTouch(x, y)
@@ -212,6 +219,7 @@ class Driver:
             "texts": texts,
             "fields": fields,
             "keyboard": self.app.keyboard.layout,
+            "large_text": bool(getattr(self.app, "large", False)),
             "keyboard_height": self.app.keyboard.height,
             "window": list(self.app.root.size),
             "layout_problems": problems,
@@ -252,6 +260,7 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
         language=language,
         minutes_per_visitor=setup.minutes_per_visitor,
         kiosk_id=kiosk_id,
+        names_en=setup.names_en,
         hours=None
         if setup.hours is None
         else OpeningHours.from_mapping(ZoneInfo("Asia/Jakarta"), setup.hours),
@@ -264,6 +273,10 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
         options, hub, printer, clock=clock, run_background=kiosk_app.run_in_thread,
         post=kivy_window.post_to_main, wall=None if setup.wall is None else (lambda: setup.wall),
     )  # fmt: skip
+    from kiosk.spoken_guide import ScreenGuide
+
+    voice = RecordingVoice()
+    ScreenGuide(vm, voice)  # what the kiosk would read aloud, recorded at the audio edge
     app = KioskApp(vm)
     driver = Driver(app, out, hub, printer, clock, params)
     result: dict[str, Any] = {"scenario": scenario, "size": list(size), "ok": False}
@@ -287,6 +300,9 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
     if isinstance(hub, FakeHub):
         app.run()
     else:
+        if params.get("follow_services"):  # the hub's site/services, as kiosk.app.follow_hub (opt-in:
+            # the other scenarios keep their one service; the hub's hours would close a night run)
+            hub.follow_services(lambda found: kivy_window.post_to_main(lambda: vm.use_services(found)))
         hub.start()  # the real hub client connects in the background, as in kiosk.app.main
         try:
             app.run()
@@ -298,11 +314,13 @@ def run(scenario: str, out: Path, size: tuple[int, int], language: str, real: Pa
         layout_problems=driver.problems,
         hub={
             "issue_calls": hub.issue_calls,
+            "issue_lanes": [asdict(lane) for lane in hub.issue_lanes],
             "lookup_calls": hub.lookup_calls,
             "feedback_calls": hub.feedback_calls,
             "reports": hub.reports,
             "threads": hub.threads,
         },
+        spoken=voice.said,
         printer={
             "printed": [asdict(t) for t in printer.printed],
             "attempts": [t.code for t in printer.attempts],

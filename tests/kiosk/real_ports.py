@@ -20,7 +20,7 @@ from typing import Any
 from kiosk.ports import PrinterStatus, TicketText
 from kiosk.printing import PrinterConfig, TicketPrinter
 from kiosk.touch.hub_client import MqttHubClient
-from kiosk.touch.ports import IssuedTicket, ReturningGuest
+from kiosk.touch.ports import ORDINARY, IssuedTicket, Lane, ReturningGuest
 from shared.config import Settings
 
 
@@ -48,6 +48,7 @@ class RecordingHub:
     def __init__(self, client: MqttHubClient) -> None:
         self.client = client
         self.issue_calls: list[tuple[str, str, dict[str, object]]] = []
+        self.issue_lanes: list[Lane] = []
         self.lookup_calls: list[tuple[str, str, str]] = []
         self.reports: list[str | None] = []
         self.threads: list[str] = []
@@ -64,11 +65,14 @@ class RecordingHub:
     def stop(self) -> None:
         self.client.stop()
 
-    def issue(self, request_id: str, service: str, guest: dict[str, object]) -> IssuedTicket:
+    def issue(
+        self, request_id: str, service: str, guest: dict[str, object], lane: Lane = ORDINARY
+    ) -> IssuedTicket:
         self.threads.append(threading.current_thread().name)
         self.issue_calls.append((request_id, service, dict(guest)))
+        self.issue_lanes.append(lane)
         try:
-            ticket = self.client.issue(request_id, service, guest)
+            ticket = self.client.issue(request_id, service, guest, lane)
         except Exception as exc:
             self.answers.append(f"error:{getattr(exc, 'code', type(exc).__name__)}")
             raise
@@ -88,9 +92,18 @@ class RecordingHub:
         self.feedback_calls.append({"body": body, "answer": answer})
         return answer
 
+    def follow_schedule(self, on_schedule: Any) -> None:
+        self.client.follow_schedule(on_schedule)
+
+    def follow_services(self, on_services: Any) -> None:
+        self.client.follow_services(on_services)
+
     def report_printer(self, problem: str | None, pending_reprint: str | None = None) -> None:
         self.reports.append(problem)
         self.client.report_printer(problem, pending_reprint)
+
+    def report_audio(self, audio: str, detail: str | None = None) -> None:
+        self.client.report_audio(audio, detail)
 
 
 class RecordingPrinter:

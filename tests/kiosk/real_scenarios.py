@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from tests.kiosk.scenarios import GUEST, Setup, fill_form, start_form, submit_valid_form
+from tests.kiosk.scenarios import GUEST, Setup, fill_form, priority_button, start_form, submit_valid_form
 from tests.soak.heap import heap_facts
 
 if TYPE_CHECKING:
@@ -62,13 +62,18 @@ def real_paper_out(d: Driver) -> Steps:
 
 
 def real_returning(d: Driver) -> Steps:
-    """A first visit with the guestbook, then the same visitor again by NIK: greeted back, new purpose."""
+    """A first visit with the guestbook, then the same visitor again by NIK, this time in the priority
+    lane ("lansia"): greeted back, new purpose, a marked ticket."""
     yield from connected(d)
     yield from submit_valid_form(d)
     yield from d.wait_screen("ticket")
     yield from d.shot("01_first_ticket")
     yield from d.tap("ticket.done")
-    yield from start_form(d)
+    yield from d.wait_screen("welcome")
+    yield from d.tap_widget(priority_button(d))
+    yield from d.wait_screen("priority")
+    yield from d.tap("priority.lansia")  # one service: straight on to the guestbook
+    yield from d.wait_screen("form")
     yield from d.tap("form.returning")
     yield from d.wait_screen("returning")
     yield from d.type_on_screen(GUEST["id_number"])
@@ -96,6 +101,40 @@ def real_hub_down(d: Driver) -> Steps:
     yield from d.wait_screen("ticket")
     yield from d.shot("02_ticket")
     note_ports(d)
+
+
+def real_new_service(d: Driver) -> Steps:
+    """The kiosk follows the hub's ``site/services``: the test adds service C on the console's
+    setup page; its button appears without a restart and gives a C ticket from the real hub."""
+    yield from connected(d)
+    yield from d.wait_for(lambda: len(d.vm.options.services) == 2, "the hub's services (A and B)", 30)
+    yield from d.shot("01_welcome_before")
+    yield from d.handshake("add_service")
+    yield from d.wait_for(lambda: "C" in {s.prefix for s in d.vm.options.services}, "service C", 30)
+    yield from d.frames()
+
+    def button_c() -> object | None:
+        children = d.widget("welcome.services").children
+        return next((b for b in children if getattr(b, "service", "") == "C"), None)
+
+    yield from d.wait_for(lambda: button_c() is not None, "the button of service C")
+    yield from d.shot("02_welcome_with_new_service")
+    yield from d.tap_widget(button_c())
+    yield from d.wait_screen("form")
+    yield from fill_form(d)
+    yield from d.tap("form.next")
+    yield from d.wait_screen("consent")
+    yield from d.tap("consent.agree")
+    yield from d.wait_screen("ticket")
+    yield from d.shot("03_ticket_new_service")
+    note_ports(d)
+    yield from d.tap("ticket.done")
+    yield from d.wait_screen("welcome")
+    d.vm.set_language("en")  # the English names the console gave
+    yield from d.frames()
+    yield from d.shot("04_welcome_english")
+    buttons = reversed(d.widget("welcome.services").children)
+    d.records["buttons_en"] = [getattr(b, "text", "") for b in buttons]
 
 
 def _rating_scenarios() -> dict[str, tuple[Callable[[Driver], Steps], Setup]]:
@@ -144,5 +183,6 @@ REAL_SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
     "real_paper_out": (real_paper_out, Setup()),
     "real_returning": (real_returning, Setup()),
     "real_hub_down": (real_hub_down, Setup()),
+    "real_new_service": (real_new_service, Setup()),
     "bench": (bench, Setup()),
 }

@@ -38,6 +38,7 @@ class Setup:
     minutes_per_visitor: int = 10
     hours: dict[str, str] | None = None  # [timing.opening_hours]; None: always open
     wall: datetime | None = None  # the kiosk's time of day (fixed); None: the real one
+    names_en: dict[str, str] = field(default_factory=dict)  # prefix -> English name (site/services)
 
 
 PST_HOURS = {"mon": "08:00-15:30", "tue": "08:00-15:30", "wed": "08:00-15:30", "thu": "08:00-15:30",
@@ -240,6 +241,58 @@ def tour(d: Driver) -> Steps:
     yield from submit_valid_form(d)  # the hub does not answer this time
     yield from d.wait_screen("problem")
     yield from d.shot("16_problem_hub")
+    yield from d.tap("problem.start_over")
+    yield from priority_tour(d)
+
+
+def priority_button(d: Driver) -> Any:
+    from kivy.factory import Factory
+
+    (button,) = [w for w in d.widget("welcome.services").children if isinstance(w, Factory.PriorityButton)]
+    return button
+
+
+def priority_tour(d: Driver) -> Steps:
+    """The priority lane and the visitor's display choices, for the tour's screenshots, in one visit:
+    the categories and the services (then back out); "Aa" (large text, high contrast) and the
+    spoken guide on the welcome screen; the lane taken, the guestbook, the marked ticket; "Aa" off
+    again on the ticket screen."""
+    yield from d.wait_screen("welcome")
+    yield from d.tap_widget(priority_button(d))
+    yield from d.wait_screen("priority")
+    yield from d.shot("17_priority_categories")
+    yield from d.tap("priority.skip")
+    yield from d.wait_for(lambda: d.vm.category_chosen, "the services of the priority lane")
+    yield from d.shot("18_priority_services")
+    yield from d.tap("priority.back")  # to the categories
+    yield from d.tap("priority.back")  # and out
+    yield from d.wait_screen("welcome")
+    bar = d.app.access_bar
+    yield from d.tap_widget(bar.ids.large)
+    yield from d.wait_for(lambda: d.app.large, "the large text")
+    yield from d.tap_widget(bar.ids.speech)  # the spoken guide on: the welcome question is read
+    yield from d.shot("19_welcome_large")
+    yield from d.tap_widget(priority_button(d))
+    yield from d.wait_screen("priority")
+    yield from d.shot("20_priority_large")
+    yield from d.tap("priority.lansia")
+    yield from d.wait_for(lambda: d.vm.category_chosen, "the services of the priority lane")
+    yield from d.tap_widget(d.widget("priority.services").children[-1])  # the first service
+    yield from d.wait_screen("form")
+    yield from d.shot("21_form_large_keyboard")
+    yield from fill_form(d)
+    yield from d.tap_widget(d.app.keyboard.keys[HIDE])
+    yield from d.shot("22_form_large")
+    yield from d.tap("form.next")
+    yield from d.wait_screen("consent")
+    yield from d.shot("23_consent_large")
+    yield from d.tap("consent.agree")
+    yield from d.wait_screen("ticket")
+    yield from d.shot("24_ticket_large")
+    yield from d.tap_widget(bar.ids.speech)  # off again: the voice stops
+    yield from d.tap_widget(bar.ids.large)
+    yield from d.wait_for(lambda: not d.app.large, "the ordinary text")
+    yield from d.shot("25_ticket_priority")
 
 
 def _header_language(d: Driver, screen: str) -> Any:
@@ -261,7 +314,71 @@ def closed(d: Driver) -> Steps:
     d.record("after_choosing")
 
 
+SIX_SERVICES = (
+    ("A", "Konsultasi Statistik"),
+    ("B", "Perpustakaan dan Penjualan Publikasi"),
+    ("C", "Rekomendasi Kegiatan Statistik"),
+    ("D", "Layanan Data Mikro"),
+    ("E", "Legalisir Publikasi"),
+    ("F", "Pengambilan Pesanan Data"),
+)
+SIX_NAMES_EN = {"A": "Statistical Consultation", "B": "Library and Publication Sales",
+                "C": "Statistical Activity Recommendation", "D": "Microdata Service",
+                "E": "Publication Legalisation", "F": "Collecting Ordered Data"}  # fmt: skip
+
+
+def welcome_fit_facts(d: Driver) -> dict[str, Any]:
+    """What a visitor sees of the welcome screen's choices: whether it scrolls, each card's box in
+    window pixels, the access bar's top, and the text of each card."""
+    screen = d.app.sm.get_screen("welcome")
+    scroll, grid = screen.ids.scroll, screen.ids.services
+    cards = list(reversed(grid.children))
+    bar = d.app.access_bar
+    return {
+        "content_height": screen.ids.content.height,
+        "view_height": scroll.height,
+        "fits": grid.fits,
+        "rate": screen.ids.rate.text,
+        "bar_top": bar.to_window(bar.x, bar.top)[1],
+        "window": list(d.app.root.get_root_window().size),
+        "cards": [
+            {
+                "box": [*card.to_window(card.x, card.y), *card.to_window(card.right, card.top)],
+                "text": card.text,
+                "texture": list(card.texture_size),
+                "short": bool(getattr(card, "short", False)),
+                "scale": float(getattr(card, "scale", 1.0)),
+            }
+            for card in cards
+        ],
+    }
+
+
+def welcome_fit(d: Driver) -> Steps:
+    """Six services and the priority lane on the welcome screen: as it first shows, in the other
+    language, then both with "Aa" (large text, high contrast)."""
+    yield from d.wait_screen("welcome")
+    yield from d.settle(0.3)
+    first = d.vm.language
+    other = "en" if first == "id" else "id"
+    for large in (False, True):
+        if large:
+            yield from d.tap_widget(d.app.access_bar.ids.large)
+            yield from d.wait_for(lambda: d.app.large, "the large text")
+        for language in (first, other):
+            if d.vm.language != language:
+                yield from d.tap("welcome.language")
+                yield from d.wait_for(lambda lang=language: d.vm.language == lang, f"language {language}")
+            yield from d.settle(0.3)
+            name = f"welcome_{language}{'_large' if large else ''}"
+            yield from d.shot(name)
+            d.records[name]["fit"] = welcome_fit_facts(d)
+    yield from d.tap_widget(d.app.access_bar.ids.large)  # back to ordinary text
+    yield from d.wait_for(lambda: not d.app.large, "the ordinary text")
+
+
 SCENARIOS: dict[str, tuple[Callable[[Driver], Steps], Setup]] = {
+    "welcome_fit": (welcome_fit, Setup(services=SIX_SERVICES, names_en=SIX_NAMES_EN)),
     "flow": (flow, Setup(hub={"ahead": 3}, minutes_per_visitor=7)),
     "validation": (validation, Setup()),
     "printer_out": (printer_out, Setup(printer={"statuses": [PrinterStatus.PAPER_OUT]})),

@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.closed import Closed, closed_lines, closed_now
+from kiosk.closed import Closed, closed_lines, closed_now, schedule_hours
 from kiosk.flow import Step
 from kiosk.options import KioskOptions
 from kiosk.view import ui_value
 from kiosk.viewmodel import KioskViewModel
 from shared.config import settings_from_mapping
+from shared.contract import topics as contract
+from shared.contract.records import SiteSchedule, parse_site_schedule
 from shared.domain.timing import OpeningHours
 from tests.kiosk.fakes import FakeClock, FakeHub, FakePrinter
 from tests.kiosk.scenarios import PST_HOURS
@@ -103,3 +105,41 @@ def test_no_ticket_and_no_estimate_while_closed_then_open_again() -> None:
     wall.at += timedelta(hours=-1)
     vm.finish()
     assert vm.closed is None
+
+
+def _schedule(days: dict[str, str]) -> SiteSchedule:
+    """A ``site/schedule`` as the hub sends it, read back by the contract's parser."""
+    payload = {"tz": "Asia/Jakarta", "days": days, "updated_at": wib(12, 3, 7).isoformat()}
+    return parse_site_schedule(contract.encode(payload))
+
+
+def test_the_hub_s_schedule_wins_over_the_toml_for_the_dates_it_lists() -> None:
+    # The TOML says Thursday 3 December is a working day; the supervisor made it and Friday closed
+    # on the console, and Monday opens late.
+    schedule = _schedule({"2026-12-03": "closed", "2026-12-04": "closed", "2026-12-07": "09:00-15:30"})
+    hours = schedule_hours(schedule, HOURS)
+    assert hours is not None and not hours.is_open(wib(12, 3, 10))
+    assert closed_now(hours, wib(12, 3, 10)) == Closed(wib(12, 7, 9))
+    assert hours.is_open(wib(12, 8, 8))  # Tuesday 8 December is not listed: the TOML's week
+    assert schedule_hours(None, HOURS) is HOURS
+    bare = schedule_hours(schedule, None)  # no hours of its own: only the listed dates open
+    assert bare is not None and bare.is_open(wib(12, 7, 9)) and not bare.is_open(wib(12, 8, 9))
+
+
+def test_the_closed_screen_shows_the_next_opening_from_the_retained_schedule() -> None:
+    wall = Wall(wib(12, 3, 10))  # Thursday 10:00: open by the kiosk's TOML
+    hub = FakeHub()
+    vm = KioskViewModel(KioskOptions(services=SERVICES, hours=HOURS), hub, FakePrinter(), clock=FakeClock(),
+                        wall=wall)  # fmt: skip
+    assert ui_value(vm, "flag.closed") is False
+    vm.use_schedule(_schedule({"2026-12-03": "closed", "2026-12-04": "closed", "2026-12-07": "09:00-15:30"}))
+    assert ui_value(vm, "flag.closed") is True
+    assert ui_value(vm, "closed.reopens") == "Buka kembali Senin, 7 Desember 2026 pukul 09.00 WIB"
+    vm.set_language("en")
+    assert ui_value(vm, "closed.reopens") == "Opens again Monday, 7 December 2026 at 09:00 WIB"
+    vm.choose_service("A")
+    assert vm.step == Step.WELCOME and hub.issue_calls == []  # no ticket, so no wait estimate
+    vm.use_schedule(_schedule({"2026-12-03": "08:00-15:30"}))  # the supervisor opened the day again
+    assert ui_value(vm, "flag.closed") is False
+    vm.choose_service("A")
+    assert vm.step == Step.FORM

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import time
 from typing import Any
 
 import pytest
@@ -133,5 +134,30 @@ def test_an_internal_error_is_not_retried_by_the_client(broker, probe: Probe, tm
         assert hub.request_ids == ["req-i1"]
         assert client.issue("req-i1", "A", GUEST).code == "A-001"  # the visitor's "try again": same id
         assert hub.request_ids == ["req-i1", "req-i1"]
+    finally:
+        client.stop()
+
+
+def test_the_hub_s_retained_schedule_reaches_the_kiosk_and_a_broken_one_is_dropped(
+    broker, probe: Probe, tmp_path
+) -> None:
+    def schedule(day: str, hours: str) -> bytes:
+        return json.dumps({"v": 1, "tz": "Asia/Jakarta", "days": {day: hours}}).encode()
+
+    probe.client.publish(probe.t("site/schedule"), schedule("2026-12-03", "closed"), qos=1,
+                         retain=True).wait_for_publish(5)  # fmt: skip
+    got: list[Any] = []
+    client = MqttHubClient(Settings(mqtt_url=broker.url, data_dir=tmp_path), "k1")
+    client.follow_schedule(got.append)
+    client.start()
+    try:
+        wait_until(lambda: got, 5, "the retained schedule")
+        probe.publish("site/schedule", b'{"v":1,"tz":"Asia/Jakarta","days":{"2026-12-04":"tutup siang"}}')
+        probe.publish("site/schedule", schedule("2026-12-04", "09:00-12:00"))
+        wait_until(lambda: len(got) == 2, 5, "the next schedule")
+        assert [{str(d): r for d, r in s.days.items()} for s in got] == [
+            {"2026-12-03": ()},
+            {"2026-12-04": ((time(9), time(12)),)},
+        ]
     finally:
         client.stop()

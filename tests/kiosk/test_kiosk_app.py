@@ -13,12 +13,15 @@ from typing import Any
 
 import pytest
 
+from tests.kiosk.scenarios import GUEST
+from tests.support import FULL_MATRIX, full_matrix_only
+
 pytestmark = pytest.mark.e2e  # the real kiosk app in a subprocess (tests.kiosk.kiosk_driver)
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("ANTRE_ARTIFACTS", REPO / "artifacts")) / "kiosk"
 SIZES = ("1280x800", "1920x1080", "1080x1920")
 RED = [0.75, 0.11, 0.11, 1.0]
-TOUR_SCREENS = 16
+TOUR_SCREENS = 25
 
 
 def kivy_env(tmp_path: Path) -> dict[str, str]:
@@ -33,7 +36,12 @@ def kivy_env(tmp_path: Path) -> dict[str, str]:
 
 
 def run_app(
-    tmp_path: Path, scenario: str, size: str = "1280x800", lang: str = "id", out: Path | None = None
+    tmp_path: Path,
+    scenario: str,
+    size: str = "1280x800",
+    lang: str = "id",
+    out: Path | None = None,
+    timeout: float = 100,
 ) -> dict[str, Any]:
     out = out or ARTIFACTS / "scenarios" / scenario
     result_path = out / "result.json"
@@ -41,7 +49,7 @@ def run_app(
     command = [sys.executable, "-m", "tests.kiosk.kiosk_driver", scenario, str(out), "--size", size]
     env = kivy_env(tmp_path)
     proc = subprocess.run(
-        [*command, "--lang", lang], cwd=REPO, env=env, capture_output=True, text=True, timeout=100
+        [*command, "--lang", lang], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
     )
     assert result_path.exists(), f"no result from the driver (exit {proc.returncode}):\n{proc.stderr[-4000:]}"
     result: dict[str, Any] = json.loads(result_path.read_text())
@@ -154,11 +162,19 @@ def test_hub_timeout_is_explained_and_retried_with_the_same_request_id(tmp_path:
             "id",
             "Sistem antrean sedang melayani banyak permintaan. Silakan coba lagi sebentar lagi.",
         ),
-        ("hub_busy", "en", "The queue system is handling many requests. Please try again in a moment."),
-        (
+        # The other language of each answer in the full matrix: the words themselves are checked
+        # in both languages by the catalogue tests, the app's handling is the same.
+        pytest.param(
+            "hub_busy",
+            "en",
+            "The queue system is handling many requests. Please try again in a moment.",
+            marks=full_matrix_only(),
+        ),
+        pytest.param(
             "hub_internal_error",
             "id",
             "Sistem antrean mengalami gangguan; permintaan Anda belum diproses. Silakan coba lagi.",
+            marks=full_matrix_only(),
         ),
         (
             "hub_internal_error",
@@ -208,15 +224,45 @@ def test_returning_visitor_sends_only_a_ref(tmp_path: Path) -> None:
     assert guest == {"ref": "ref-5f2c9a7e", "purpose": "Data kemiskinan", "consent": True}
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-@pytest.mark.parametrize("size", SIZES)
+# CI: the kiosk's own shape (portrait) in Indonesian and the landscape in English (the longer
+# labels); every shape in both languages when the whole matrix runs (tests.support.FULL_MATRIX).
+TOUR = [
+    (size, lang)
+    for size in SIZES
+    for lang in ("id", "en")
+    if FULL_MATRIX or (size, lang) in {("1080x1920", "id"), ("1920x1080", "en")}
+]
+
+
+@pytest.mark.parametrize("size, lang", TOUR, ids=[f"{size}-{lang}" for size, lang in TOUR])
 def test_every_screen_fits_and_is_saved(tmp_path: Path, size: str, lang: str) -> None:
     out = ARTIFACTS / size / lang
-    result = run_app(tmp_path, "tour", size=size, lang=lang, out=out)
+    result = run_app(tmp_path, "tour", size=size, lang=lang, out=out, timeout=270)  # 25 screens
     shots = sorted(p.name for p in out.glob("[0-9][0-9]_*.png"))
     assert len(shots) == TOUR_SCREENS, shots
     assert result["records"]["13_ticket"]["texts"]["code"] == "A-001"
     assert result["records"]["01_welcome"]["language"] == lang
+    # The priority lane (17-25): the request asks for it with the category chosen.
+    records = result["records"]
+    lanes = result["hub"]["issue_lanes"]
+    assert lanes[-1] == {"priority": True, "category": "lansia"}
+    assert {lane["priority"] for lane in lanes[:-1]} == {False}
+    mark = "Layanan prioritas" if lang == "id" else "Priority service"
+    assert records["25_ticket_priority"]["texts"]["priority"] == mark
+    assert records["13_ticket"]["texts"]["priority"] == ""
+    assert result["printer"]["printed"][-1]["priority"] is True
+    # "Aa" (19-24): larger text on every screen until the visitor turns it off.
+    assert [name for name, r in records.items() if r["large_text"]] == [
+        "19_welcome_large", "20_priority_large", "21_form_large_keyboard", "22_form_large",
+        "23_consent_large", "24_ticket_large",
+    ]  # fmt: skip
+    # The spoken guide, on from 19 to 24: each screen's question, never what the visitor typed.
+    spoken = result["spoken"]
+    assert [language for language, _ in spoken[:-1]] == [lang] * (len(spoken) - 1)
+    assert spoken[-1] == ["stop", ""]
+    said = " ".join(text for _, text in spoken)
+    assert ("prioritas" if lang == "id" else "priority") in spoken[0][1].lower()
+    assert all(value not in said for value in GUEST.values())
 
 
 def test_main_takes_its_ports_from_a_factory_and_writes_a_screenshot(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from escpos.constants import PAPER_FULL_CUT
+from escpos.constants import GS, PAPER_FULL_CUT
 from PIL import Image
 
 from tests.conftest import wait_for_hub_online
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("ANTRE_ARTIFACTS", REPO / "artifacts")) / "kiosk" / "real"
 NIK = GUEST["id_number"]
 GUEST_ROW = {**GUEST, "id_type": "ktp", "consent": 1}
-pytestmark = pytest.mark.timeout(240)
+pytestmark = pytest.mark.timeout(300)
 
 
 def run_kiosk(
@@ -191,6 +191,17 @@ def test_returning_visitor_found_by_nik_through_the_hub(
         assert value not in shown
     second = result["hub"]["issue_calls"][1][2]
     assert set(second) == {"ref", "purpose", "consent"} and second["purpose"] == NEW_PURPOSE
+    # The second visit took the priority lane: asked for, stored, answered and printed with the mark.
+    assert result["hub"]["issue_lanes"] == [
+        {"priority": False, "category": None},
+        {"priority": True, "category": "lansia"},
+    ]
+    assert records["04_second_ticket"]["texts"]["priority"] == "Layanan prioritas"
+    lanes = rows(hub, "SELECT code, priority, priority_category FROM tickets ORDER BY id")
+    assert lanes == [
+        {"code": "A-001", "priority": 0, "priority_category": None},
+        {"code": "A-002", "priority": 1, "priority_category": "lansia"},
+    ]
     first_row, second_row = guests(hub)
     assert first_row["purpose"] == GUEST["purpose"]
     second_id = second_row.pop("id")
@@ -199,6 +210,9 @@ def test_returning_visitor_found_by_nik_through_the_hub(
     assert stored == [("A-001", first_row["id"]), ("A-002", second_id)]
     printed = tickets_in(Path(printer["path"]).read_bytes())
     assert [b"A-001\n" in printed[0], b"A-002\n" in printed[1]] == [True, True]
+    badge = GS + b"B\x01 P " + GS + b"B\x00 A-002\n"  # white-on-black "P" before the code
+    assert badge in printed[1] and GS + b"B\x01 PRIORITAS " in printed[1]
+    assert GS + b"B\x01" not in printed[0] and b"PRIORITAS" not in printed[0]
     (day,) = {row["business_day"] for row in rows(hub, "SELECT business_day FROM tickets")}
     assert decode_qr(raster_images(printed[1])[0]) == [f"A-002/{day}"]  # code/business day
 

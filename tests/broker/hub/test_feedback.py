@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shared.contract import topics as contract
 from shared.store.db import make_engine
-from shared.store.models import ComplaintRow, RatingRow
+from shared.store.models import ComplaintRow, RatingRow, SkmProfileCountRow, SkmProfileRefRow
 from tests.broker.hub.test_business_day import FakeClock, _hub, _wib
 from tests.support import Probe
 
@@ -29,6 +29,14 @@ def _rows(hub, model):
     engine = make_engine(hub.env["ANTRE_DB_URL"])
     with Session(engine) as session:
         rows = session.scalars(select(model).order_by(model.id)).all()
+    engine.dispose()
+    return rows
+
+
+def _rows_by(hub, model, order):
+    engine = make_engine(hub.env["ANTRE_DB_URL"])
+    with Session(engine) as session:
+        rows = session.scalars(select(model).order_by(order)).all()
     engine.dispose()
     return rows
 
@@ -51,8 +59,16 @@ def test_a_one_tap_rating_then_the_elements_then_a_complaint(hub, probe: Probe) 
     cleared = probe.wait_for("rate/1/prompt", lambda p: p["ticket"] is None, since=mark)
     assert cleared["desk"] == "1"
     ref = begun["rating_ref"]
+    profile = {"sex": "female", "age": "20_29", "education": "d4_s1", "occupation": "student"}
+    early = probe.ask("rs-1", {"rating": {"ref": ref, "profile": profile}})
+    assert early["error"]["code"] == "profile_needs_answers"  # the face alone makes no respondent
     more = probe.ask("rs-1", {"rating": {"ref": ref, "elements": {"u1": 4, "u2": 3, "u9": 2}}})
     assert more["ok"] is True and "rating_ref" not in more
+    bad = probe.ask("rs-1", {"request_id": "p-bad", "rating": {"ref": ref, "profile": {"sex": "x"}}})
+    assert bad["request_id"] == "p-bad" and bad["error"]["code"] == "bad_profile"
+    assert probe.ask("rs-1", {"rating": {"ref": ref, "profile": profile}})["ok"] is True
+    again = probe.ask("rs-1", {"rating": {"ref": ref, "profile": {"sex": "male"}}})
+    assert again["error"]["code"] == "profile_given"
     complaint = probe.ask(
         "rs-1", {"complaint": {"rating_ref": ref, "via": "desk", "text": "Toilet rusak", "kind": "complaint"}}
     )
@@ -60,6 +76,15 @@ def test_a_one_tap_rating_then_the_elements_then_a_complaint(hub, probe: Probe) 
     [rating] = _rows(hub, RatingRow)
     assert (rating.overall, rating.u1, rating.u2, rating.u3, rating.u9) == (5, 4, 3, None, 2)
     assert rating.source == "desk" and rating.desk == "1"
+    # The profile is a count of its day and answers: nothing in it leads back to the rating, and
+    # the note that this ref gave one is a hash no rating row holds.
+    [counted] = _rows_by(hub, SkmProfileCountRow, SkmProfileCountRow.business_day)
+    assert (counted.business_day, counted.respondents) == (rating.business_day, 1)
+    assert {k: getattr(counted, k) for k in profile} == profile
+    assert not {"ticket_id", "rating_id", "created_at"} & set(SkmProfileCountRow.__table__.columns.keys())
+    [given] = _rows_by(hub, SkmProfileRefRow, SkmProfileRefRow.ref_hash)
+    assert given.ref_hash != rating.ref_hash
+    assert not [c.name for c in RatingRow.__table__.columns if c.name.startswith("profile")]
     [row] = _rows(hub, ComplaintRow)
     assert (row.rating_id, row.ticket_id, row.contact_email, row.status) == (
         rating.id,

@@ -46,30 +46,42 @@ def _faked_hub(tmp_path: Path, broker, clock_file: Path) -> HubProcess:
     return HubProcess(workdir, env)
 
 
+def _set_wall_clock(clock_file: Path, stamp: str) -> None:
+    """Replace the faked time at once: libfaketime re-reads the file on every call
+    (FAKETIME_NO_CACHE), and a file caught half-written reads as no faked time at all, today's real
+    date, which rolls the hub's business day under the test."""
+    scratch = clock_file.with_suffix(".new")
+    scratch.write_text(f"@{stamp}\n")
+    os.replace(scratch, clock_file)
+
+
 @pytest.mark.skipif(LIBFAKETIME is None, reason="libfaketime is not installed (apt-get install -y faketime)")
 @pytest.mark.parametrize("jump", ["+1h", "-10m"])
 def test_a_wall_clock_jump_during_a_wait_neither_raises_nor_hides_an_alert(tmp_path, broker, jump) -> None:
     clock_file = tmp_path / "faketime"
-    clock_file.write_text("@2026-11-24 02:00:00\n")  # 09:00 WIB on a Tuesday in the hub's world
+    _set_wall_clock(clock_file, "2026-11-24 02:00:00")  # 09:00 WIB on a Tuesday in the hub's world
     hub = _faked_hub(tmp_path, broker, clock_file)
     hub.start()
     probe = Probe(broker.port)
     try:
-        wait_until(lambda: bool(probe.on("queue/A/state")), 15, "the hub")
+        wait_until(lambda: bool(probe.on("queue/A/state")), 60, "the hub")
         assert probe.issue("A")["ticket"] == "A-001"
         issued = time.monotonic()
         time.sleep(0.5)
         # The hub's wall clock now jumps (the real time of the test goes on undisturbed).
-        clock_file.write_text("@2026-11-24 03:00:00\n" if jump == "+1h" else "@2026-11-24 01:50:00\n")
-        warning = probe.wait_for("alert/sla", lambda p: p["level"] == "warning", timeout=10)
+        _set_wall_clock(clock_file, "2026-11-24 03:00:00" if jump == "+1h" else "2026-11-24 01:50:00")
+        warning = probe.wait_for("alert/sla", lambda p: p["level"] == "warning", timeout=30)
         warned = time.monotonic() - issued
-        breach = probe.wait_for("alert/sla", lambda p: p["level"] == "breach", timeout=10)
+        breach = probe.wait_for("alert/sla", lambda p: p["level"] == "breach", timeout=30)
         breached = time.monotonic() - issued
     finally:
         probe.close()
         hub.stop()
     assert warning["ticket"] == breach["ticket"] == "A-001"
-    assert 1.9 <= warned < 3.0, f"warning after {warned:.2f} s of real waiting"
-    assert 3.9 <= breached < 5.0, f"breach after {breached:.2f} s of real waiting"
-    assert 2 <= warning["clock_s"] <= 3 and 4 <= breach["clock_s"] <= 5
-    assert breach["at"].startswith("2026-11-24T10:00" if jump == "+1h" else "2026-11-24T08:50")
+    # Effects, not timings: the jump neither brought an alert early (an hour forward would have
+    # made both at once) nor hid it (ten minutes back would have held both for ten minutes); how
+    # late a busy machine delivers them is not the question.
+    assert warned >= 1.9, f"warning after {warned:.2f} s of real waiting"
+    assert breached >= 3.9, f"breach after {breached:.2f} s of real waiting"
+    assert 2 <= warning["clock_s"] < 60 and 4 <= breach["clock_s"] < 60
+    assert breach["at"].startswith("2026-11-24T10:0" if jump == "+1h" else "2026-11-24T08:5")

@@ -46,10 +46,14 @@ def make_hub(
     limits: tuple[float, float] = (480, 600),
     timing: dict | None = None,
     desk_services: list[list[str]] | None = None,
+    queue: dict | None = None,
+    url: str | None = None,
 ) -> Hub:
-    """A hub on an SQLite file with services A and B, ``desks`` desks serving both (or desk n+1
-    serving ``desk_services[n]``); ``timing`` adds to the ``[timing]`` table."""
-    url = f"sqlite:///{tmp_path / 'antre.db'}"
+    """A hub on an SQLite file (or the database at ``url``: the ``db_url`` fixture's PostgreSQL)
+    with services A and B, ``desks`` desks serving both (or desk n+1 serving ``desk_services[n]``);
+    ``timing`` adds to the ``[timing]`` table, ``queue`` is the ``[queue]`` table (the priority
+    lane's settings)."""
+    url = url or f"sqlite:///{tmp_path / 'antre.db'}"
     upgrade(url)
     raw = {
         "services": [
@@ -66,6 +70,7 @@ def make_hub(
             **(timing or {}),
         },
         "db": {"url": url},
+        "queue": queue or {},
     }
     hub = Hub(settings_from_mapping(raw, {"ANTRE_DATA_DIR": str(tmp_path)}), make_engine(url), clocks.now)
     hub.timing.mono = clocks.monotonic

@@ -4,17 +4,21 @@ Each test's docstring holds the hand calculation it checks."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from broker.hub.commands import Hub
+from broker.hub.publications import Publication
 from broker.hub.staff import StaffDesk
 from broker.reports.data import Period, read
 from broker.reports.sla import build_report
 from broker.reports.sla_text import render_text
+from shared.contract import records
+from shared.contract import topics as contract
 from shared.domain.pins import hash_pin
 from tests.broker.hub.test_sla_clock import Clocks, issue, levels, make_hub, passes, press, run, wib
 
@@ -265,18 +269,27 @@ def test_a_visitor_waiting_while_a_desk_is_idle_is_shown(tmp_path: Path) -> None
     clocks = Clocks(wib(24, 8, 58))
     hub = make_hub(tmp_path, clocks, desks=2)
     staff = StaffDesk(hub)
-    staff.sync_officers([{"id": "budi", "pin_hash": hash_pin("2468", iterations=1000)},
-                         {"id": "sari", "pin_hash": hash_pin("1357", iterations=1000)}])  # fmt: skip
-    assert staff.signin("1", "budi", "2468").status == 200
-    assert staff.signin("2", "sari", "1357").status == 200
+    staff.sync_officers([{"id": "budi", "pin_hash": hash_pin("246813", iterations=1000)},
+                         {"id": "sari", "pin_hash": hash_pin("135724", iterations=1000)}])  # fmt: skip
+    budi = staff.signin("1", "budi", "246813")
+    assert budi.status == 200
+    assert staff.signin("2", "sari", "135724").status == 200
     run(hub, clocks, 120, step=5)
     assert [issue(hub), issue(hub), issue(hub)] == ["A-001", "A-002", "A-003"]
     assert press(hub, "1", "next")["ticket"] == "A-001"
     assert press(hub, "2", "next")["ticket"] == "A-002"
     run(hub, clocks, 120, step=5)
-    press(hub, "1", "finish")
+    # Live, in the queue states (docs/mqtt.md): desk 1 idle from 09:02, A-003 waiting beside it.
+    finished = queue_states(hub.counter_command("1", b"finish"))
+    assert finished["A"]["idle_desks"] == ["1"] and finished["B"]["idle_desks"] == ["1"]
+    assert [c.get("idle_desk_s") for c in finished["A"]["clocks"]] == [None]  # idle from now on
     assert run(hub, clocks, 18 * 60, step=5) == []
-    assert press(hub, "2", "next")["ticket"] == "A-003"
+    at_0920 = queue_states(hub.snapshot())["A"]
+    assert (at_0920["waiting"], at_0920["clocks"][0]["idle_desk_s"]) == (["A-003"], 18 * 60)
+    shown = records.parse_queue_state(contract.encode(at_0920))  # as a counter reads it, 30 s on
+    assert shown.idle_desk_seconds("A-003", clocks.wall + timedelta(seconds=30)) == 18 * 60 + 30
+    called = hub.counter_command("2", b"next")
+    assert queue_states(called)["A"]["waiting"] == [] and queue_states(called)["A"]["idle_desks"] == ["1"]
     assert passes(hub)["A-003/A"].clock_s == 0.0
 
     with Session(hub.engine) as session:
@@ -291,6 +304,20 @@ def test_a_visitor_waiting_while_a_desk_is_idle_is_shown(tmp_path: Path) -> None
     with Session(hub.engine) as session:
         month = read(session, hub.settings, Period(wib(24, 9, 0).date(), wib(24, 9, 0).date()))
     assert month.idle_desk == [18 * 60.0]  # the monthly report's data: the same figure
+    # Desk 1 calls a B visitor: queue A's state is sent again, its idle desk gone (the command path).
+    assert issue(hub, "B") == "B-001"
+    called_b = queue_states(hub.counter_command("1", b"next"))
+    assert "idle_desks" not in called_b["A"] and "idle_desks" not in called_b["B"]
+    assert queue_states(hub.counter_command("1", b"finish"))["A"]["idle_desks"] == ["1"]
+    # Budi signs out: desk 1 is no longer open, and both its queues say so.
+    signed_out = queue_states(staff.signout(budi.body["token"]).publications)
+    assert "idle_desks" not in signed_out["A"] and "idle_desks" not in signed_out["B"]
+
+
+def queue_states(pubs: list[Publication]) -> dict[str, dict]:
+    """The queue states among ``pubs``, by service."""
+    found = [json.loads(p.payload) for p in pubs if "/queue/" in p.topic and p.topic.endswith("/state")]
+    return {state["service"]: state for state in found}
 
 
 def test_an_office_open_on_holidays_says_so(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def complete_for_due_today() -> tuple[datetime, date | None]:
     return now - timedelta(days=1), now.date()
 
 
-def sign_in(base: str, officer: str = "budi", pin: str = "2468", desk: str = "1") -> str:
+def sign_in(base: str, officer: str = "budi", pin: str = "246813", desk: str = "1") -> str:
     status, body = staff_call(base, "/api/v1/signin", {"desk": desk, "officer": officer, "pin": pin})
     assert status == 200, body
     return str(body["token"])
@@ -138,7 +138,7 @@ def test_overdue_and_due_today_are_listed_apart(staff_hub) -> None:
     due = insert_request(db, complete_at, due=force, channel="social", contact="@siti_aminah")
     later = insert_request(db, datetime.now(TZ), channel="web", contact="tiket 4411")
     answered_late = insert_request(db, datetime.now(TZ) - timedelta(days=20))
-    token = sign_in(base, "rina", "1357", desk="2")
+    token = sign_in(base, "rina", "135724", desk="2")
     assert staff_call(base, f"/api/v1/online/{answered_late}/reply", {}, token)[0] == 200  # no text: fine
 
     lists = {
@@ -233,8 +233,8 @@ def test_a_database_failure_is_a_503_and_logs_no_personal_data(tmp_path: Path, c
     upgrade(url)
     hub = Hub(Settings(db_url=url, data_dir=tmp_path, timezone="Asia/Jakarta"), make_engine(url))
     staff = StaffDesk(hub)
-    staff.sync_officers([{"id": "budi", "pin_hash": hash_pin("2468", iterations=1000)}])
-    token = staff.signin("1", "budi", "2468").body["token"]
+    staff.sync_officers([{"id": "budi", "pin_hash": hash_pin("246813", iterations=1000)}])
+    token = staff.signin("1", "budi", "246813").body["token"]
     with hub.engine.begin() as connection:  # the disk refuses the row, as a full or broken disk would
         connection.exec_driver_sql(
             "CREATE TRIGGER refuse BEFORE INSERT ON online_requests"

@@ -22,6 +22,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from broker.mosquitto.server import MAX_KEEPALIVE_S, MAX_PACKET_BYTES, BrokerConfig
 from shared.config import ConfigError, settings_from_mapping
+from shared.contract import topics as contract
+from shared.contract.client_ids import counter_client_id, desk_program_ids, keypad_client_id
 from shared.contract.topics import MAX_PAYLOAD_BYTES
 from shared.mqtt import MqttBus
 from tests.broker.mosquitto.lan import DEVICES, HUB_CLIENT_ID, LISTENERS, SITE, LanBroker, start_lan_broker
@@ -383,3 +385,56 @@ def test_the_doctor_on_the_hub_box_leaves_the_hub_connected(lan_broker: LanBroke
         assert hub.drops == 0, "the doctor cut the hub off"
     finally:
         hub.stop()
+
+
+# --- one live app per id (issue 19, item 4) --------------------------------------------------------
+
+
+def test_a_one_off_run_on_a_kiosks_account_gives_way_to_the_live_kiosk(lan_broker: LanBroker) -> None:
+    """On the TLS listener the account is the client id, so a `--screenshot` run with the kiosk's
+    password shares the live kiosk's connection whatever id it asks for: it reads the kiosk's
+    presence, finds it there first, and stops instead of pushing the kiosk off for its whole run."""
+    endpoint = replace(lan_broker.endpoint("k1", "tls"), ca_file=str(lan_broker.ca_file))
+    live = MqttBus(endpoint, SITE, "antre-kiosk-k1")
+    live.start()
+    once: MqttBus | None = None
+    try:
+        assert live.connected.wait(10), "the live kiosk did not connect"
+        once = MqttBus(endpoint, SITE, "antre-kiosk-k1", one_off=True)
+        once.start()
+        wait_until(once.displaced.is_set, 30, "the one-off run giving way")
+        wait_until(live.connected.is_set, 15, "the live kiosk back")
+        assert not live.displaced.is_set()
+        info = live.client.publish(f"antre/{SITE}/kiosk/k1/status", b"{}", qos=1)
+        info.wait_for_publish(5)
+        assert info.is_published()  # acknowledged on the live kiosk's own connection
+    finally:
+        if once is not None:
+            once.stop()
+        live.stop()
+
+
+def test_a_keypad_on_the_counters_account_gives_way_to_the_live_counter(lan_broker: LanBroker) -> None:
+    """The counter app and the keypad mode of desk 1 started on one account: the account is the
+    client id, so each login pushed the other off for ever (their presence topics differ, so the
+    same-id check never saw it). Each now reads the other's presence: the newcomer finds the live
+    counter's Last Will and stops, and the counter keeps the desk."""
+    endpoint = replace(lan_broker.endpoint("desk1", "tls"), ca_file=str(lan_broker.ca_file))
+    counter_ids = desk_program_ids("1")
+    live = MqttBus(endpoint, SITE, counter_client_id("1"), siblings=counter_ids)
+    live.start()
+    keypad: MqttBus | None = None
+    try:
+        assert live.connected.wait(10), "the counter did not connect"
+        keypad = MqttBus(endpoint, SITE, keypad_client_id("1"), siblings=counter_ids)
+        keypad.start()
+        wait_until(keypad.displaced.is_set, 30, "the keypad giving way")
+        wait_until(live.connected.is_set, 15, "the counter back")
+        assert not live.displaced.is_set()
+        info = live.client.publish(contract.topic(SITE, "counter_cmd", desk="1"), b"{}", qos=1)
+        info.wait_for_publish(5)
+        assert info.is_published()  # acknowledged on the counter's own connection
+    finally:
+        if keypad is not None:
+            keypad.stop()
+        live.stop()

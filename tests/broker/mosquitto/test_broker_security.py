@@ -89,6 +89,9 @@ TOPICS = (
     "rate/2/prompt",
     "display/wall/status",
     "display/tv2/status",
+    "display/running_text",
+    "site/schedule",
+    "site/services",
     *PRESENCE,
 )
 
@@ -105,7 +108,8 @@ WRITE: dict[str, set[str]] = {
 # Beyond the brief's list: every app's device reads the hub's presence (the counter's and the
 # display's "connection lost"; `antre doctor` with the device's account), a kiosk reads back
 # its own printer status and a display its own voice status (the doctor again); the counters see
-# every display's voice status (a mute lobby is a desk's problem too).
+# every display's voice status (a mute lobby is a desk's problem too); every app reads back its own
+# presence (the bus's check that no second app speaks under its id, shared/mqtt.py).
 READ: dict[str, set[str]] = {
     "hub": set(TOPICS),
     "k1": {
@@ -113,9 +117,18 @@ READ: dict[str, set[str]] = {
         "kiosk/k1/status",
         "queue/A/state",
         "queue/B/state",
+        "site/schedule",
+        "site/services",
         "presence/antre-hub-pst",
+        "presence/antre-kiosk-k1",
     },
-    "r1": {"kiosk/r1/response", "rate/2/prompt", "presence/antre-hub-pst"},
+    "r1": {
+        "kiosk/r1/response",
+        "rate/2/prompt",
+        "presence/antre-hub-pst",
+        "presence/antre-rating-r1",
+        "presence/antre-kiosk-r1",
+    },
     "desk1": {
         "counter/1/response",
         "counter/1/state",
@@ -127,7 +140,10 @@ READ: dict[str, set[str]] = {
         "kiosk/k2/status",
         "display/wall/status",
         "display/tv2/status",
+        "site/services",
         "presence/antre-hub-pst",
+        "presence/antre-counter-1",
+        "presence/antre-keypad-1",
     },
     "btn1": set(),
     "wall": {
@@ -138,7 +154,11 @@ READ: dict[str, set[str]] = {
         "event/call",
         "alert/sla",
         "display/wall/status",
+        "display/running_text",
+        "site/schedule",
+        "site/services",
         "presence/antre-hub-pst",
+        "presence/antre-display-pst-wall",
     },
     "doctor": {*PRESENCE, "kiosk/k1/status", "kiosk/k2/status", "display/wall/status", "display/tv2/status"},
 }
@@ -335,6 +355,25 @@ def test_matrix_covers_every_contract_topic() -> None:
     assert set(contract.SPECS) <= covered
 
 
+def test_the_desk_actions_go_where_the_desks_commands_go_and_nowhere_else(
+    secure_broker: SecureBroker,
+) -> None:
+    """Issue 18's words (hold, resume, repeat, return) from a hardware button and a call_ticket from
+    the counter travel on the desk's own cmd topic, as next does; another desk's is still refused.
+    The ACL grants topics, not words: no grant was added for them (the matrices above hold that)."""
+    watcher = secure_broker.client("watcher")
+    call = contract.encode(
+        contract.counter_command("call_ticket", "c1-x-0001", ticket="A-012", reason="other")
+    )
+    sends = [("btn1", contract.plain_command(word)) for word in ("hold", "resume", "repeat", "return")]
+    for device, payload in [*sends, ("desk1", call)]:
+        mine, other = f"antre/{SITE}/counter/1/cmd", f"antre/{SITE}/counter/2/cmd"
+        assert secure_broker.client(device).publish(mine, payload) == "Success", (device, payload)
+        assert secure_broker.client(device).publish(other, payload) == "Not authorized", (device, payload)
+        watcher.flush()
+        assert watcher.got(payload) == {mine}, (device, payload)
+
+
 # --- who may connect -----------------------------------------------------------------------------
 
 
@@ -455,7 +494,10 @@ def test_password_hashes_match_mosquitto_passwd(tmp_path: Path) -> None:
 
 def test_acl_uses_the_contract_patterns() -> None:
     text = render_acl(devices_from_config({"devices": DEVICES}), SITE)
-    assert "user k1\ntopic write antre/pst/kiosk/k1/request\n" in text
+    k1_block = (
+        "user k1\ntopic readwrite antre/pst/presence/antre-kiosk-k1\ntopic write antre/pst/kiosk/k1/request\n"
+    )
+    assert k1_block in text
     assert "topic read antre/pst/rate/2/prompt" in text
     # The personal-data topic: written by its own kiosk only, read by the hubs only (through their
     # readwrite antre/pst/#); no grant spans the kiosks.

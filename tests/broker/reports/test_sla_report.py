@@ -31,10 +31,10 @@ def until(hub: Hub, clocks: Clocks, hour: int, minute: int) -> list[dict]:
     return run(hub, clocks, (wib(24, hour, minute) - clocks.wall).total_seconds(), step=5)
 
 
-def build_the_day(tmp_path: Path) -> tuple[Hub, list[tuple[str, str]]]:
+def build_the_day(tmp_path: Path, url: str | None = None) -> tuple[Hub, list[tuple[str, str]]]:
     """Tuesday 24 November 2026, desks 1 and 2 (both serve A and B), breach at 10 minutes."""
     clocks = Clocks(wib(24, 9, 0))
-    hub = make_hub(tmp_path, clocks, hours=HOURS, desks=2)
+    hub = make_hub(tmp_path, clocks, hours=HOURS, desks=2, url=url)
     alerts: list[dict] = []
     assert issue(hub, "A") == "A-001"  # 09:00, head of A: its clock starts
     alerts += until(hub, clocks, 9, 1)
@@ -87,8 +87,9 @@ def add_online_requests(hub: Hub) -> list[str]:
     return numbers
 
 
-def test_the_report_of_a_day_built_through_the_hub(tmp_path: Path) -> None:
-    hub, alerts = build_the_day(tmp_path)
+def test_the_report_of_a_day_built_through_the_hub(tmp_path: Path, db_url: str) -> None:
+    """On SQLite and PostgreSQL (the idle-desk figure reads ``desk_history``)."""
+    hub, alerts = build_the_day(tmp_path, db_url)
     assert alerts == [("B-001", "warning"), ("B-001", "breach"), ("B-002", "warning"), ("B-002", "breach")]
     numbers = add_online_requests(hub)
 
@@ -104,6 +105,12 @@ def test_the_report_of_a_day_built_through_the_hub(tmp_path: Path) -> None:
         Breach("B-001", "B", "1", 13.0, True),
         Breach("B-002", "B", None, 14.0, False),  # 09:31 to 09:45, still waiting
     ]
+    # The idle-desk figure: both desks are button-only, open from their first next (desk 1 09:03,
+    # desk 2 09:05, desk_history), never closed. One of them idle: 09:20-09:21 (desk 2, after the
+    # no-show), then from 09:24 on (desk 1 09:24-09:27, desk 2 from 09:25). A-003 in A (09:16-09:21):
+    # 1:00; A-003 in B (09:25-09:27): 2:00; B-002 (09:31-09:45): 14:00. The others waited while
+    # the open desks were busy.
+    assert day.idle_desk == Stats(3, 120.0, 840.0, 840.0)
     assert (day.online.due, day.online.met, day.online.late, day.online.pending) == (4, 2, 0, 2)
     assert day.online.pending_numbers == numbers[2:]
 
@@ -114,6 +121,7 @@ def test_the_report_of_a_day_built_through_the_hub(tmp_path: Path) -> None:
     with Session(hub.engine) as session:
         day = build_report(session, hub.settings, at_the_end.date(), later)
     assert day.breaches[1] == Breach("B-002", "B", None, 389.0, False)
+    assert day.idle_desk == Stats(3, 120.0, 389 * 60.0, 389 * 60.0)  # B-002: desk 2 idle until 16:00
     assert (day.online.met, day.online.late, day.online.pending) == (2, 2, 0)
     assert day.online.late_numbers == numbers[2:]
 
@@ -128,11 +136,11 @@ def test_the_report_of_a_day_built_through_the_hub(tmp_path: Path) -> None:
   tickets issued                         5   (A 3, B 2)
   queue passes (a transfer adds one)     6
   called                                 5
-  waited while a desk was idle           0
+  waited while a desk was idle           3
                                       median     p90     max
   raw wait (to the call)                4:00   13:00   13:00
   standard's clock at the call          2:00   13:00   13:00
-  wait while a desk was idle               -       -       -
+  wait while a desk was idle            2:00  389:00  389:00
   met the 10-minute standard             4   of 6 (66.7%)
   breached                               2
   never called (no breach)               0

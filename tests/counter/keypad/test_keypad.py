@@ -121,6 +121,23 @@ def test_keypad_keys_through_a_pipe_drive_the_desk(counter_site: CounterSite, ke
     pad.expect("A-001 selesai dilayani.")
     pad.send(b"\n")
     pad.expect("A-002 dipanggil ke Meja 1.")
+
+    # the desk actions: 1 parks A-002, 2 calls them back, 3 sends them back to the queue
+    pad.send(b"1")
+    assert pad.expect('Pengunjung A-002 ditunda. Panggil kembali dengan "Lanjutkan".').split()[1] == "hold"
+    wait_retained(port, {"counter/1/state": {"status": "idle", "parked": ["A-002"]}})
+    pad.send(b"/")
+    assert "Meja 1: SIAP" in pad.expect("Meja 1:") and "ditunda: A-002" in pad.seen[-1]
+    pad.send(b"2")
+    pad.expect("A-002 dipanggil kembali ke Meja 1.")
+    wait_retained(port, {"counter/1/state": {"status": "called", "ticket": "A-002", "parked": []}})
+    pad.send(b"3")
+    pad.expect("A-002 kembali ke antrean di tempatnya semula (0 orang di depannya).")
+    wait_retained(port, {"counter/1/state": {"status": "idle"}, "queue/A/state": {"waiting": ["A-002"]}})
+    pad.send(b"2")
+    pad.expect("Pengunjung itu tidak sedang ditunda.")  # nobody parked: the refusal in words
+    pad.send(b"+")
+    pad.expect("A-002 dipanggil ke Meja 1.")
     time.sleep(0.3)  # the hub answers first, then publishes the desk's state
     pad.send(b"/")
     assert "Meja 1: DIPANGGIL A-002" in pad.expect("Meja 1:") and "0 menunggu" in pad.seen[-1]

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 Steps = Iterator[None]
 ANSWERS = (4, 3, 4, 2, 4, 4, 3, 1, 2)  # u1..u9 as the full survey gives them
 CONTACT = {"r_name": "Budi Santoso", "r_email": "budi@example.id", "r_phone": "081234567890"}
+# The profile as the full survey gives it: button numbers per item (None: "Lewati").
+PROFILE_TAPS = (2, 2, None, 4)
+PROFILE = {"sex": "female", "age": "20_29", "occupation": "student"}  # what those taps store
 
 
 def connected(d: Driver) -> Steps:
@@ -35,6 +38,18 @@ def answer_elements(d: Driver, answers: tuple[int | None, ...], shots: bool = Fa
         if shots:
             yield from d.shot(f"03_element_u{index + 1}")
         yield from d.tap(f"rating_element.answer_{score}" if score else "rating_element.skip")
+    # A respondent (an element answered) is asked the profile next; nobody else is.
+    yield from d.wait_screen(RStep.PROFILE.value if any(answers) else RStep.COMPLAINT.value)
+
+
+def answer_profile(d: Driver, taps: tuple[int | None, ...], shots: bool = False) -> Steps:
+    """The four profile pages: tap answer N, or "Lewati" for None."""
+    names = ("sex", "age", "education", "occupation")
+    for index, tap in enumerate(taps):
+        yield from d.wait_for(lambda i=index: d.vm.profile_index == i, f"profile item {index + 1}")
+        if shots:
+            yield from d.shot(f"03p_profile_{index + 1}_{names[index]}")
+        yield from d.tap(f"rating_profile.answer_{tap}" if tap else "rating_profile.skip")
     yield from d.wait_screen(RStep.COMPLAINT.value)
 
 
@@ -51,6 +66,7 @@ def full(d: Driver) -> Steps:
     yield from d.shot("02_faces")
     yield from d.tap("rating_faces.face_5")
     yield from answer_elements(d, ANSWERS, shots=True)
+    yield from answer_profile(d, PROFILE_TAPS, shots=True)
     yield from d.shot("04_complaint")
     yield from d.tap("rating_complaint.send")
     yield from d.wait_for(lambda: "r_text" in d.vm.errors, "the empty-text error")
@@ -151,6 +167,8 @@ def soak(d: Driver) -> Steps:
         yield from d.wait_for(lambda: d.app.sm.current == RStep.FACES.value, "the faces", 30)
         yield from d.tap(f"rating_faces.face_{1 + n % 5}")
         yield from answer_elements(d, tuple(1 + (n + i) % 4 for i in range(9)))
+        yield from d.tap("rating_profile.skip_all")
+        yield from d.wait_screen(RStep.COMPLAINT.value)
         yield from d.tap("rating_complaint.skip")
         yield from d.wait_for(lambda: d.app.sm.current == RStep.IDLE.value, "the idle screen", 30)
         yield from d.wait_for(lambda: d.vm.sender.idle, "every answer sent", 30)

@@ -66,6 +66,9 @@ def real_rate_typed(d: Driver) -> Steps:
         if n in (0, 7):
             yield from d.shot(f"05_element_u{n + 1}")
         yield from d.tap(f"rating_element.answer_{3 if n % 2 else 4}")
+    yield from d.wait_screen(RStep.PROFILE.value)  # the respondent profile, embedded alike
+    yield from d.tap("rating_profile.answer_1")  # laki-laki
+    yield from d.tap("rating_profile.skip_all")
     yield from d.wait_screen(RStep.COMPLAINT.value)
     yield from d.shot("06_complaint")
     yield from d.fill("rating_complaint.f_text.input", "AC ruang tunggu mati")

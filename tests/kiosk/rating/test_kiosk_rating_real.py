@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from shared.store.models import ComplaintRow, RatingRow, TicketRow
+from shared.store.models import ComplaintRow, RatingRow, SkmProfileCountRow, TicketRow
 from tests.kiosk.rating.test_rating_real import copy_shots, rows
 from tests.kiosk.real_app import RealKiosk
 from tests.kiosk.real_ports import RealConfig
-from tests.support import Broker, HubProcess, Probe
+from tests.support import FULL_MATRIX, Broker, HubProcess, Probe
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = pytest.mark.timeout(300)
 
 
 def serve(probe: Probe) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def run_kiosk(
     return result
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("lang", ["id", "en"] if FULL_MATRIX else ["id"])  # both: the full matrix
 def test_rating_by_a_typed_ticket_code_with_a_complaint(
     lang: str, broker: Broker, hub: HubProcess, probe: Probe, tmp_path: Path
 ) -> None:
@@ -60,6 +60,8 @@ def test_rating_by_a_typed_ticket_code_with_a_complaint(
     expected = tuple(3 if n % 2 else 4 for n in range(9))
     assert (rating.overall, tuple(getattr(rating, f"u{n}") for n in range(1, 10))) == (4, expected)
     assert (rating.source, rating.client, rating.desk) == ("kiosk", "k1", "2")
+    [profile] = rows(hub, SkmProfileCountRow)  # laki-laki, the rest skipped at once
+    assert (profile.sex, profile.age, profile.education, profile.occupation) == ("male", "", "", "")
     [complaint] = rows(hub, ComplaintRow)
     assert records["typed"]["number"] == complaint.number == records["08_done"]["texts"]["number"]
     assert (complaint.rating_id, complaint.contact_name, complaint.contact_phone) == (

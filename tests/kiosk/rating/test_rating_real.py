@@ -19,14 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.store.db import make_engine
-from shared.store.models import ComplaintRow, RatingRow, TicketRow
-from tests.kiosk.rating.rating_scenarios import ANSWERS, CONTACT
+from shared.store.models import ComplaintRow, RatingRow, SkmProfileCountRow, TicketRow
+from tests.kiosk.rating.rating_scenarios import ANSWERS, CONTACT, PROFILE
 from tests.kiosk.real_app import REPO, RealKiosk, kivy_env
 from tests.kiosk.real_ports import RealConfig
-from tests.support import Broker, HubProcess, Probe
+from tests.support import Broker, HubProcess, Probe, full_matrix_only
 
 SHOTS = Path("/tmp/antre-shots/rating")
-pytestmark = pytest.mark.timeout(240)
+pytestmark = pytest.mark.timeout(300)
 
 
 @dataclass
@@ -92,7 +92,11 @@ def scores(row: RatingRow) -> tuple[int | None, ...]:
     return tuple(getattr(row, f"u{n}") for n in range(1, 10))
 
 
-@pytest.mark.parametrize(("lang", "size"), [("id", "1280x800"), ("en", "1280x800"), ("id", "800x1280")])
+# Both shapes and both languages with two runs; the third cell in the full matrix (CI's 15 minutes).
+@pytest.mark.parametrize(
+    ("lang", "size"),
+    [pytest.param("id", "1280x800", marks=full_matrix_only()), ("en", "1280x800"), ("id", "800x1280")],
+)
 def test_finishing_a_visitor_opens_the_survey_and_everything_given_is_stored(
     lang: str, size: str, broker: Broker, hub: HubProcess, probe: Probe, tmp_path: Path
 ) -> None:
@@ -107,6 +111,14 @@ def test_finishing_a_visitor_opens_the_survey_and_everything_given_is_stored(
     assert records["07_complaint_contact_error"]["fields"]["r_email"]["has_error"]
     [rating] = rows(hub, RatingRow)
     assert (rating.overall, scores(rating), rating.source, rating.desk) == (5, ANSWERS, "desk", "1")
+    # The profile: counted apart from the rating, its skipped item empty.
+    [counted] = rows(hub, SkmProfileCountRow)
+    stored = {k: getattr(counted, k) for k in ("sex", "age", "education", "occupation")}
+    assert stored == {"education": "", **PROFILE} and counted.respondents == 1
+    sex = records["03p_profile_1_sex"]["texts"]
+    assert sex["question"] == ("Jenis kelamin Anda?" if lang == "id" else "Your sex?")
+    assert (sex["answer_2"], sex["answer_3"]) == (("Perempuan" if lang == "id" else "Female"), "")
+    assert records["03p_profile_3_education"]["texts"]["answer_7"] in ("S3", "Doctorate (S3)")
     [complaint] = rows(hub, ComplaintRow)
     assert records["09_done"]["texts"]["number"] == complaint.number == records["number"]
     assert (complaint.text, complaint.kind, complaint.rating_id, complaint.ticket_id) == (
@@ -144,7 +156,7 @@ def test_everything_skipped_stores_no_rating_row(
     assert probe.ask("k1", {"rating_check": {"ticket": desk.code}})["ticket"] == desk.code
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("lang", ["id", pytest.param("en", marks=full_matrix_only())])
 def test_a_ticket_rated_elsewhere_is_said_so_and_a_complaint_still_goes_in(
     lang: str, broker: Broker, hub: HubProcess, probe: Probe, tmp_path: Path
 ) -> None:
@@ -166,7 +178,7 @@ def test_a_ticket_rated_elsewhere_is_said_so_and_a_complaint_still_goes_in(
     assert (complaint.ticket_id, complaint.rating_id, complaint.contact_email) == (ticket.id, None, "")
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("lang", [pytest.param("id", marks=full_matrix_only()), "en"])
 def test_a_suggestion_without_contact(
     lang: str, broker: Broker, hub: HubProcess, probe: Probe, tmp_path: Path
 ) -> None:

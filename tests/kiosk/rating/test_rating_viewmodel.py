@@ -66,6 +66,8 @@ def test_a_full_survey_sends_each_answer_as_it_is_given() -> None:
         assert vm.step == RStep.ELEMENT and vm.element_index == n
         vm.answer(4 if n != 3 else 2)
     assert hub.sent[4] == {"rating": {"ref": "ref-0123456789", "elements": {"u4": 2}}}
+    assert len(hub.sent) == 10 and vm.step == RStep.PROFILE
+    vm.skip_profile()  # nothing tapped: nothing sent
     assert len(hub.sent) == 10 and vm.step == RStep.COMPLAINT
     vm.set_field("r_text", "Toilet rusak")
     vm.set_field("r_email", "Budi@Example.id ")
@@ -79,6 +81,58 @@ def test_a_full_survey_sends_each_answer_as_it_is_given() -> None:
     assert vm.values["r_email"] == ""  # personal data forgotten once sent
     vm.to_thanks()
     assert vm.step == RStep.THANKS
+
+
+def test_the_profile_is_one_tap_per_item_and_sent_once_without_the_skipped_item() -> None:
+    vm, hub, _ = make()
+    vm.on_prompt(prompt())
+    vm.skip()  # no face
+    vm.answer(3)  # u1: a respondent
+    for _ in range(8):
+        vm.skip()
+    assert vm.step == RStep.PROFILE and vm.profile_index == 0
+    assert view.ui_value(vm, "profile.progress") == "Profil 1 dari 4 - Jenis kelamin"
+    assert view.ui_value(vm, "profile.question") == "Jenis kelamin Anda?"
+    assert [view.ui_value(vm, f"profile.shown_{n}") for n in (2, 3)] == [True, False]
+    assert view.ui_value(vm, "profile.answer_2") == "Perempuan" and view.ui_value(vm, "profile.count") == "2"
+    vm.answer_profile(2)  # perempuan
+    vm.set_language("en")
+    assert (
+        view.ui_value(vm, "profile.answer_5") == "50 or over"
+        and view.ui_value(vm, "profile.shown_6") is False
+    )
+    vm.answer_profile(2)  # 20-29
+    assert (
+        view.ui_value(vm, "profile.count") == "7"
+        and view.ui_value(vm, "profile.answer_7") == "Doctorate (S3)"
+    )
+    vm.skip()  # education not given
+    assert len(hub.sent) == 1  # the profile waits until the visitor leaves it
+    vm.answer_profile(9)  # no such button: nothing happens
+    vm.answer_profile(4)  # pelajar/mahasiswa
+    assert vm.step == RStep.COMPLAINT
+    given = {"sex": "female", "age": "20_29", "occupation": "student"}
+    assert hub.sent[-1] == {"rating": {"ref": "ref-0123456789", "profile": given}}
+
+
+def test_no_element_answered_means_no_profile_page_and_walking_away_sends_what_was_tapped() -> None:
+    vm, hub, clock = make()
+    vm.on_prompt(prompt())
+    vm.rate_overall(5)
+    for _ in range(9):
+        vm.skip()
+    assert vm.step == RStep.COMPLAINT  # a face alone makes no SKM respondent: no profile asked
+    vm, hub, clock = make()
+    vm.on_prompt(prompt())
+    vm.rate_overall(5)
+    vm.answer(4)
+    for _ in range(8):
+        vm.skip()
+    vm.answer_profile(1)  # laki-laki, then the visitor walks away
+    clock.advance(60)
+    vm.tick()
+    assert vm.step == RStep.IDLE
+    assert hub.sent[-1] == {"rating": {"ref": "ref-0123456789", "profile": {"sex": "male"}}}
 
 
 def test_contact_errors_are_shown_on_the_field_and_nothing_is_sent() -> None:

@@ -107,6 +107,9 @@ def test_json_examples_decode_and_carry_v1(spec: contract.TopicSpec) -> None:
     assert contract.decode(spec.example.encode())["v"] == 1
 
 
+NO_CARD = "aplay: main:831: audio open error: No such file or directory"
+
+
 def test_the_builders_give_the_shape_of_the_examples() -> None:
     at = datetime(2026, 11, 24, 9, 15, 2, tzinfo=timezone(timedelta(hours=7)))
     built = {
@@ -118,16 +121,15 @@ def test_the_builders_give_the_shape_of_the_examples() -> None:
             at,
             clocks=[
                 contract.waiting_clock(
-                    "A-003", at.replace(minute=1, second=40), at.replace(minute=6, second=12), "warning"
+                    "A-003", at.replace(minute=1, second=40), at.replace(minute=6, second=12), "warning", 192
                 ),
-                contract.waiting_clock("A-004", at.replace(minute=3, second=5), None, None),
+                contract.waiting_clock("A-004", at.replace(minute=3, second=5), None, None, 192.6),
             ],
+            idle_desks=["3"],
         ),
         "sla_alert": contract.sla_alert("A-004", "A", "warning", 480.2, at),
-        "kiosk_status": contract.kiosk_status("k1", "paper_out", "A-007", at),
-        "display_status": contract.display_status(
-            "lobby-tv", "failed", "aplay: main:831: audio open error: No such file or directory", at
-        ),
+        "kiosk_status": contract.kiosk_status("k1", "paper_out", "A-007", at, "failed", NO_CARD),
+        "display_status": contract.display_status("lobby-tv", "failed", NO_CARD, at),
         "call_event": contract.call_event("7c1e0b", "A-002", "A", "2", "Meja 2", False, at),
     }
     for key, body in built.items():

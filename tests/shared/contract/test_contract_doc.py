@@ -22,8 +22,11 @@ RAISED = re.compile(r"(?:(?:PayloadError|QueueError|Refusal)\(\s*|error_answer\(
 SOURCES = {
     "contract": ROOT / "shared" / "contract" / "topics.py",
     "kiosk_requests": ROOT / "shared" / "contract" / "kiosk_requests.py",
-    "domain": ROOT / "shared" / "domain" / "queue.py",
-    "hub": tuple(ROOT / "broker" / "hub" / f"{name}.py" for name in ("handlers", "transactions", "ingress")),
+    "domain": (ROOT / "shared" / "domain" / "queue.py", ROOT / "shared" / "domain" / "desk_actions.py"),
+    "hub": tuple(
+        ROOT / "broker" / "hub" / f"{name}.py"
+        for name in ("handlers", "transactions", "ingress", "desk_guard")
+    ),
     "feedback_requests": ROOT / "shared" / "contract" / "feedback_requests.py",
     "ratings": ROOT / "shared" / "store" / "ratings.py",
     "complaints": ROOT / "shared" / "store" / "complaints.py",

@@ -37,6 +37,25 @@ def test_a_desk_state_round_trip() -> None:
     assert records.parse_desk_state(idle) == records.DeskState("2", "Meja 2", "idle", None, None, None)
 
 
+def test_the_desk_actions_fields_priority_and_parked() -> None:
+    """Issue 18: the desk's ticket is priority, and who is parked there; an older hub sends
+    neither (nothing priority, nobody parked), and a code that is not one is left out."""
+    body = contract.desk_state("2", "Meja 2", "called", "A-002", "A", AT, priority=True, parked=["B-004"])
+    state = records.parse_desk_state(contract.encode(body))
+    assert (state.priority, state.parked) == (True, ("B-004",))
+    older = raw(desk="2", status="idle", ticket=None)
+    assert (records.parse_desk_state(older).priority, records.parse_desk_state(older).parked) == (False, ())
+    odd = raw(desk="2", status="idle", parked=["A-001", 7, "bogus", None])
+    assert records.parse_desk_state(odd).parked == ("A-001",)
+    # A priority that is not true/false is refused, as in event/call (the mark must not be guessed).
+    refused("bad_priority", records.parse_desk_state, raw(desk="2", status="idle", priority="yes"))
+    queue = contract.queue_state("A", "Konsultasi", ["A-003", "A-004"], AT, priority=["A-004"])
+    assert records.parse_queue_state(contract.encode(queue)).priority == frozenset({"A-004"})
+    listed_only = raw(service="A", waiting=["A-003"], count=1, priority=["A-003", "A-009", 3])
+    assert records.parse_queue_state(listed_only).priority == frozenset({"A-003"})  # of ``waiting`` only
+    assert records.parse_queue_state(raw(service="A", waiting=[], count=0)).priority == frozenset()
+
+
 def test_a_desk_state_is_checked_against_its_topic() -> None:
     assert records.parse_desk_state(raw(status="idle"), "3").desk == "3"  # the topic names it
     refused("desk_mismatch", records.parse_desk_state, raw(desk="9", status="idle"), "3")
@@ -89,6 +108,31 @@ def test_a_queue_state_round_trip_with_its_clocks() -> None:
     assert records.parse_queue_state(payload) == state  # without the topic: the payload names it
 
 
+def test_the_idle_desk_figure_runs_on_while_a_desk_is_still_idle() -> None:
+    """A-003 had waited 3:12 while desk 3 sat idle when the hub published at 09:15:02; desk 3 is
+    still idle, so at 09:16:02 the figure reads 4:12. A-004's entry is from an older hub (no
+    field): 0. With no idle desk listed the published figure stands still."""
+    clocks = [
+        contract.waiting_clock("A-003", AT - timedelta(minutes=9), None, None, 192),
+        contract.waiting_clock("A-004", AT - timedelta(minutes=5), None, None),
+    ]
+    idle = contract.queue_state("A", "Konsultasi", ["A-003", "A-004"], AT, clocks=clocks, idle_desks=["3"])
+    state = records.parse_queue_state(contract.encode(idle), "A")
+    assert state.idle_desks == ("3",) and state.updated_at == AT
+    later = AT + timedelta(minutes=1)
+    assert state.idle_desk_seconds("A-003", later) == 252
+    assert state.idle_desk_seconds("A-004", later) == 60  # waiting while desk 3 is idle now too
+    assert state.idle_desk_seconds("A-009", later) == 0  # not listed
+    busy = contract.queue_state("A", "Konsultasi", ["A-003", "A-004"], AT, clocks=clocks)
+    assert "idle_desks" not in busy and "idle_desk_s" not in busy["clocks"][1]
+    state = records.parse_queue_state(contract.encode(busy), "A")
+    assert state.idle_desks == () and state.idle_desk_seconds("A-003", later) == 192
+    odd = raw(service="A", waiting=["A-003"], count=1, idle_desks=["1/x", 7, "2"],
+              clocks=[{"ticket": "A-003", "idle_desk_s": "lots"}])  # fmt: skip
+    state = records.parse_queue_state(odd, "A")
+    assert state.idle_desks == ("2",) and state.clocks["A-003"].idle_desk_s == 0
+
+
 def test_an_unreadable_clock_is_left_out_not_the_queue() -> None:
     payload = raw(
         service="A",
@@ -125,6 +169,18 @@ def test_a_call_event_round_trip() -> None:
     refused("bad_json", records.parse_call_event, b"[1, 2]")
 
 
+def test_the_priority_mark_is_read_from_a_call_and_a_desk_state() -> None:
+    call = contract.call_event("7c1e0c", "A-012", "A", "2", "Meja 2", False, AT, priority=True)
+    assert records.parse_call_event(contract.encode(call)).priority is True
+    state = contract.desk_state("2", "Meja 2", "called", "A-012", "A", AT, priority=True)
+    assert records.parse_desk_state(contract.encode(state), "2").priority is True
+    # Left out (a hub from before the field): an ordinary ticket.
+    assert records.parse_call_event(raw(call_id="c", ticket="A-001", desk="1")).priority is False
+    assert records.parse_desk_state(raw(status="idle"), "3").priority is False
+    refused("bad_priority", records.parse_call_event, raw(call_id="c", ticket="A-001", desk="1", priority=1))
+    refused("bad_priority", records.parse_desk_state, raw(status="idle", priority="yes"), "3")
+
+
 def test_a_display_status_round_trip() -> None:
     payload = contract.encode(contract.display_status("lobby-tv", "failed", "no soundcards found", AT))
     assert records.parse_display_status(payload) == records.DisplayStatus(
@@ -137,6 +193,12 @@ def test_a_kiosk_status_round_trip() -> None:
     payload = contract.encode(contract.kiosk_status("k1", "paper_out", "A-007", AT))
     assert records.parse_kiosk_status(payload) == records.KioskStatus("k1", "paper_out", "A-007")
     refused("bad_printer", records.parse_kiosk_status, raw(kiosk="k1"))
+    # The spoken guide's sound (issue 18), left out by a kiosk from before it.
+    heard = contract.encode(contract.kiosk_status("k1", "ready", None, AT, "failed", "aplay: no card"))
+    assert records.parse_kiosk_status(heard) == records.KioskStatus(
+        "k1", "ready", None, "failed", "aplay: no card"
+    )
+    refused("bad_audio", records.parse_kiosk_status, raw(kiosk="k1", printer="ready", audio="loud"))
 
 
 def test_an_sla_alert_round_trip() -> None:

@@ -144,6 +144,36 @@ def test_a_rating_begun_and_added_to_round_trip() -> None:
     )
 
 
+def test_a_respondent_profile_round_trip() -> None:
+    profile = {"sex": "female", "age": "20_29", "education": "d4_s1", "occupation": "student"}
+    given = parsed(feedback.rating_profile(REF, profile))
+    assert given == feedback.RatingGiven("rate-1-0001", None, REF, "kiosk", None, {}, profile)
+    assert wire(feedback.rating_profile(REF, {"age": "50_plus"})) == (
+        b'{"v":1,"rating":{"ref":"' + REF.encode() + b'","profile":{"age":"50_plus"}}}'
+    )
+    assert parsed(feedback.rating_more(REF, "u1", 4)).profile == {}  # no profile sent: none
+
+
+@pytest.mark.parametrize(
+    ("profile", "says"),
+    [
+        ({"sex": "x"}, "profile.sex must be one of male, female"),
+        ({"age": 25}, "profile.age must be one of under_20, 20_29"),
+        ({"education": None}, "profile.education must be one of sd, smp"),
+        ({"name": "Siti"}, "profile holds an unknown item (items: sex, age, education, occupation)"),
+        ({}, "profile must give at least one answer"),
+        (["female"], "rating.profile must be a JSON object"),
+        ("female", "rating.profile must be a JSON object"),
+    ],
+)
+def test_a_profile_with_an_unknown_item_or_answer_is_refused(profile: object, says: str) -> None:
+    with pytest.raises(contract.PayloadError) as caught:
+        parsed({"rating": {"ref": REF, "profile": profile}}, "rate-1-0002")
+    assert caught.value.code == "bad_profile" and caught.value.request_id == "rate-1-0002"
+    assert says in str(caught.value)
+    assert "Siti" not in str(caught.value)  # the sender's unknown key is not echoed
+
+
 def test_a_complaint_round_trip_names_the_rating_else_the_ticket() -> None:
     contact = {"name": "Siti", "email": "", "phone": "081234567890"}
     about_rating = parsed(

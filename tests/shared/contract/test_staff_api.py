@@ -61,7 +61,7 @@ def test_a_query_value_or_its_default() -> None:
 
 def test_the_examples_are_what_the_counter_reads() -> None:
     route = api.ROUTE
-    assert bodies.parse_signin(dict(route["signin"].request or {})) == bodies.Signin("2", "budi", "2468")
+    assert bodies.parse_signin(dict(route["signin"].request or {})) == bodies.Signin("2", "budi", "246813")
     signed = bodies.parse_signin_answer(dict(route["signin"].response))
     assert (signed.desk_name, signed.officer_name) == ("Meja 2", "Budi Santoso") and "q0v" not in repr(signed)
     visitor = bodies.parse_visitor_answer(dict(route["visitor"].response))

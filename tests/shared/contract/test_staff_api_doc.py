@@ -24,7 +24,8 @@ HEADING = re.compile(r"^### `(\w+)`: `(GET|POST) (\S+)`$", re.M)
 # Where the staff side refuses: (file, the pattern of a refusal with its code, the status group).
 SOURCES = (
     (ROOT / "broker" / "hub" / "staff.py", re.compile(r"_error\(\s*(\d+),\s*\"(\w+)\"")),
-    (ROOT / "broker" / "hub" / "staff_api.py", re.compile(r"_send\(\s*(\d+),\s*error_body\(\s*\"(\w+)\"")),
+    (ROOT / "broker" / "console" / "api.py", re.compile(r"_error\(\s*(\d+),\s*\"(\w+)\"")),
+    (ROOT / "broker" / "hub" / "staff_signin.py", re.compile(r"_error\(\s*(\d+),\s*\"(\w+)\"")),
 )
 # OnlineError codes (the store's and those staff.py raises as one) answer with _ONLINE_STATUS.
 ONLINE_SOURCES = (ROOT / "shared" / "store" / "online.py", ROOT / "broker" / "hub" / "staff.py")
@@ -185,12 +186,12 @@ def test_a_changed_example_is_caught() -> None:
 
 
 def test_a_missing_refusal_is_caught() -> None:
-    sections = doc_sections(_edit(", `423 locked`", ""))
+    sections = doc_sections(_edit(", `429 slow_down`", ""))
     assert sections["signin"]["errors"] != api.ROUTE["signin"].errors
 
 
 def test_a_changed_error_status_is_caught() -> None:
-    assert doc_errors(_edit("| `locked` | `423` |", "| `locked` | `429` |")) != module_errors()
+    assert doc_errors(_edit("| `slow_down` | `429` |", "| `slow_down` | `423` |")) != module_errors()
 
 
 def test_a_route_added_to_the_module_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:

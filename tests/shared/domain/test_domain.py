@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared.domain.priority import trailing_run
 from shared.domain.queue import (
     ACTIVE_STATUSES,
     Action,
@@ -68,7 +69,31 @@ class MemoryRepository:
             for t in self.tickets.values()
             if t.status is TicketStatus.WAITING and t.business_day == day and t.service in wanted
         ]
-        return sorted(found, key=lambda t: (t.issued_at, t.id))
+        return sorted(found, key=lambda t: (t.queue_at or t.issued_at, t.id))
+
+    def waiting_heads(self, service: str, day: date) -> tuple[Ticket | None, Ticket | None]:
+        waiting = self._waiting([service], day)
+        first = [next((replace(t) for t in waiting if t.priority is kind), None) for kind in (True, False)]
+        return first[0], first[1]
+
+    def priority_run(self, service: str) -> int:
+        calls = [(at, i, self._priority_of(code)) for i, (code, action, _d, at) in enumerate(self.events)
+                 if action == "call" and self._service_of(code) == service]  # fmt: skip
+        return trailing_run(calls)
+
+    def _priority_of(self, code: str) -> bool:
+        return any(t.priority for t in self.tickets.values() if t.code == code)
+
+    def _service_of(self, code: str) -> str | None:
+        return next((t.service for t in self.tickets.values() if t.code == code), None)
+
+    def find_ticket(self, code: str, day: date) -> Ticket | None:
+        found = [t for t in self.tickets.values() if t.code == code and t.business_day == day]
+        return replace(found[0]) if found and found[0].status in ACTIVE_STATUSES else None
+
+    def parked_at(self, desk: str) -> list[Ticket]:
+        parked = [t for t in self.tickets.values() if t.status is TicketStatus.PARKED and t.desk == desk]
+        return [replace(t) for t in sorted(parked, key=lambda t: t.id or 0)]
 
     def first_waiting(self, services: Iterable[str], day: date) -> Ticket | None:
         waiting = self._waiting(services, day)
@@ -78,7 +103,7 @@ class MemoryRepository:
         return sum(
             1
             for t in self._waiting([ticket.service], ticket.business_day)
-            if t.id != ticket.id and t.issued_at <= ticket.issued_at
+            if t.id != ticket.id and (t.queue_at or t.issued_at) <= (ticket.queue_at or ticket.issued_at)
         )
 
     def desk_state(self, desk: str) -> DeskState:
