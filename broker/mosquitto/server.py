@@ -9,6 +9,7 @@ listener never leaves loopback.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -36,6 +37,9 @@ MAX_KEEPALIVE_S = 60
 # keeps a flood of connections on the network side from using up the broker, while the hub's
 # loopback listener has none.
 LAN_MAX_CONNECTIONS = 256
+# Mosquitto before 2.0.12 counts a closed connection out of that bound twice, so the bound wears
+# off after the first reconnects (Debian 12 ships 2.0.11; upstream commit 79542158).
+COUNTS_CONNECTIONS_RIGHT_FROM = (2, 0, 12)
 # Forward-secret suites only: TLS 1.2 with ECDHE and an AEAD cipher (the ESP32's mbedTLS has
 # ECDHE-RSA-AES128-GCM-SHA256), and TLS 1.3's own suites (all forward-secret).
 TLS12_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20"
@@ -168,6 +172,18 @@ def mosquitto_binary() -> str:
     if not found:
         raise MosquittoMissing(INSTALL_HINT)
     return found
+
+
+def mosquitto_version(binary: str | None = None) -> tuple[int, ...] | None:
+    """The installed broker's version, e.g. ``(2, 0, 11)``; None when it does not say."""
+    try:
+        result = subprocess.run(
+            [binary or mosquitto_binary(), "-h"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired, MosquittoMissing):
+        return None
+    found = re.search(r"mosquitto version (\d+)\.(\d+)\.(\d+)", result.stdout + result.stderr)
+    return tuple(int(part) for part in found.groups()) if found else None
 
 
 def start(config_path: Path) -> subprocess.Popen[bytes]:

@@ -15,11 +15,13 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from broker.mosquitto.server import mosquitto_version
 from deploy.ops.doctor_base import BrokerProbe, Check, probe_broker
 from deploy.ops.doctor_console import check_console, counter_target, hub_target
 from deploy.ops.doctor_devices import check_printer, check_spoken_guide, check_voice
 from deploy.ops.doctor_network import (
     DoctorAccount,
+    check_connection_bound,
     doctor_account,
     read_env_file,
     shared_accounts,
@@ -270,6 +272,8 @@ def run_checks(
         if "hub" in roles:
             database = check_database(settings)
             checks += [check_console(hub_target(settings)), database]
+            bound = check_connection_bound(settings, mosquitto_version())
+            checks += [bound] if bound else []
             if database.status == "OK":
                 checks.append(check_setup(settings))
             from shared.store.keys import INSTALLED_KEY_FILE, key_file

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broker.mosquitto.acl import devices_from_config
+from broker.mosquitto.server import COUNTS_CONNECTIONS_RIGHT_FROM, LAN_MAX_CONNECTIONS
+from deploy.ops.doctor_base import Check
 from shared.config import ConfigError, MqttEndpoint, Settings, is_loopback
 
 DOCTOR_URL_VAR = "ANTRE_DOCTOR_MQTT_URL"
@@ -88,4 +90,25 @@ def shared_accounts(root: Path, base: dict[str, str]) -> str | None:
         f"{' and '.join(programs)} all log in as {user}: one account is one connection, so they push "
         f"each other off the broker. Fix: give each its own [[devices]] account and its "
         f"ANTRE_MQTT_URL in {files}"
+    )
+
+
+def check_connection_bound(settings: Settings, version: tuple[int, ...] | None) -> Check | None:
+    """Whether the broker's bound on lobby connections holds (None: no lobby listener here)."""
+    if not devices_from_config(settings.raw):
+        return None  # the open demo broker listens on loopback only
+    if version is None:
+        return Check("UNKNOWN", "connection bound", "mosquitto did not say its version")
+    shown = ".".join(str(part) for part in version)
+    if version >= COUNTS_CONNECTIONS_RIGHT_FROM:
+        held = f"mosquitto {shown} holds {LAN_MAX_CONNECTIONS} lobby connections"
+        return Check("OK", "connection bound", held)
+    fixed = ".".join(str(part) for part in COUNTS_CONNECTIONS_RIGHT_FROM)
+    return Check(
+        "WARN",
+        "connection bound",
+        f"mosquitto {shown} counts a closed connection out twice, so its bound of {LAN_MAX_CONNECTIONS} "
+        f"lobby connections wears off after the first reconnects (fixed in {fixed}); the hub keeps its "
+        "own loopback listener. Fix: install mosquitto "
+        f"{fixed} or later when the distribution has it",
     )

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from broker.mosquitto.server import mosquitto_version
 from deploy.ops.doctor_console import check_console, hub_target
-from deploy.ops.doctor_network import doctor_account, shared_accounts
+from deploy.ops.doctor_network import check_connection_bound, doctor_account, shared_accounts
 from shared.config import ConfigError, settings_from_mapping
 
 DEVICES = [{"id": "hub", "role": "hub"}, {"id": "k1", "role": "kiosk"}, {"id": "doctor", "role": "doctor"}]
@@ -72,3 +73,20 @@ def test_programs_sharing_one_account_on_a_box_are_a_problem(tmp_path: Path) -> 
     (tmp_path / "etc/antre/display.env").write_text("ANTRE_MQTT_URL=mqtt://tv:pw2@127.0.0.1:1883\n")
     assert shared_accounts(tmp_path, base) is None
     assert shared_accounts(tmp_path, {"ANTRE_MQTT_URL": "mqtt://127.0.0.1:1883"}) is None  # the open demo
+
+
+def test_the_doctor_warns_when_the_broker_miscounts_lobby_connections() -> None:
+    """Debian 12's mosquitto 2.0.11: its bound on the lobby listener wears off (the xfail in
+    tests/broker/mosquitto/test_broker_lan.py shows it on the real broker)."""
+    deployment = settings_from_mapping({"devices": DEVICES}, {})
+    old = check_connection_bound(deployment, (2, 0, 11))
+    assert old is not None and old.status == "WARN" and "2.0.12" in old.text and "256" in old.text
+    fixed = check_connection_bound(deployment, (2, 0, 18))
+    assert fixed is not None and fixed.status == "OK"
+    assert check_connection_bound(deployment, None).status == "UNKNOWN"  # type: ignore[union-attr]
+    assert check_connection_bound(settings_from_mapping({}, {}), (2, 0, 11)) is None  # loopback demo
+
+
+def test_the_installed_mosquitto_says_its_version() -> None:
+    version = mosquitto_version()
+    assert version is not None and version >= (2, 0, 0)
