@@ -85,6 +85,19 @@ class CommandJob:
         return self.hub.counter_command(sender, raw)
 
 
+def give_way_while(waiting: Callable[[], bool]) -> None:
+    """Sleep in steps of ``GIVE_WAY_S`` while ``waiting()``, for ``GIVE_WAY_MAX_S`` at most. Never
+    raises: a sleep the C library refuses (libfaketime's under a faked clock said EINVAL) ends the
+    courtesy, and the message the caller is about to queue is not lost to it."""
+    waited = 0.0
+    while waited < GIVE_WAY_MAX_S and waiting():
+        try:
+            time.sleep(GIVE_WAY_S)
+        except OSError:
+            return
+        waited += GIVE_WAY_S
+
+
 class HubService:
     def __init__(self, settings: Settings, hub: Hub | None = None) -> None:
         self.settings = settings
@@ -178,10 +191,7 @@ class HubService:
         flood on the kiosk topics would otherwise take most of it). Bounded, so that the kiosks'
         requests are still read at ``1 / GIVE_WAY_MAX_S`` a second at least. Not for the worker's
         jobs: reading on while they wait is what fills the worker's batches (group commit)."""
-        waited = 0.0
-        while waited < GIVE_WAY_MAX_S and self.desk_bus.readable():
-            time.sleep(GIVE_WAY_S)
-            waited += GIVE_WAY_S
+        give_way_while(self.desk_bus.readable)
 
     def _queue_kiosk(self, params: dict[str, str], message: Message) -> None:
         self._give_way()

@@ -56,3 +56,24 @@ def test_a_failure_outside_the_transaction_is_answered_too(hub: Hub, monkeypatch
     got = answers(hub.counter_command("1", contract.encode({"action": "next", "request_id": "c-1"})))
     assert got[0]["request_id"] == "c-1" and got[0]["error"]["code"] == "internal_error"
     assert hub.counter_command("1", b"next") == [], "no request id: nobody to answer, and no crash"
+
+
+def test_a_refused_sleep_while_giving_way_does_not_lose_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under libfaketime the hub's half-millisecond sleep raised EINVAL inside the kiosk handler,
+    and that kiosk request was never queued nor answered (the clock-jump test's [-10m] cell)."""
+    from broker.hub import process
+
+    calls: list[float] = []
+
+    def refused(seconds: float) -> None:
+        calls.append(seconds)
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(process.time, "sleep", refused)
+    process.give_way_while(lambda: True)  # returns instead of raising
+    assert calls == [process.GIVE_WAY_S]
+    monkeypatch.undo()
+    waited: list[float] = []
+    monkeypatch.setattr(process.time, "sleep", waited.append)
+    process.give_way_while(lambda: True)  # a desk command that never gets read: bounded all the same
+    assert 0 < sum(waited) <= process.GIVE_WAY_MAX_S + process.GIVE_WAY_S
