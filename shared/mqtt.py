@@ -202,6 +202,11 @@ class MqttBus:
         """Whether messages wait on this connection that its network thread has not read yet."""
         return self.client.readable()
 
+    def unacknowledged(self) -> int:
+        """Messages published on this connection that the broker has not acknowledged yet: they
+        stay in memory until it does (or for good, while the connection is down)."""
+        return self.client.unacknowledged()
+
     def publish(self, topic_name: str, payload: bytes | str, *, retain: bool = False) -> None:
         self.client.publish(topic_name, payload, qos=contract.QOS, retain=retain)
 

@@ -78,6 +78,12 @@ class BufferedClient(paho.Client):
         except (OSError, ValueError):  # closed meanwhile
             return False
 
+    def unacknowledged(self) -> int:
+        """QoS 1 and 2 messages published and not yet acknowledged by the broker (in flight, or
+        queued behind paho's in-flight window). Read from paho's own queue, which has no public
+        count; should a paho release rename it, this says 0."""
+        return len(getattr(self, "_out_messages", ()))
+
     def _create_socket(self) -> Any:
         sock = super()._create_socket()
         if getattr(self, "_transport", "tcp") == "websockets":

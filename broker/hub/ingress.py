@@ -45,6 +45,9 @@ Job = Callable[[], list[Publication]]
 HUB_LANE = "hub"  # the hub's own jobs (the clocks' tick, snapshots, the staff desk) take turns too
 PER_SENDER = 16  # a kiosk or desk waits on a handful of answers at most; more is a flood
 MAX_SENDERS = 64  # distinct kiosks and desks with work waiting at one time
+# Refusals sent and not yet acknowledged by the broker, beyond which no more are sent: two of paho's
+# in-flight windows (shared.mqtt: 100), so a window jammed for good still bounds them.
+MAX_UNACKNOWLEDGED = 200
 KIOSK_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 BUSY_MESSAGE = "the hub is busy with this device's earlier requests; send the same request again shortly"
 
@@ -230,12 +233,21 @@ class RefusalBudget:
     refusals beyond it are dropped. They go out on the hub's main connection and the real answers
     on its desk connection, so they no longer queue in front of a desk's; but answering all of a
     flood's (QoS 1, unacknowledged ones kept by paho) took the hub from 91 to 228 MB in 20 s and a
-    thread's worth of CPU from the real work (bench/README.md, "Junk flood")."""
+    thread's worth of CPU from the real work (bench/README.md, "Junk flood").
+
+    Nor is any refusal answered while ``unacknowledged()`` (the main connection's publications the
+    broker has not acknowledged) is at ``max_unacknowledged``. The broker's acknowledgements come
+    in the same stream as the flood, behind every junk message not yet read: within the budget,
+    paho still kept 5,000 refusals (about 8 MB of Python objects) through a flood and its backlog,
+    and the heap they were spread over stayed the hub's after they went (issue 14, RSS +20-30%)."""
 
     def __init__(self, per_sender: float = 10, burst: float = 20, total: float = 200,
-                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+                 clock: Callable[[], float] = time.monotonic,
+                 unacknowledged: Callable[[], int] = lambda: 0,
+                 max_unacknowledged: int = MAX_UNACKNOWLEDGED) -> None:  # fmt: skip
         self.per_sender, self.burst, self.total = per_sender, burst, total
         self.clock = clock
+        self.unacknowledged, self.max_unacknowledged = unacknowledged, max_unacknowledged
         self._buckets: dict[str, tuple[float, float]] = {}  # sender -> (tokens, at)
         self._all = (total, clock())
         self.dropped = 0
@@ -246,6 +258,9 @@ class RefusalBudget:
             return self._allow(sender)
 
     def _allow(self, sender: str) -> bool:
+        if self.unacknowledged() >= self.max_unacknowledged:
+            self.dropped += 1  # the tokens are kept: nothing was sent
+            return False
         now = self.clock()
         tokens, at = self._all
         tokens = min(self.total, tokens + (now - at) * self.total)

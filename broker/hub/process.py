@@ -105,7 +105,6 @@ class HubService:
         self.jobs = FairQueue()
         self.checkpoints = Checkpointer(self.hub.engine)  # the WAL's checkpoints off the command path
         self.precheck = Precheck(self.hub.names, Authorisation(settings.raw))
-        self.refusals = RefusalBudget()
         # The live lobby for the staff console: every publication below, and the devices' health.
         self.lobby = LobbyMirror(settings, self.hub.clock)
         # A fixed id and a persistent session: commands sent while the hub was down are kept by
@@ -117,6 +116,8 @@ class HubService:
             persistent_session=True,
             see_retain=True,
         )
+        # The refusals go out on the main connection: none while it holds too many unacknowledged.
+        self.refusals = RefusalBudget(unacknowledged=self.bus.unacknowledged)
         self.bus.on_message("kiosk_request", self._queue_kiosk)
         # Every desk topic on the main connection too: a command for a desk that does not exist
         # is answered ``unknown_desk`` from there, and a desk added live is served from there.

@@ -27,6 +27,7 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
 from broker.mosquitto.server import BrokerConfig, is_listening, mosquitto_binary
+from deploy.ops.lobby import ALLOCATOR_ENV
 from tests.support import SITE, Broker, HubProcess, free_port, hub_env, site_config, wait_until
 
 SERVICE_NICE = -5  # what deploy/systemd gives the hub and Mosquitto (only root may raise it)
@@ -97,7 +98,10 @@ class Lobby:
             workdir / "antre.toml", desks=desks, staff_port=self.staff_port, extra=extra_config
         )
         self.db = workdir / "antre.db"
-        self.hub = NicedHub(workdir, hub_env(config, self.broker.url, f"sqlite:///{self.db}", workdir))
+        env = hub_env(config, self.broker.url, f"sqlite:///{self.db}", workdir)
+        # The allocator as the hub's systemd unit sets it (a value in the caller's environment wins):
+        # the hub's RSS after a flood is one of the figures measured here.
+        self.hub = NicedHub(workdir, {**ALLOCATOR_ENV, **env})
         self._on_stop: list[Callable[[], object]] = []
 
     def on_stop(self, callback: Callable[[], object]) -> None:

@@ -13,7 +13,7 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from shared.mqtt_socket import BufferedClient, BufferedSocket
-from tests.support import Broker
+from tests.support import Broker, wait_until
 
 
 @pytest.fixture
@@ -82,6 +82,23 @@ def test_a_client_reads_through_it_from_a_real_broker(broker: Broker) -> None:
         assert isinstance(client.socket(), BufferedSocket)
         publisher.disconnect()
         publisher.loop_stop()
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def test_it_counts_the_publications_the_broker_has_not_acknowledged(broker: Broker) -> None:
+    # The hub sends no refusal while this count is high (broker.hub.ingress.RefusalBudget): it must
+    # read this paho's queue (a count stuck at 0 would let a flood's refusals pile up again).
+    client = BufferedClient(CallbackAPIVersion.VERSION2, client_id="unacknowledged-test")
+    for n in range(5):
+        client.publish("test/unacknowledged", str(n), qos=1)  # not connected yet: kept until acknowledged
+    client.publish("test/unacknowledged", "qos 0", qos=0)  # never acknowledged, never kept
+    assert client.unacknowledged() == 5
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    try:
+        wait_until(lambda: client.unacknowledged() == 0, 10, "the broker's acknowledgements")
     finally:
         client.disconnect()
         client.loop_stop()

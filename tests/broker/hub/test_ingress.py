@@ -124,6 +124,21 @@ def test_refusals_are_answered_within_a_budget_per_sender_and_in_all() -> None:
     assert spread <= 100, "random sender ids share the total"
 
 
+def test_no_refusal_is_answered_while_too_many_wait_for_the_brokers_acknowledgement() -> None:
+    from broker.hub.ingress import RefusalBudget
+
+    unacknowledged = [0]
+    budget = RefusalBudget(
+        per_sender=10, burst=20, total=100, clock=lambda: 0.0,
+        unacknowledged=lambda: unacknowledged[0], max_unacknowledged=50,
+    )  # fmt: skip
+    assert budget.allow("kiosk/k1")
+    unacknowledged[0] = 50  # the acknowledgements wait behind a flood the hub has not read yet
+    assert not any(budget.allow(f"kiosk/k{n}") for n in range(100))
+    unacknowledged[0] = 49
+    assert sum(budget.allow("kiosk/k1") for _ in range(100)) == 19, "no token was spent meanwhile"
+
+
 def test_refusals_are_logged_a_few_a_minute_without_making_a_record_for_the_rest(
     precheck: Precheck, caplog: pytest.LogCaptureFixture
 ) -> None:
