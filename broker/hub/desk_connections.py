@@ -17,6 +17,11 @@ On a secure broker each connection logs in as its own account (the broker makes 
 client id): ``{hub}-out`` and ``hub_desk_user``, made by ``antre broker`` with the hub's password
 for every desk a device of ``[[devices]]`` sits at; those are the only desks whose commands the
 broker lets through, so only they get a connection. Any other desk is read on the main one.
+
+While a desk's command waits unread, the main connection's thread gives way (``readable``), but
+not to a desk whose connection is flooded (over ``HOT_PER_S`` messages a second): that one is
+always readable, and giving way to it stopped the main connection's reading for the whole flood
+(kiosk requests waited 10-30 s) without serving any real desk sooner.
 """
 
 from __future__ import annotations
@@ -28,12 +33,39 @@ from dataclasses import replace
 
 from broker.mosquitto.acl import device_desks, devices_from_config
 from shared.config import HUB_OUT_SUFFIX, MqttEndpoint, Settings, hub_desk_user
-from shared.mqtt import MessageHandler, MqttBus
+from shared.mqtt import Message, MessageHandler, MqttBus
 
 log = logging.getLogger(__name__)
 
 DESK_CLIENT = "antre-hub-{site}-desk-{desk}"  # a desk connection's client id on the open broker
 OUT_CLIENT = "antre-hub-{site}-out"  # the outlet's
+HOT_PER_S = 20  # messages a second on one desk's topic beyond what a desk and its retries send
+
+
+class Rate:
+    """Messages counted in one-second buckets; ``hot`` over ``limit`` in this or the last bucket.
+    Counted on one desk connection's thread, read on the main connection's (a stale read only
+    delays the verdict by a message)."""
+
+    __slots__ = ("_bucket", "_count", "_last", "clock", "limit")
+
+    def __init__(self, limit: int = HOT_PER_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.clock = limit, clock
+        self._bucket, self._count, self._last = int(clock()), 0, 0
+
+    def _roll(self) -> None:
+        bucket = int(self.clock())
+        if bucket != self._bucket:
+            self._last = self._count if bucket == self._bucket + 1 else 0
+            self._bucket, self._count = bucket, 0
+
+    def count(self) -> None:
+        self._roll()
+        self._count += 1
+
+    def hot(self) -> bool:
+        self._roll()
+        return max(self._count, self._last) > self.limit
 
 
 def connection_desks(settings: Settings) -> tuple[str, ...]:
@@ -60,8 +92,11 @@ class DeskConnections:
     """One ``MqttBus`` per desk, subscribed to that desk's ``counter/{desk}/cmd`` only, and the
     outlet, subscribed to nothing."""
 
-    def __init__(self, settings: Settings, handler: MessageHandler) -> None:
+    def __init__(
+        self, settings: Settings, handler: MessageHandler, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.buses: dict[str, MqttBus] = {}
+        self.rates: dict[str, Rate] = {}
         for desk in connection_desks(settings):
             bus = MqttBus(
                 desk_endpoint(settings.mqtt, desk),
@@ -73,7 +108,8 @@ class DeskConnections:
                 see_retain=True,
                 announce=False,
             )
-            bus.on_message("counter_cmd", handler, desk=desk)
+            self.rates[desk] = rate = Rate(clock=clock)
+            bus.on_message("counter_cmd", _counted(handler, rate), desk=desk)
             self.buses[desk] = bus
         self.desks = frozenset(self.buses)
         # A fixed id and a persistent session, as the other connections: what it had in flight
@@ -106,10 +142,18 @@ class DeskConnections:
             bus.stop()
 
     def readable(self) -> bool:
-        """Whether a desk's command waits unread on its connection."""
-        return any(bus.readable() for bus in self.buses.values())
+        """Whether a desk's command waits unread on its connection, a flooded one's aside."""
+        return any(not self.rates[desk].hot() and bus.readable() for desk, bus in self.buses.items())
 
     def outlet(self) -> MqttBus | None:
         """Where the worker's publications go: the outlet while it is up (else ``None``: the main
         connection)."""
         return self.out if self.out.connected.is_set() else None
+
+
+def _counted(handler: MessageHandler, rate: Rate) -> MessageHandler:
+    def count_and_handle(params: dict[str, str], message: Message) -> None:
+        rate.count()
+        handler(params, message)
+
+    return count_and_handle

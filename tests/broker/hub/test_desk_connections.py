@@ -6,7 +6,8 @@ sent to desk 1 (up to 1.5 s in ``bench/faults.py --only flood``).
 In the live test ``HubService`` runs in this process against a real Mosquitto. Desk 1's reading is
 held at its first command, as if it were still reading a flood; desk 2's ``next`` must be answered
 meanwhile, and desk 1's command once its reading goes on. The others check which desks get a
-connection (and which account each logs in as)."""
+connection (and which account each logs in as) and that the main connection no longer gives way
+to a flooded desk's connection."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from broker.hub.desk_connections import DeskConnections, connection_desks, desk_endpoint
+from broker.hub.desk_connections import HOT_PER_S, DeskConnections, connection_desks, desk_endpoint
 from broker.hub.process import HubService
 from shared.config import MqttEndpoint, load_settings, settings_from_mapping
 from shared.mqtt import Message
@@ -106,3 +107,28 @@ def test_on_a_secure_broker_only_the_desks_with_a_device_get_one_under_their_own
     assert connection_desks(settings) == ("2",)
     endpoint = desk_endpoint(settings.mqtt, "2")
     assert (endpoint.username, endpoint.password) == ("hub-desk-2", "secret")
+
+
+def test_the_main_connection_gives_way_to_a_quiet_desk_but_not_to_a_flooded_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [100.0]
+    settings = settings_from_mapping({"site": "pst", "desks": DESKS}, {})
+    handled: list[str] = []
+    connections = DeskConnections(settings, lambda params, _m: handled.append(params["desk"]), lambda: now[0])
+    unread = {"1"}  # desk 1's connection has a message its thread has not read yet
+    for desk, bus in connections.buses.items():
+        monkeypatch.setattr(bus, "readable", lambda desk=desk: desk in unread)
+    assert connections.readable()  # a desk's command waits: the main connection gives way
+
+    flood = connections.buses["1"]._handlers["counter_cmd"][1]
+    for _ in range(HOT_PER_S + 1):  # desk 1's topic flooded within one second
+        flood({"desk": "1"}, None)  # type: ignore[arg-type]
+    assert handled == ["1"] * (HOT_PER_S + 1)  # every message still handled
+    assert not connections.readable()  # always readable under a flood: no longer given way to
+    unread.add("2")
+    assert connections.readable()  # a quiet desk's command still is
+
+    unread.discard("2")
+    now[0] += 2.5  # the flood over for two whole seconds: desk 1 is quiet again
+    assert connections.readable()
