@@ -43,9 +43,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-# The hub's second broker account, for its desk connection (``broker.hub.process``): the hub's user
-# name with this suffix, with the hub's password and grants (``broker.mosquitto.acl``).
-HUB_DESK_SUFFIX = "-desks"
+# The hub's other broker accounts (``broker.hub.desk_connections``), with the hub's password and
+# grants (``broker.mosquitto.acl``): its outlet's (the hub's user name and this suffix) and one per
+# desk for its desk connections (the hub's user name, this infix and the desk id).
+HUB_OUT_SUFFIX = "-out"
+HUB_DESK_INFIX = "-desk-"
+
+
+def hub_desk_user(hub_user: str, desk: str) -> str:
+    """The broker account (and client id) of the hub's connection for ``desk``'s commands."""
+    return f"{hub_user}{HUB_DESK_INFIX}{desk}"
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ import ssl
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -86,9 +86,10 @@ class MqttBus:
         announce: bool = True,
     ) -> None:
         """``client_id``: the app's id (its ``presence/{client_id}``); ``one_off`` and ``siblings``:
-        see the module doc; ``announce=False``: a second connection of an app that has its presence
-        already (the hub's desk connection): no presence, no Last Will, no check for another app
-        with its id."""
+        see the module doc; ``announce=False``: another connection of an app that has its presence
+        already (the hub's desk connections and outlet): no presence, no Last Will, no check for
+        another app with its id, and its connects logged at DEBUG (the app says it once for all of
+        them; ten such lines in a row were cut by the log's repeat limiter, the main one's too)."""
         self.endpoint = endpoint
         self.site = site
         self.client_id = client_id
@@ -164,12 +165,6 @@ class MqttBus:
         """Like ``on``, but ``handler`` gets the whole paho message (payload, ``retain``, ...)."""
         self._handlers[key] = ((contract.subscription(self.site, key, **params),), handler, True)
 
-    def on_messages(self, key: str, handler: MessageHandler, each: Sequence[dict[str, str]]) -> None:
-        """Like ``on_message`` with one subscription for each of ``each`` (the hub's desk connection:
-        one per configured desk, so that no other desk's topic shares its stream)."""
-        filters = tuple(contract.subscription(self.site, key, **params) for params in each)
-        self._handlers[key] = (filters, handler, True)
-
     def on_connected(self, callback: Callable[[], None]) -> None:
         self._on_connected.append(callback)
 
@@ -221,7 +216,8 @@ class MqttBus:
         if reason.is_failure:
             log.error("broker %s refused the connection: %s", self.endpoint.url(), reason)
             return
-        log.info("connected to %s as %s", self.endpoint.url(), self.client_id)
+        level = logging.INFO if self.announce else logging.DEBUG
+        log.log(level, "connected to %s as %s", self.endpoint.url(), self.client_id)
         # SUBACKs come on this thread after this callback returns: the set is complete by then.
         self._unacked = set()
         for topic_filters, _handler, _whole in self._handlers.values():

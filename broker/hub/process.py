@@ -6,13 +6,13 @@ thread applies the jobs, one sender's at a time in turn, so the database sees on
 time, the network never waits on a disk flush, and a noisy client cannot starve the others. On
 every (re)connect the worker republishes every retained state from the database.
 
-Two MQTT connections (issue 14): the configured desks' commands come on one of their own (the
-``desk_bus``), since Mosquitto queues per connection and a message is read only after every one in
-front of it: on the main connection a junk flood on the kiosk topics would sit in front of a
-desk's ``next``. The worker's answers and states go out on the desk connection as well, never
-behind the intake's refusals. While a desk command waits unread, the main connection's thread
-pauses before each message (``_give_way``), and the GIL switch interval is 0.5 ms, so the
-thread reading a flood does not starve the desk connection's thread or the worker.
+A connection per desk (issue 14): each configured desk's commands come on an MQTT connection of
+their own (``broker.hub.desk_connections``), since Mosquitto queues per connection and a message is
+read only after every one in front of it: a junk flood on the kiosk topics or on another desk's
+topic would otherwise sit in front of a desk's ``next``. The worker's answers and states go out on
+an outlet of their own, never behind the intake's refusals. While a desk command waits unread,
+the main connection's thread pauses before each message (``_give_way``), and the GIL switch
+interval is 0.5 ms, so the thread reading a flood does not starve a desk's thread or the worker.
 
 Group commit: after a blocking take, the worker takes the kiosk and desk commands that are ready
 right behind it in the same fair order, without waiting, and applies them as one batch (one
@@ -34,7 +34,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import replace
 
 from broker.console.app import make_app
 from broker.console.context import ConsoleContext
@@ -42,13 +41,14 @@ from broker.console.server import ConsoleServer
 from broker.console.settings import ConsoleSettings
 from broker.hub.authorisation import Authorisation
 from broker.hub.commands import Hub, Incoming
+from broker.hub.desk_connections import DeskConnections
 from broker.hub.ingress import HUB_LANE, FairQueue, Precheck, RefusalBudget, Verdict
 from broker.hub.lobby_mirror import LobbyMirror, officers_at_desks
 from broker.hub.publications import Publication
 from broker.hub.site_setup import SiteSetup, policy_updater
 from broker.hub.staff import StaffDesk, StaffResult
 from shared import logs
-from shared.config import HUB_DESK_SUFFIX, MqttEndpoint, Settings
+from shared.config import Settings
 from shared.contract import topics as contract
 from shared.mqtt import Message, MqttBus
 from shared.store.checkpoint import Checkpointer
@@ -59,11 +59,10 @@ log = logging.getLogger(__name__)
 
 Job = Callable[[], list[Publication]]
 TICK_S = 0.25
-DESK_READY_S = 10  # at start, how long the main connection waits for the desk connection's subscriptions
+DESK_READY_S = 10  # at start, how long the main connection waits for the desk connections' subscriptions
 GIVE_WAY_S = 0.0005  # see HubService._give_way
 GIVE_WAY_MAX_S = 0.02
 SWITCH_INTERVAL_S = 0.0005  # Python's default is 5 ms
-DESK_CLIENT = "antre-hub-{site}-desks"  # the desk connection's client id (open broker; see desk_endpoint)
 BATCH_MAX = 32  # commands in one transaction: past a few dozen a batch only delays its first answer
 _STOP: Job = lambda: []  # noqa: E731 - a sentinel the worker recognises by identity
 _PLAIN_WORDS = frozenset(word.encode() for word in contract.PLAIN_WORDS)
@@ -122,23 +121,13 @@ class HubService:
         # Every desk topic on the main connection too: a command for a desk that does not exist
         # is answered ``unknown_desk`` from there, and a desk added live is served from there.
         self.bus.on_message("counter_cmd", self._queue_other_desk)
-        # The configured desks' commands on a connection of their own (``DESK_CLIENT``): Mosquitto
-        # keeps one queue per connection, so a desk's ``next`` never waits behind the kiosk topics'
-        # traffic (a junk flood) that the main connection has not read yet. The answers and the
-        # state go out on it too, ahead of the refusals the main connection sends.
-        self.desk_bus = MqttBus(
-            desk_endpoint(settings.mqtt),
-            settings.site,
-            DESK_CLIENT.format(site=settings.site),
-            persistent_session=True,
-            see_retain=True,
-            announce=False,
-        )
-        # The TOML's desks: a desk added on the console's setup page later is read on the main
-        # connection (``_queue_other_desk``) until the hub restarts.
-        self._desk_connection_desks = frozenset(d.id for d in settings.desks)
-        desks = [{"desk": desk} for desk in sorted(self._desk_connection_desks)]
-        self.desk_bus.on_messages("counter_cmd", self._queue_counter, desks)
+        # Each configured desk's commands on a connection of its own: Mosquitto keeps one queue per
+        # connection, so a desk's ``next`` never waits behind traffic (a junk flood on the kiosk
+        # topics or on another desk's) that another connection has not read yet. The answers and
+        # the states go out on them too, ahead of the refusals the main connection sends. A desk
+        # added on the console's setup page later is read on the main connection
+        # (``_queue_other_desk``) until the hub restarts.
+        self.desk_buses = DeskConnections(settings, self._queue_counter)
         for key in ("kiosk_status", "display_status", "presence"):
             self.bus.on_message(key, self._observe_device)
         self.bus.on_connected(lambda: self.jobs.put(HUB_LANE, self._snapshot, bounded=False))
@@ -192,7 +181,7 @@ class HubService:
         flood on the kiosk topics would otherwise take most of it). Bounded, so that the kiosks'
         requests are still read at ``1 / GIVE_WAY_MAX_S`` a second at least. Not for the worker's
         jobs: reading on while they wait is what fills the worker's batches (group commit)."""
-        give_way_while(self.desk_bus.readable)
+        give_way_while(self.desk_buses.readable)
 
     def _queue_kiosk(self, params: dict[str, str], message: Message) -> None:
         self._give_way()
@@ -201,7 +190,7 @@ class HubService:
         self._admit(f"kiosk/{kiosk_id}", verdict, CommandJob(self.hub, ("kiosk", kiosk_id, payload)))
 
     def _queue_other_desk(self, params: dict[str, str], message: Message) -> None:
-        if params["desk"] not in self._desk_connection_desks:  # those come on the desk connection
+        if params["desk"] not in self.desk_buses.desks:  # those come on their own connections
             self._give_way()
             self._queue_counter(params, message)
 
@@ -236,13 +225,15 @@ class HubService:
         """Serve until ``stop`` is set."""
         self.staff.sync_officers(list(self.settings.raw.get("officers", [])))
         self.setup.start()  # before the first snapshot: it carries the stored names and running text
-        # The desk connection first: a new session (the first start, or a broker that lost its
+        # The desk connections first: a new session (the first start, or a broker that lost its
         # sessions) drops what is published before its subscriptions are acknowledged, and the
-        # main connection ignores the configured desks, so a desk's press in between would be lost.
-        # The main connection's presence, which tells the devices the hub is there, waits for it.
-        self.desk_bus.start()
-        if not self.desk_bus.subscribed.wait(DESK_READY_S):
-            log.warning("the desk connection is not subscribed after %d s; starting anyway", DESK_READY_S)
+        # main connection ignores their desks, so a desk's press in between would be lost. The
+        # main connection's presence, which tells the devices the hub is there, waits for them.
+        self.desk_buses.start()
+        if self.desk_buses.wait_subscribed(DESK_READY_S):
+            log.info("desk connections subscribed (desks %s) and the outlet connected", self.desk_buses)
+        else:
+            log.warning("the desk connections are not subscribed after %d s; starting anyway", DESK_READY_S)
         self.bus.start()
         self.console.start()
         log.info("staff console on %s", self.console.url)
@@ -264,7 +255,7 @@ class HubService:
         finally:
             self.console.stop()
             self.console_context.engine.dispose()
-            self.desk_bus.stop()
+            self.desk_buses.stop()
             self.bus.stop()
             self.hub.engine.dispose()
 
@@ -312,9 +303,9 @@ class HubService:
         self._send(publications)
 
     def _send(self, publications: list[Publication]) -> None:
-        # The worker's answers and states on the desk connection while it is up: never behind the
-        # intake's refusals, which go out on the main one.
-        bus = self.desk_bus if self.desk_bus.connected.is_set() else self.bus
+        # The worker's answers and states on the outlet while it is up: never behind a thread
+        # reading a flood, nor behind the intake's refusals, which go out on the main connection.
+        bus = self.desk_buses.outlet() or self.bus
         for item in publications:
             bus.publish(item.topic, item.payload, retain=item.retain)
         self.lobby.feed_all(publications)
@@ -330,15 +321,6 @@ class HubService:
             self.lobby.set_officers(*officers_at_desks(self.hub.engine))
         except Exception:  # the lobby's names are a nicety: never the reason a job fails
             log.exception("the lobby could not read who is signed in at the desks")
-
-
-def desk_endpoint(endpoint: MqttEndpoint) -> MqttEndpoint:
-    """The desk connection's account: on a secure broker the hub's own user name with
-    ``HUB_DESK_SUFFIX`` (same password; ``broker.mosquitto.acl`` grants it the hub's topics), since
-    the broker makes each user name its client id and one account cannot hold two connections."""
-    if endpoint.username is None:
-        return endpoint
-    return replace(endpoint, username=endpoint.username + HUB_DESK_SUFFIX)
 
 
 def staff_api_address(settings: Settings) -> tuple[str, int]:

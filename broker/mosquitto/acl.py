@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.config import HUB_DESK_SUFFIX, ConfigError
+from shared.config import HUB_DESK_INFIX, HUB_OUT_SUFFIX, ConfigError, hub_desk_user
 from shared.contract import topics as contract
 from shared.contract.client_ids import desk_program_ids
 
@@ -52,12 +52,13 @@ def devices_from_config(raw: Mapping[str, Any]) -> tuple[Device, ...]:
     if not isinstance(items, list):
         raise ConfigError("devices must be an array of tables: [[devices]]")
     devices = tuple(_device(item) for item in items)
-    ids = [user for d in devices for user in accounts(d)]  # a hub's desk account is taken too
+    desks = device_desks(devices)
+    ids = [user for d in devices for user in accounts(d, desks)]  # a hub's desk accounts are taken too
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ConfigError(
-            f"[[devices]] ids must be unique (a hub also takes its id + '{HUB_DESK_SUFFIX}'); "
-            f"repeated: {duplicates}"
+            f"[[devices]] ids must be unique (a hub also takes its id + '{HUB_OUT_SUFFIX}' and its id "
+            f"+ '{HUB_DESK_INFIX}' + each desk's id); repeated: {duplicates}"
         )
     return devices
 
@@ -205,11 +206,12 @@ def render_acl(devices: Sequence[Device], site: str) -> str:
         "# Anything not granted here is refused. Only the hub reads kiosk/+/request (personal data)",
         "# and only the hub writes state, event and alert topics.",
     ]
+    desks = device_desks(devices)
     for device in devices:
         granted = grants(device, site)
         desk = f", desk {device.desk}" if device.desk else ""
-        for user in accounts(device):
-            role = device.role if user == device.id else f"{device.role} ({device.id}'s desk connection)"
+        for user in accounts(device, desks):
+            role = device.role if user == device.id else f"{device.role} ({device.id}'s other connections)"
             lines += ["", f"# {role}{desk}", f"user {user}"]
             lines += [f"topic readwrite {t}" for t in granted.readwrite]
             lines += [f"topic write {t}" for t in granted.write]
@@ -217,8 +219,17 @@ def render_acl(devices: Sequence[Device], site: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def accounts(device: Device) -> tuple[str, ...]:
-    """The broker users of ``device``: its id, and for a hub also its desk connection's
-    (``HUB_DESK_SUFFIX``, same password and grants: the broker makes a user name the client id,
-    so one account cannot hold the hub's two connections)."""
-    return (device.id, device.id + HUB_DESK_SUFFIX) if device.role == "hub" else (device.id,)
+def device_desks(devices: Sequence[Device]) -> tuple[str, ...]:
+    """The desks some device may send commands for (a counter, button or rating screen's desk):
+    only these can get a command through the broker, so only these get a hub desk connection."""
+    return tuple(sorted({d.desk for d in devices if d.role in DESK_ROLES and d.desk is not None}))
+
+
+def accounts(device: Device, desks: Sequence[str] = ()) -> tuple[str, ...]:
+    """The broker users of ``device``: its id, and for a hub also its outlet's (``HUB_OUT_SUFFIX``)
+    and one per desk of ``desks`` for its desk connections (``hub_desk_user``), same password and
+    grants: the broker makes a user name the client id, so one account cannot hold two of the
+    hub's connections."""
+    if device.role != "hub":
+        return (device.id,)
+    return (device.id, device.id + HUB_OUT_SUFFIX, *(hub_desk_user(device.id, desk) for desk in desks))

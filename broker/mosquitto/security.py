@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from broker.mosquitto.acl import accounts, devices_from_config, render_acl
+from broker.mosquitto.acl import accounts, device_desks, devices_from_config, render_acl
 from broker.mosquitto.certs import CertFiles
 from broker.mosquitto.passwords import ensure_secrets, write_password_file, write_private
 from broker.mosquitto.server import BrokerConfig, TlsListener
@@ -59,8 +59,9 @@ def write_security_files(settings: Settings) -> SecurityFiles:
         raise ConfigError('[[devices]] lists no role = "hub": nothing could serve the lobby')
     files = SecurityFiles.in_dir(settings.data_dir)
     passwords = ensure_secrets(files.secrets, [d.id for d in devices])
-    # A hub's second account (its desk connection) shares the hub's password.
-    users = {user: passwords[d.id] for d in devices for user in accounts(d)}
+    # A hub's desk connections' accounts share the hub's password.
+    desks = device_desks(devices)
+    users = {user: passwords[d.id] for d in devices for user in accounts(d, desks)}
     write_password_file(files.password_file, users)
     acl = render_acl(devices, settings.site)
     if not files.acl_file.exists() or files.acl_file.read_text(encoding="utf-8") != acl:

@@ -25,7 +25,21 @@ from pathlib import Path
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from tests.faults.lobby import ROOT, SITE, Asked, Client, Outcome, cpu_s, load_average, lobby, new_id, rss_mb
+from tests.faults.lobby import (
+    ROOT,
+    SITE,
+    Asked,
+    Client,
+    CpuMark,
+    Outcome,
+    cpu_mark,
+    cpu_s,
+    cpu_shares,
+    load_average,
+    lobby,
+    new_id,
+    rss_mb,
+)
 
 GOAL_PRESS_P99_MS = 500.0
 GOAL_RSS_BACK = 0.10  # after the flood, within 10% of the start
@@ -136,6 +150,13 @@ def run(
         for proc in procs:  # each says "ready" when connected, its clock started
             proc.stdout.readline()  # type: ignore[union-attr]
         clock.flood_start = time.perf_counter()
+        # Who had the CPUs during the flood: marks at its start and at 80% of it (its clients, each
+        # timed from its own start, stop a little early).
+        broker_pid = place.broker.process.pid  # type: ignore[union-attr]
+        groups = {"hub": [pid], "mosquitto": [broker_pid], "junk clients": [p.pid for p in procs]}
+        cpu: list[CpuMark] = [cpu_mark(groups)]
+        marker = threading.Thread(target=_mark_cpu, args=(groups, cpu, flood_s * 0.8), daemon=True)
+        marker.start()
         hops_during: list[float] = []
         hopper = threading.Thread(target=_hop_during, args=(place.port, clock, hops_during), daemon=True)
         hopper.start()
@@ -176,6 +197,8 @@ def run(
         f"  load average (1/5/15 min) {load_average()}",
         f"  junk sent: {total} messages in {flood_s:.0f} s = {total / flood_s:,.0f}/s "
         f"({', '.join(map(str, sent))} per client)",
+        "  CPU during the flood, share of one core (and of its threads' time waiting for one): "
+        + (cpu_shares(cpu[0], cpu[1]) if len(cpu) == 2 else "not measured"),
         f"  raw mosquitto hop, quiet         {spread(quiet_hop)}",
         f"  raw mosquitto hop, during flood  {spread(hops_during)}",
         f"  desk next -> event/call, before  {spread(phases['before'])}",
@@ -263,6 +286,11 @@ def _desk(client: Client, presses: list[Press], clock: Clock, every: float, most
         if call is None:
             return  # the desk is stuck: the run has failed already
         time.sleep(max(0.0, every - (time.perf_counter() - sent)))
+
+
+def _mark_cpu(groups: dict[str, list[int]], marks: list[CpuMark], after_s: float) -> None:
+    time.sleep(after_s)
+    marks.append(cpu_mark(groups))
 
 
 def _kiosk_during(client: Client, clock: Clock, asked: list[Asked]) -> None:

@@ -316,6 +316,43 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@dataclass(frozen=True)
+class CpuMark:
+    """What each process of each group had run and waited for a CPU (s, all its threads) at ``at``."""
+
+    at: float
+    ran: dict[str, dict[int, float]]
+    waited: dict[str, dict[int, float]]
+
+
+def cpu_mark(groups: dict[str, list[int]]) -> CpuMark:
+    """The scheduler's counts (``/proc/PID/task/*/schedstat``) of each named group's processes."""
+    ran: dict[str, dict[int, float]] = {name: {} for name in groups}
+    waited: dict[str, dict[int, float]] = {name: {} for name in groups}
+    for name, pids in groups.items():
+        for pid in pids:
+            with contextlib.suppress(OSError, ValueError):
+                counts = [task.read_text().split() for task in Path(f"/proc/{pid}/task").glob("*/schedstat")]
+                ran[name][pid] = sum(int(run_ns) for run_ns, _, _ in counts) / 1e9
+                waited[name][pid] = sum(int(wait_ns) for _, wait_ns, _ in counts) / 1e9
+    return CpuMark(time.perf_counter(), ran, waited)
+
+
+def cpu_shares(start: CpuMark, end: CpuMark) -> str:
+    """Each group's share of one core between the marks, and how long its threads waited for one
+    (a process gone by the second mark is left out)."""
+
+    def share(counts: tuple[dict[int, float], dict[int, float]]) -> str:
+        first, last = counts
+        return f"{sum(last[pid] - first[pid] for pid in last if pid in first) / (end.at - start.at):.0%}"
+
+    return ", ".join(
+        f"{name} {share((start.ran[name], end.ran[name]))} "
+        f"(waiting {share((start.waited[name], end.waited[name]))})"
+        for name in start.ran
+    )
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 

@@ -1,6 +1,7 @@
-"""The hub's second account (its desk connection, ``broker.hub.process``): the broker makes each
-user name the client id, so the hub's two connections need two users. ``hub-desks`` gets the hub's
-password and grants, on a real Mosquitto; no device may take that name."""
+"""The hub's other accounts (its outlet and its desk connections, ``broker.hub.desk_connections``):
+the broker makes each user name the client id, so each of the hub's connections needs a user of its
+own. ``hub-out`` and ``hub-desk-2`` (desk 2 has a device) get the hub's password and grants, on a
+real Mosquitto; no device may take those names."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from broker.hub.process import desk_endpoint
+from broker.hub.desk_connections import desk_endpoint
 from broker.mosquitto.acl import devices_from_config
 from broker.mosquitto.passwords import load_secrets, verify_password
 from broker.mosquitto.security import broker_config, write_security_files
 from broker.mosquitto.server import mosquitto_binary
-from shared.config import HUB_DESK_SUFFIX, ConfigError, MqttEndpoint, settings_from_mapping
+from shared.config import ConfigError, MqttEndpoint, settings_from_mapping
 from tests.support import HubProcess, free_port, hub_env, site_config, wait_until
 
 SITE = "pst"
@@ -46,13 +47,17 @@ def test_the_hub_desk_account_reads_desk_commands_with_the_hub_password(tmp_path
     settings = settings_from_mapping({"site": SITE, "data_dir": str(tmp_path), "devices": DEVICES}, {})
     files = write_security_files(settings)
     password = load_secrets(files.secrets)["hub"]
-    assert "hub-desks" not in load_secrets(files.secrets)  # no second secret to keep
+    assert not {"hub-out", "hub-desk-2"} & set(load_secrets(files.secrets))  # no other secret to keep
     hashed = dict(line.split(":", 1) for line in files.password_file.read_text().splitlines())
-    assert verify_password(password, hashed["hub-desks"])
+    assert set(hashed) == {"hub", "hub-out", "hub-desk-2", "c2"}  # desk 2 only: the one with a device
+    assert verify_password(password, hashed["hub-desk-2"]) and verify_password(password, hashed["hub-out"])
     acl = files.acl_file.read_text()
-    assert "user hub-desks\ntopic readwrite antre/pst/#\n" in acl
-    assert desk_endpoint(MqttEndpoint("h", 1, username="hub", password="p")).username == "hub-desks"
-    assert desk_endpoint(MqttEndpoint("h", 1)).username is None  # the open demo broker: no accounts
+    for user in ("hub-out", "hub-desk-2"):
+        assert f"user {user}\ntopic readwrite antre/pst/#\n" in acl
+    hub = MqttEndpoint("h", 1, username="hub", password="p")
+    assert desk_endpoint(hub, "2").username == "hub-desk-2"
+    assert desk_endpoint(hub, None).username == "hub-out"
+    assert desk_endpoint(MqttEndpoint("h", 1), "2").username is None  # the open demo broker: no accounts
 
     port = free_port()
     config = broker_config(settings, port=port).write(tmp_path / "mosquitto.conf")
@@ -62,7 +67,7 @@ def test_the_hub_desk_account_reads_desk_commands_with_the_hub_password(tmp_path
     try:
         wait_until(lambda: _port_open(port), 5, "mosquitto")
         hub, hub_ready = _connect(port, "hub", password, [])
-        desks, desks_ready = _connect(port, "hub-desks", password, got)
+        desks, desks_ready = _connect(port, "hub-desk-2", password, got)
         clients += [hub, desks]
         assert hub_ready.wait(10) and desks_ready.wait(10)  # both at once: two users, two client ids
         counter = paho.Client(CallbackAPIVersion.VERSION2, client_id="c2", protocol=paho.MQTTv5)
@@ -81,9 +86,10 @@ def test_the_hub_desk_account_reads_desk_commands_with_the_hub_password(tmp_path
         broker.wait(10)
 
 
-def test_no_device_may_take_the_hub_desk_account_name() -> None:
-    with pytest.raises(ConfigError, match="hub-desks"):
-        devices_from_config({"devices": [*DEVICES, {"id": f"hub{HUB_DESK_SUFFIX}", "role": "kiosk"}]})
+@pytest.mark.parametrize("taken", ["hub-out", "hub-desk-2"])
+def test_no_device_may_take_a_hub_account_name(taken: str) -> None:
+    with pytest.raises(ConfigError, match=taken):
+        devices_from_config({"devices": [*DEVICES, {"id": taken, "role": "kiosk"}]})
 
 
 def _port_open(port: int) -> bool:
@@ -97,8 +103,9 @@ def _port_open(port: int) -> bool:
 @pytest.mark.e2e
 @pytest.mark.timeout(120)
 def test_the_hub_answers_a_desk_on_a_secure_broker(tmp_path: Path) -> None:
-    """``antre hub`` with the hub's account: its desk connection logs in as ``hub-desks`` by
-    itself, and a counter's command on its own account is answered."""
+    """``antre hub`` with the hub's account: its connection for desk 2 logs in as ``hub-desk-2``
+    and its outlet as ``hub-out`` by themselves, and a counter's command on its own account is
+    answered. Desk 1 (configured, no device) has no account: read on the main connection."""
     data = tmp_path / "data"
     settings = settings_from_mapping({"site": SITE, "data_dir": str(data), "devices": DEVICES}, {})
     files = write_security_files(settings)
@@ -106,8 +113,12 @@ def test_the_hub_answers_a_desk_on_a_secure_broker(tmp_path: Path) -> None:
     port = free_port()
     config = broker_config(settings, port=port).write(tmp_path / "mosquitto.conf")
     broker = subprocess.Popen([mosquitto_binary(), "-c", str(config)], stderr=subprocess.DEVNULL)
+    # The hub reads the [[devices]] too: it opens a desk connection for the desks with an account.
+    devices = "".join(
+        "[[devices]]\n" + "".join(f'{k} = "{v}"\n' for k, v in device.items()) for device in DEVICES
+    )
     env = hub_env(
-        site_config(tmp_path / "site.toml", desks=2),
+        site_config(tmp_path / "site.toml", desks=2, extra=devices),
         f"mqtt://hub:{secrets['hub']}@127.0.0.1:{port}",
         f"sqlite:///{tmp_path / 'hub.db'}",
         data,
@@ -130,7 +141,9 @@ def test_the_hub_answers_a_desk_on_a_secure_broker(tmp_path: Path) -> None:
             time.sleep(1)
         assert got, f"no answer from the hub; its log:\n{hub.log_text()[-3000:]}"
         assert json.loads(got[0])["request_id"] == "desk-account-1"
-        assert "refused the connection" not in hub.log_text()
+        log = hub.log_text()
+        assert "refused the connection" not in log
+        assert "desk connections subscribed (desks 2) and the outlet connected" in log
     finally:
         counter.disconnect()
         counter.loop_stop()
