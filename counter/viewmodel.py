@@ -39,6 +39,7 @@ from counter.staff_session import StaffSession
 from counter.visitor_details import VisitorDetails
 from shared.contract.answers import parse_counter_answer
 from shared.contract.catalogue import parse_site_services
+from shared.contract.codec import PayloadError
 from shared.contract.records import (
     DeskState,
     DisplayStatus,
@@ -51,7 +52,6 @@ from shared.contract.records import (
     parse_queue_state,
 )
 from shared.contract.staff_bodies import Visitor
-from shared.contract.topics import PayloadError
 from shared.domain.priority import CALL_REASONS
 from shared.domain.queue import utc_now
 
