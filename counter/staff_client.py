@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 from shared.contract import staff_api as routes
 from shared.contract import staff_bodies as bodies
+from shared.contract.codec import PayloadError
 from shared.contract.staff_bodies import OnlineItem, OnlineList, Visitor
-from shared.contract.topics import PayloadError
 
 TIMEOUT_S = 5.0
 T = TypeVar("T")

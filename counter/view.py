@@ -229,7 +229,7 @@ def _banner(vm: CounterViewModel) -> tuple[str, str]:
         if pending is not None:
             return texts.t(lang, "link.lost_pending", action=action), "error"
         return texts.t(lang, "link.lost" if vm.ever_connected else "link.connecting"), "error"
-    if vm.hub_online is False:
+    if vm.lobby.hub_online is False:
         return texts.t(lang, "link.hub_offline"), "warning"
     if pending is not None:
         if pending.busy_answers:
@@ -249,7 +249,7 @@ def _printers(vm: CounterViewModel) -> str:
             kiosk=p.kiosk,
             problem=texts.printer_problem(p.printer, p.pending_reprint, vm.language),
         )
-        for p in sorted(vm.printers.values(), key=lambda p: p.kiosk)
+        for p in sorted(vm.lobby.printers.values(), key=lambda p: p.kiosk)
         if p.printer in ("paper_out", "offline") or p.pending_reprint
     ]
     return "   ".join(problems)
@@ -261,7 +261,7 @@ def _voices(vm: CounterViewModel) -> tuple[str, str]:
     too (after the displays: the calls matter more); its guide turned off says nothing."""
     lang = vm.language
     shown = sorted(
-        (d for d in vm.displays.values() if d.audio in ("failed", "off")),
+        (d for d in vm.lobby.displays.values() if d.audio in ("failed", "off")),
         key=lambda d: (d.audio != "failed", d.display),  # failures first
     )
     lines = []
@@ -271,7 +271,7 @@ def _voices(vm: CounterViewModel) -> tuple[str, str]:
             lines.append(texts.t(lang, "voice.failed", display=status.display, detail=detail))
         else:
             lines.append(texts.t(lang, "voice.off", display=status.display))
-    guides = sorted((k for k in vm.printers.values() if k.audio == "failed"), key=lambda k: k.kiosk)
+    guides = sorted((k for k in vm.lobby.printers.values() if k.audio == "failed"), key=lambda k: k.kiosk)
     for kiosk in guides:
         lines.append(
             texts.t(lang, "voice.guide_failed", kiosk=kiosk.kiosk, detail=_detail(kiosk.audio_detail, lang))

@@ -16,9 +16,11 @@ Rules kept here:
 
 The view-model is composed of parts it holds: ``session`` (``counter.staff_session``: the officer's
 sign-in and sign-out), ``visitor`` (``counter.visitor_details``: the guestbook details of the
-visitor at the desk) and ``online`` (``counter.online_desk``: the online requests' panel); the
-queue commands in flight are ``commands`` (``counter.commands``); when the desk actions (hold, resume,
-return, an out-of-order call) make sense is ``counter.desk_actions``.
+visitor at the desk), ``online`` (``counter.online_desk``: the online requests' panel) and ``lobby``
+(``counter.lobby_feed``: the queue states, kiosks, displays and hub presence, and the waiting list);
+the queue commands in flight are ``commands`` (``counter.commands``); when the queue actions and the
+desk actions (hold, resume, return, an out-of-order call) make sense is ``counter.queue_actions``
+and ``counter.desk_actions``.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from counter import desk_actions
+from counter import desk_actions, queue_actions
 from counter.commands import CommandSender, Pending
 from counter.desk_records import LastAnswer, TicketClock, TicketClocks, WaitingSection, WaitingTicket
+from counter.lobby_feed import LobbyFeed
 from counter.online_desk import OnlineDesk
 from counter.options import CounterOptions, ServiceInfo, with_catalogue
 from counter.ports import Job, StaffPort
@@ -39,19 +42,9 @@ from counter.staff_session import StaffSession
 from counter.visitor_details import VisitorDetails
 from shared.contract.answers import parse_counter_answer
 from shared.contract.catalogue import parse_site_services
-from shared.contract.records import (
-    DeskState,
-    DisplayStatus,
-    KioskStatus,
-    QueueState,
-    parse_desk_state,
-    parse_display_status,
-    parse_kiosk_status,
-    parse_presence,
-    parse_queue_state,
-)
+from shared.contract.codec import PayloadError
+from shared.contract.records import DeskState, parse_desk_state
 from shared.contract.staff_bodies import Visitor
-from shared.contract.topics import PayloadError
 from shared.domain.priority import CALL_REASONS
 from shared.domain.queue import utc_now
 
@@ -68,7 +61,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-QUEUE_ACTIONS = ("next", "recall", "start", "finish", "noshow", "transfer", "close", "open")
 PENDING_GRACE_S = 0.3
 
 
@@ -98,14 +90,11 @@ class CounterViewModel:
         self.language = options.language
         self.desk: DeskState | None = None
         self.recalls = 0
-        self.queues: dict[str, QueueState] = {}
-        self.printers: dict[str, KioskStatus] = {}
-        self.displays: dict[str, DisplayStatus] = {}  # the wall displays' voices
         self.link_up = False
         self.ever_connected = False
-        self.hub_online: bool | None = None
         self.answer: LastAnswer | None = None
         self.malformed = 0
+        self.lobby = LobbyFeed(malformed=self._malformed)
         self.session = StaffSession(
             options.desk,
             staff,
@@ -191,17 +180,13 @@ class CounterViewModel:
             return desk_actions.allowed(
                 action, status, current=desk.ticket, parked=self.parked, waiting=waiting, ticket=ticket
             )
-        allowed = {
-            "next": status in ("idle", "called", "serving"),
-            "recall": status == "called",
-            "start": status == "called",
-            "finish": status in ("called", "serving"),
-            "noshow": status == "called" and self.recalls >= self.options.noshow_after_recalls,
-            "transfer": status in ("called", "serving") and bool(self.transfer_targets()),
-            "close": status == "idle",
-            "open": status == "closed",
-        }
-        return allowed.get(action, False)
+        return queue_actions.allowed(
+            action,
+            status,
+            recalls=self.recalls,
+            noshow_after_recalls=self.options.noshow_after_recalls,
+            can_transfer=bool(self.transfer_targets()),
+        )
 
     def call_choices(self) -> list[WaitingTicket]:
         """The waiting tickets of the desk's services an out-of-order call may pick: every code the
@@ -214,38 +199,11 @@ class CounterViewModel:
         return [s for s in self.options.all_services if s.prefix != current]
 
     def _published_clock(self, code: str) -> TicketClock | None:
-        """The clock the hub published for ``code`` in its queue state, running from its start
-        (``clock_started_at``) on this machine's wall clock, as the contract asks of a counter."""
-        for snapshot in self.queues.values():
-            published = snapshot.clocks.get(code)
-            if published is not None:
-                started = published.clock_started_at
-                seconds = max(0.0, (self.now() - started).total_seconds()) if started else None
-                return TicketClock(seconds, published.level)
-        return None
+        """The clock the hub published for ``code``, running on this machine's wall clock."""
+        return self.lobby.published_clock(code, self.now())
 
     def waiting(self) -> list[WaitingSection]:
-        sections = []
-        now = self.now()
-        for service in self.options.services:
-            snapshot = self.queues.get(service.prefix)
-            if snapshot is None:
-                sections.append(WaitingSection(service.prefix, service.name, 0, ()))
-                continue
-            tickets = tuple(
-                WaitingTicket(
-                    code,
-                    service.prefix,
-                    self.ticket_clocks(code),
-                    code in snapshot.priority,
-                    snapshot.idle_desk_seconds(code, now),
-                )
-                for code in snapshot.waiting
-            )
-            sections.append(
-                WaitingSection(service.prefix, service.name, snapshot.count, tickets, snapshot.idle_desks)
-            )
-        return sections
+        return self.lobby.waiting(self.options.services, self.ticket_clocks, self.now())
 
     # --- the officer -----------------------------------------------------------------------
 
@@ -276,7 +234,7 @@ class CounterViewModel:
         """A button or shortcut: send the command if it makes sense now; False if it was held.
         ``ticket``: the parked visitor a resume or return is for, the waiting one a call_ticket
         calls; ``reason``: a call_ticket's, one of ``CALL_REASONS``."""
-        if action not in (*QUEUE_ACTIONS, *desk_actions.DESK_ACTIONS):
+        if action not in (*queue_actions.QUEUE_ACTIONS, *desk_actions.DESK_ACTIONS):
             return False
         named = ticket if action in desk_actions.TICKET_ACTIONS else None
         if not self.can(action, ticket=named):
@@ -318,14 +276,11 @@ class CounterViewModel:
             self.ever_connected = True
             self.commands.on_link_up()
         else:
-            self.hub_online = None  # unknown until its retained presence arrives again
+            self.lobby.hub_online = None  # unknown until its retained presence arrives again
         self._changed()
 
     def on_hub_presence(self, raw: bytes) -> None:
-        try:
-            self.hub_online = parse_presence(raw)
-        except PayloadError:
-            self.hub_online = False  # anything but "online" (a cleared retained message): not there
+        self.lobby.on_hub_presence(raw)
         self._changed()
 
     def on_desk_state(self, raw: bytes) -> None:
@@ -344,17 +299,8 @@ class CounterViewModel:
         self._changed()
 
     def on_queue_state(self, service: str, raw: bytes) -> None:
-        """Every queue's state is kept (the desk may be given another service on the console);
-        the screen changes for the desk's own."""
-        if not raw:  # cleared: the service was removed on the console
-            self.queues.pop(service, None)
-        else:
-            try:
-                self.queues[service] = parse_queue_state(raw)
-            except PayloadError as exc:
-                self._malformed("queue state", exc)
-                return
-        if service in {s.prefix for s in self.options.services}:
+        """Every queue's state is kept (``lobby``); the screen changes for the desk's own."""
+        if self.lobby.on_queue_state(service, raw) and service in {s.prefix for s in self.options.services}:
             self._changed()
 
     def on_services(self, raw: bytes) -> None:
@@ -370,26 +316,12 @@ class CounterViewModel:
             self._changed()
 
     def on_kiosk_status(self, kiosk: str, raw: bytes) -> None:
-        if not raw:  # a cleared retained message: the kiosk is gone
-            self.printers.pop(kiosk, None)
-        else:
-            try:
-                self.printers[kiosk] = parse_kiosk_status(raw)
-            except PayloadError as exc:
-                self._malformed("kiosk status", exc)
-                return
-        self._changed()
+        if self.lobby.on_kiosk_status(kiosk, raw):
+            self._changed()
 
     def on_display_status(self, display: str, raw: bytes) -> None:
-        if not raw:  # a cleared retained message: the display is gone
-            self.displays.pop(display, None)
-        else:
-            try:
-                self.displays[display] = parse_display_status(raw)
-            except PayloadError as exc:
-                self._malformed("display status", exc)
-                return
-        self._changed()
+        if self.lobby.on_display_status(display, raw):
+            self._changed()
 
     def on_response(self, raw: bytes) -> None:
         try:

@@ -38,8 +38,8 @@ from display.viewmodel import Connection, DisplayViewModel
 from display.widgets import DisplayRoot
 from shared.config import Settings
 from shared.contract.catalogue import parse_site_services
+from shared.contract.codec import PayloadError
 from shared.contract.records import parse_site_schedule
-from shared.contract.topics import PayloadError
 from shared.kivy_base.screenshot import capture
 from shared.mqtt import MqttBus
 

@@ -32,6 +32,7 @@ from typing import TypeVar
 from display import texts
 from display.speech import call_sentence
 from shared.contract.catalogue import SiteServices
+from shared.contract.codec import PayloadError
 from shared.contract.records import (
     CallEvent,
     DeskState,
@@ -40,7 +41,6 @@ from shared.contract.records import (
     parse_presence,
     parse_queue_state,
 )
-from shared.contract.topics import PayloadError
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
-"""The kiosk flow's state types, shared by the view-model and its returning-visitor part
-(``kiosk.returning``)."""
+"""The kiosk flow's state types, shared by the view-model and its parts (``kiosk.returning``,
+``kiosk.ticket_issue``)."""
 
 from __future__ import annotations
 

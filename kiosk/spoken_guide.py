@@ -42,7 +42,7 @@ def question(vm: KioskViewModel) -> str:
         return texts.t(lang, "speak.priority_service" if vm.category_chosen else "speak.priority")
     if step == Step.TICKET and vm.ticket is not None:
         code = spoken_code(vm.ticket.code) if lang == "id" else vm.ticket.code.replace("-", " ")
-        key = "speak.ticket" if vm.printed or vm.reprinting else "speak.ticket_not_printed"
+        key = "speak.ticket" if vm.printed or vm.issue.reprinting else "speak.ticket_not_printed"
         return texts.t(lang, key, code=code)
     if step == Step.PROBLEM:
         what, todo = view.notice_lines(vm)

@@ -68,7 +68,7 @@ def ticket_lines(vm: KioskViewModel) -> dict[str, str]:
     ticket = vm.ticket
     if ticket is None:
         return {"code": "", "service": "", "ahead": "", "wait": "", "message": "", "priority": ""}
-    if vm.reprinting:
+    if vm.issue.reprinting:
         message = t(vm, "ticket.reprinting")
     elif vm.printed:
         message = t(vm, "ticket.take")
@@ -86,9 +86,9 @@ def ticket_lines(vm: KioskViewModel) -> dict[str, str]:
 
 
 def welcome_banner(vm: KioskViewModel) -> str:
-    if vm.unprinted:
-        return t(vm, "welcome.unprinted", codes=", ".join(tk.code for tk in vm.unprinted))
-    if vm.printer_problem:
+    if vm.issue.unprinted:
+        return t(vm, "welcome.unprinted", codes=", ".join(tk.code for tk in vm.issue.unprinted))
+    if vm.issue.printer_problem:
         return t(vm, "welcome.printer_problem")
     return ""
 
@@ -145,10 +145,10 @@ def ui_value(vm: KioskViewModel, name: str) -> str | bool:
 def _flag(vm: KioskViewModel, key: str) -> bool:
     flags = {
         "busy": vm.busy,
-        "reprinting": vm.reprinting,
+        "reprinting": vm.issue.reprinting,
         "printed": vm.printed,
-        "can_reprint": bool(vm.ticket and not vm.printed and not vm.reprinting),
-        "has_unprinted": bool(vm.unprinted) and not vm.reprinting,
+        "can_reprint": bool(vm.ticket and not vm.printed and not vm.issue.reprinting),
+        "has_unprinted": bool(vm.issue.unprinted) and not vm.issue.reprinting,
         "not_found": vm.returning.error in ("not_found", "hub.unknown_ref"),
         "lookup_email": vm.returning.mode == "email",
         "form_errors": vm.show_errors and bool(vm.errors),

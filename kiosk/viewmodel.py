@@ -7,8 +7,9 @@ With one service the welcome screen has one big button; with more, one per servi
 "Layanan prioritas": welcome -> priority (the category, or none said; then the service when there
 are several) -> the same guestbook, the request asking for the priority lane (``lane``).
 The visitor's display choices (``large_text``, ``spoken_guide``) hold until the visit ends. Composed of
-parts it holds: ``returning`` (``kiosk.returning``: the returning visitor's lookup and prefill) and
-``rating`` (``kiosk.rating.viewmodel``: the rating survey behind "Beri penilaian").
+parts it holds: ``returning`` (``kiosk.returning``: the returning visitor's lookup and prefill),
+``issue`` (``kiosk.ticket_issue``: issuing and printing the ticket, reprints, what is known of the
+printer) and ``rating`` (``kiosk.rating.viewmodel``: the rating survey behind "Beri penilaian").
 
 Slow work (hub, printer) runs through ``run_background``; its result comes back through ``post``
 (Kivy's main thread in the app, synchronous in tests). State changes only on the caller's thread.
@@ -24,7 +25,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from kiosk import issuing, texts
 from kiosk.closed import Closed, closed_now, schedule_hours
 from kiosk.flow import LOOKUP, TEXT_FIELDS, Notice, Step
 from kiosk.options import KioskOptions
@@ -32,10 +32,10 @@ from kiosk.ports import PrinterPort, TicketText
 from kiosk.rating.options import RatingOptions
 from kiosk.rating.viewmodel import RatingViewModel
 from kiosk.returning import ReturningVisitor
+from kiosk.ticket_issue import TicketIssue
 from kiosk.touch.ports import ORDINARY, HubPort, Lane
 from kiosk.touch.texts import other_language
 from kiosk.visitor_choices import VisitorChoices
-from shared.contract import kiosk_requests
 from shared.contract.catalogue import SiteServices
 from shared.contract.feedback_requests import parse_ticket_text
 from shared.contract.records import SiteSchedule
@@ -74,11 +74,9 @@ class KioskViewModel(VisitorChoices):
         self._post = post or (lambda job: job())
         self._new_id = new_id or (lambda: uuid.uuid4().hex)
         self._listeners: list[Callable[[], None]] = []
-        self.unprinted: list[TicketText] = []  # issued, not printed: kept for "print again"
-        self.printer_problem: str | None = None  # last known, as staff were told
-        self.reprinting = False
         self._last_activity = clock()
         self.returning = ReturningVisitor(self, hub, self._new_id)
+        self.issue = TicketIssue(self, hub, printer, self._new_id)
         self.rating = RatingViewModel(
             RatingOptions(
                 via="kiosk", language=options.language, idle_timeout_s=options.idle_timeout_s,
@@ -122,7 +120,7 @@ class KioskViewModel(VisitorChoices):
         self.printed = False
         self.notice: Notice | None = None
 
-    def _forget_typed(self) -> None:
+    def forget_typed(self) -> None:
         self.fields = dict.fromkeys(guestbook.FIELDS, "")
         self.fields["id_type"] = "ktp"
         self.returning.forget()
@@ -286,96 +284,17 @@ class KioskViewModel(VisitorChoices):
         self.focused = None
         self.changed()
 
-    # --- issuing -----------------------------------------------------------------------------
-
-    def guest_payload(self) -> dict[str, object]:
-        cleaned = guestbook.clean(self.fields)
-        guest = self.returning.guest
-        if self.path == "returning" and guest is not None:
-            return kiosk_requests.returning_guest(guest.ref, cleaned["purpose"])
-        return kiosk_requests.new_guest(cleaned)
+    # --- issuing (``issue``) -----------------------------------------------------------------
 
     def agree(self) -> None:
         """Consent given: issue (and, after a problem, "try again" with the same request id)."""
-        if self.busy or self.service is None:
-            return
-        if self.request_id is None and self.check_hours():
-            self.finish()  # closed while the form was filled in: no new ticket
-            return
-        if self.request_id is None:
-            self.request_id = self._new_id()
-        attempt = issuing.IssueAttempt(
-            self.request_id, self.service, self.guest_payload(), self.printer_problem, self.lane
-        )
-        facts = self._ticket_facts()
-        self.busy, self.step, self.notice, self.focused = True, Step.ISSUING, None, None
-        self.changed()
-        self.background(lambda: issuing.issue(self.hub, self.printer, attempt, facts), self._issue_done)
+        self.issue.agree()
 
     retry = agree
 
-    def _ticket_facts(self) -> issuing.TicketFacts:
-        o = self.options
-        return issuing.TicketFacts(
-            office_name=o.office_name,
-            service_names={s.prefix: s.name for s in o.services},
-            tz=o.tz,
-            minutes_per_visitor=o.minutes_per_visitor,
-            language=self.language,
-            complaint_channels=o.feedback.lines(self.language),
-        )
-
-    def _issue_done(self, outcome: issuing.IssueOutcome) -> None:
-        self.busy = False
-        if outcome.hub_error:
-            self._hub_refused(outcome.hub_error)
-        elif outcome.ticket is None:
-            problem = outcome.printer_problem or "unknown"
-            self.printer_problem = problem
-            self.notice = Notice("printer", problem, staff_told=outcome.staff_told)
-            self.step = Step.PROBLEM
-        else:
-            self.request_id = None  # this attempt is complete
-            self.ticket, self.printed, self.step = outcome.ticket, outcome.printed, Step.TICKET
-            self.printer_problem = outcome.printer_problem
-            if not outcome.printed:
-                self.unprinted.append(outcome.ticket)
-            self._forget_typed()
-        self.changed()
-
-    def _hub_refused(self, code: str) -> None:
-        retryable = code in texts.RETRYABLE_HUB_CODES
-        if not retryable:
-            self.request_id = None  # the hub remembers its refusal for this id: a new attempt needs a new one
-        back_to = {
-            "bad_guest": Step.PREFILL if self.path == "returning" else Step.FORM,
-            "no_consent": Step.CONSENT,
-        }.get(code)
-        if code == "unknown_ref":
-            self.returning.guest, self.path, back_to = None, "new", Step.FORM
-        self.notice = Notice("hub", code, can_retry=retryable, back_to=back_to)
-        self.step = Step.PROBLEM
-
     def reprint(self, code: str | None = None) -> None:
         """Print an issued ticket again, with the same code (the current one, or ``code``)."""
-        candidates = [t for t in self.unprinted if code is None or t.code == code]
-        if self.reprinting or not candidates:
-            return
-        ticket, reported = candidates[0], self.printer_problem
-        self.reprinting = True
-        self.changed()
-        self.background(
-            lambda: issuing.print_ticket(self.hub, self.printer, ticket, reported), self._reprint_done
-        )
-
-    def _reprint_done(self, outcome: issuing.IssueOutcome) -> None:
-        self.reprinting = False
-        self.printer_problem = outcome.printer_problem
-        if outcome.printed and outcome.ticket is not None:
-            self.unprinted = [t for t in self.unprinted if t.code != outcome.ticket.code]
-            if self.ticket is not None and self.ticket.code == outcome.ticket.code:
-                self.printed = True
-        self.changed()
+        self.issue.reprint(code)
 
     def background(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
         """``work`` off the UI thread (hub, printer); ``done`` with its result back on it."""
@@ -392,7 +311,7 @@ class KioskViewModel(VisitorChoices):
         self._run_background(job)
 
     def _crashed(self) -> None:
-        self.busy = self.reprinting = False
+        self.busy = self.issue.reprinting = False
         if self.step == Step.RETURNING:
             self.returning.error = "kiosk.error"
         elif self.step == Step.ISSUING:  # the request id is kept: a retry cannot give a second ticket
@@ -411,7 +330,7 @@ class KioskViewModel(VisitorChoices):
         if self.step == Step.RATING:
             self.rating.tick()  # its own minute; it ends in finish()
             return
-        if self.busy or self.reprinting:
+        if self.busy or self.issue.reprinting:
             return
         idle = self._clock() - self._last_activity
         if self.step == Step.WELCOME:

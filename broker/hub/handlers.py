@@ -15,9 +15,9 @@ from broker.hub.publications import Publication, SiteNames, answer
 from broker.hub.transactions import Request, Runner
 from shared.contract import kiosk_requests
 from shared.contract import topics as contract
+from shared.contract.codec import PayloadError
 from shared.contract.feedback_requests import ComplaintGiven, RatingCheck, RatingGiven
 from shared.contract.kiosk_requests import KioskRequest, LookupRequest
-from shared.contract.topics import PayloadError
 from shared.domain.queue import Action, Clock, Outcome, QueueError, QueueRules
 from shared.store import access_log
 from shared.store.book_repository import BookRepository

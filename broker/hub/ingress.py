@@ -35,8 +35,8 @@ from broker.hub.authorisation import LOOKUP, TICKET, Authorisation, kind_of
 from broker.hub.publications import Publication, SiteNames, answer
 from shared.contract import kiosk_requests
 from shared.contract import topics as contract
+from shared.contract.codec import PayloadError
 from shared.contract.kiosk_requests import KioskRequest
-from shared.contract.topics import PayloadError
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The broker's users and what each may do: ``[[devices]]`` of the site config -> Mosquitto ACL text.
 
 Pure: no files, no broker. Every device is one MQTT user (its ``id``) with one role. The rules
-follow the contract's producers and consumers (``shared/contract/topics.py``), and two of them matter
-most: only kiosks write ``kiosk/{id}/request`` and only the hub reads it (personal data travels
+follow the contract's producers and consumers (``shared/contract/topic_table.py``), and two of them
+matter most: only kiosks write ``kiosk/{id}/request`` and only the hub reads it (personal data travels
 there and nowhere else), and only the hub writes state, event and alert topics.
 """
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.config import is_loopback
-from shared.contract.topics import MAX_PAYLOAD_BYTES
+from shared.contract.limits import MAX_PAYLOAD_BYTES
 
 INSTALL_HINT = "Mosquitto is not installed. Install it with:  sudo apt-get install -y mosquitto"
 _SEARCH_PATH = "/usr/sbin:/usr/local/sbin:/usr/bin:/usr/local/bin"

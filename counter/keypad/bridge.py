@@ -38,8 +38,8 @@ from shared.config import ConfigError, Settings, load_settings
 from shared.contract import topics as contract
 from shared.contract.answers import parse_counter_answer
 from shared.contract.client_ids import desk_program_ids, keypad_client_id
+from shared.contract.codec import PayloadError
 from shared.contract.records import DeskState, parse_desk_state, parse_queue_state
-from shared.contract.topics import PayloadError
 from shared.mqtt import MqttBus
 
 KEYMAP = {"enter": "next", "+": "next", "0": "recall", ".": "start", "*": "finish", "-": "noshow"}

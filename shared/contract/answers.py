@@ -1,7 +1,7 @@
 """The hub's answers on ``counter/{desk}/response`` and ``kiosk/{kiosk_id}/response``, parsed.
 
 An answer is ``{"v": 1, "request_id", "ok": true, ...}`` or, for a refusal, ``{"v": 1,
-"request_id", "error": {"code", "message"}}`` (``topics.error_answer``). Which fields an ok answer
+"request_id", "error": {"code", "message"}}`` (``payloads.error_answer``). Which fields an ok answer
 carries depends on what was asked: a counter answer names its ``action``; a kiosk answer is read
 further by ``issued`` or ``lookup_result`` for the request the kiosk knows it sent. A parse
 function raises ``PayloadError`` like those of ``shared.contract.records``.
@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.contract import fields
-from shared.contract.topics import PayloadError, decode
+from shared.contract.codec import PayloadError, decode
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.contract import fields
-from shared.contract.topics import PayloadError, decode, iso
+from shared.contract.codec import PayloadError, decode, iso
 
 _PREFIX = re.compile(r"^[A-Z]{1,3}$")  # as shared.domain.queue_model
 _DESK = re.compile(r"^[A-Za-z0-9_-]{1,16}$")

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from shared.contract.codec import PayloadError
 from shared.contract.fields import TICKET_CODE
-from shared.contract.topics import PayloadError
 from shared.domain import guestbook, skm, skm_profile
 
 VIA = ("kiosk", "desk")  # desk: the rating screen facing the visitor at a desk

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from shared.contract.topics import PayloadError
+from shared.contract.codec import PayloadError
 
 # Contract v1 codes are "A-001" (a service prefix of 1-3 capitals, shared.domain.queue); up to
 # 6 digits leaves room for a busy day without a new rule.

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.contract.codec import PayloadError, decode, request_id_of
 from shared.contract.feedback_requests import KEYS as FEEDBACK_KEYS
 from shared.contract.feedback_requests import FeedbackRequest, parse_feedback
-from shared.contract.topics import PayloadError, decode, request_id_of
 from shared.domain import guestbook
 from shared.domain.priority import PRIORITY_CATEGORIES
 

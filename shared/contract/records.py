@@ -18,7 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.contract import fields
-from shared.contract.topics import AUDIO_STATES, OFFLINE, ONLINE, PayloadError, decode
+from shared.contract.codec import PayloadError, decode
+from shared.contract.payloads import AUDIO_STATES
+from shared.contract.topic_table import OFFLINE, ONLINE
 from shared.domain.idle_desks import live_seconds
 from shared.domain.timing import Range, parse_ranges
 

@@ -102,7 +102,7 @@ class Harness:
         reply(
             {
                 "link_up": vm.link_up,
-                "hub_online": vm.hub_online,
+                "hub_online": vm.lobby.hub_online,
                 "desk": [vm.desk.status, vm.desk.ticket] if vm.desk else None,
                 "pending": None
                 if pending is None

@@ -311,7 +311,7 @@ def test_buttons_are_held_while_the_broker_is_unreachable() -> None:
     vm, _staff, link, _clock = signed_in()
     vm.on_link(False)
     assert not vm.press("next") and link.sent == []
-    assert vm.hub_online is None
+    assert vm.lobby.hub_online is None
 
 
 def test_transfer_offers_the_other_services_and_sends_to_service() -> None:

@@ -203,14 +203,14 @@ def test_print_failure_after_issue_keeps_the_ticket_for_a_reprint() -> None:
     to_consent(vm)
     vm.agree()
     assert vm.step == Step.TICKET and not vm.printed and vm.ticket is not None
-    assert vm.ticket.code == "A-001" and [t.code for t in vm.unprinted] == ["A-001"]
+    assert vm.ticket.code == "A-001" and [t.code for t in vm.issue.unprinted] == ["A-001"]
     assert hub.reports == ["paper_out"]
     assert view.ticket_lines(vm)["message"].startswith("Tiket tidak dapat dicetak")
     vm.reprint()  # still no paper
-    assert not vm.printed and len(vm.unprinted) == 1
+    assert not vm.printed and len(vm.issue.unprinted) == 1
     vm.tick()
     vm.reprint()
-    assert vm.printed and vm.unprinted == [] and vm.printer_problem is None
+    assert vm.printed and vm.issue.unprinted == [] and vm.issue.printer_problem is None
     assert [t.code for t in printer.printed] == ["A-001"] and len(hub.issue_calls) == 1
     assert hub.reports == ["paper_out", "paper_out", None]
 
@@ -222,7 +222,7 @@ def test_an_unprinted_ticket_survives_the_idle_reset() -> None:
     vm.agree()
     clock.advance(61)
     vm.tick()
-    assert vm.step == Step.WELCOME and [t.code for t in vm.unprinted] == ["A-001"]
+    assert vm.step == Step.WELCOME and [t.code for t in vm.issue.unprinted] == ["A-001"]
     assert view.welcome_banner(vm) == "Tiket belum tercetak: A-001"
     vm.reprint("A-001")
     assert [t.code for t in printer.printed] == ["A-001"] and view.welcome_banner(vm) == ""

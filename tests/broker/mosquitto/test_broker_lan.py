@@ -30,7 +30,7 @@ from broker.mosquitto.server import (
 from shared.config import ConfigError, settings_from_mapping
 from shared.contract import topics as contract
 from shared.contract.client_ids import counter_client_id, desk_program_ids, keypad_client_id
-from shared.contract.topics import MAX_PAYLOAD_BYTES
+from shared.contract.limits import MAX_PAYLOAD_BYTES
 from shared.mqtt import MqttBus
 from tests.broker.mosquitto.lan import DEVICES, HUB_CLIENT_ID, LISTENERS, SITE, LanBroker, start_lan_broker
 from tests.support import wait_until

@@ -1,4 +1,5 @@
-"""Unit tests of shared/contract/topics.py: topics, payload decoding, counter commands, kiosk requests."""
+"""Unit tests of the MQTT contract (shared/contract/topics.py and what it re-exports): topics,
+payload decoding, counter commands, kiosk requests."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from paho.mqtt.client import topic_matches_sub
 
 from shared.contract import topics as contract
-from shared.contract.topics import PayloadError, parse_counter_command
+from shared.contract.codec import PayloadError
+from shared.contract.counter_commands import parse_counter_command
 
 PARAMS = {"kiosk_id": "k1", "desk": "2", "service": "A", "client_id": "antre-display-1", "display_id": "tv"}
 

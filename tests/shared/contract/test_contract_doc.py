@@ -1,4 +1,4 @@
-"""docs/mqtt.md is held equal to shared/contract/topics.py: the topic table to ``TOPICS``, the error-code
+"""docs/mqtt.md is held equal to shared/contract/topic_table.py: the topic table to ``TOPICS``, the error-code
 table to the codes the contract and the domain actually raise."""
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ CODE_HEADER = ("code", "raised by", "meaning")
 # intake as Refusal("code", ...), or answered directly with error_answer(request_id, "code", ...).
 RAISED = re.compile(r"(?:(?:PayloadError|QueueError|Refusal)\(\s*|error_answer\(\s*[\w.]+,\s*)\"(\w+)\"")
 SOURCES = {
-    "contract": ROOT / "shared" / "contract" / "topics.py",
+    "contract": tuple(
+        ROOT / "shared" / "contract" / f"{name}.py"
+        for name in ("topics", "topic_table", "codec", "limits", "counter_commands", "payloads")
+    ),
     "kiosk_requests": ROOT / "shared" / "contract" / "kiosk_requests.py",
     "domain": (ROOT / "shared" / "domain" / "queue.py", ROOT / "shared" / "domain" / "desk_actions.py"),
     "hub": tuple(

@@ -9,8 +9,8 @@ import pytest
 
 from shared.contract import kiosk_requests
 from shared.contract import topics as contract
+from shared.contract.codec import PayloadError
 from shared.contract.kiosk_requests import parse_kiosk_request
-from shared.contract.topics import PayloadError
 
 
 def refused(code: str, raw: bytes, parse: Any = parse_kiosk_request) -> PayloadError:

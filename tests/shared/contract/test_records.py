@@ -11,7 +11,7 @@ import pytest
 
 from shared.contract import records
 from shared.contract import topics as contract
-from shared.contract.topics import PayloadError
+from shared.contract.codec import PayloadError
 
 OFFICE = timezone(timedelta(hours=7))
 AT = datetime(2026, 11, 24, 9, 15, 2, tzinfo=OFFICE)

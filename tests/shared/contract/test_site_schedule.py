@@ -12,7 +12,7 @@ import pytest
 
 from shared.contract import records
 from shared.contract import topics as contract
-from shared.contract.topics import PayloadError
+from shared.contract.codec import PayloadError
 
 WIB = ZoneInfo("Asia/Jakarta")
 AT = datetime(2026, 11, 27, 17, 5, tzinfo=WIB)

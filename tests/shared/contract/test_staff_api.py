@@ -9,7 +9,7 @@ import pytest
 
 from shared.contract import staff_api as api
 from shared.contract import staff_bodies as bodies
-from shared.contract.topics import PayloadError
+from shared.contract.codec import PayloadError
 from shared.store import online
 
 NUMBER = "OL-20261124-001"

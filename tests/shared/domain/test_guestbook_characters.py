@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from shared.contract.codec import PayloadError
 from shared.contract.kiosk_requests import parse_kiosk_request
-from shared.contract.topics import PayloadError
 from shared.domain import guestbook
 
 GOOD = {
