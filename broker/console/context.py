@@ -46,7 +46,6 @@ class ConsoleContext:
 
         return await asyncio.to_thread(run)
 
-
     async def effective_settings(self) -> Settings:
         """The settings as the hub runs with them: the TOML with the setup changed in the console
         (service names, opening hours, leave days) in place; for figures and reports."""

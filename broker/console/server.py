@@ -82,4 +82,3 @@ class ConsoleServer:
             asyncio.run(self.server.serve(sockets=[self.socket]))
         except Exception:
             log.exception("the console server stopped")
-
