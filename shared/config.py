@@ -55,6 +55,24 @@ def hub_desk_user(hub_user: str, desk: str) -> str:
     return f"{hub_user}{HUB_DESK_INFIX}{desk}"
 
 
+# The ``[[devices]]`` roles that sit at a desk and send its commands.
+DESK_ROLES = frozenset({"counter", "button", "rating"})
+
+
+def desks_with_devices(raw_devices: object) -> tuple[str, ...]:
+    """The desks some desk-bound device of the ``[[devices]]`` array sits at: the broker gives the
+    hub an account for each of them (``broker.mosquitto.acl``) and the hub opens a connection on
+    each (``broker.hub.desk_connections``), so both read them here. Entries ``antre broker``
+    would refuse are skipped."""
+    items = raw_devices if isinstance(raw_devices, list) else []
+    desks = {
+        str(item["desk"])
+        for item in items
+        if isinstance(item, Mapping) and item.get("role") in DESK_ROLES and item.get("desk") is not None
+    }
+    return tuple(sorted(desks))
+
+
 @dataclass(frozen=True)
 class MqttEndpoint:
     """Where the broker is, parsed from ``ANTRE_MQTT_URL`` (``mqtt://`` or ``mqtts://``)."""

@@ -31,8 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from broker.mosquitto.acl import device_desks, devices_from_config
-from shared.config import HUB_OUT_SUFFIX, MqttEndpoint, Settings, hub_desk_user
+from shared.config import HUB_OUT_SUFFIX, MqttEndpoint, Settings, desks_with_devices, hub_desk_user
 from shared.mqtt import Message, MessageHandler, MqttBus
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,7 @@ def connection_desks(settings: Settings) -> tuple[str, ...]:
     configured = [d.id for d in settings.desks]
     if settings.mqtt.username is None:
         return tuple(configured)
-    with_account = set(device_desks(devices_from_config(settings.raw)))
+    with_account = set(desks_with_devices(settings.raw.get("devices")))
     return tuple(desk for desk in configured if desk in with_account)
 
 

@@ -13,12 +13,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.config import HUB_DESK_INFIX, HUB_OUT_SUFFIX, ConfigError, hub_desk_user
+from shared.config import (
+    DESK_ROLES,
+    HUB_DESK_INFIX,
+    HUB_OUT_SUFFIX,
+    ConfigError,
+    desks_with_devices,
+    hub_desk_user,
+)
 from shared.contract import topics as contract
 from shared.contract.client_ids import desk_program_ids
 
 ROLES = ("hub", "kiosk", "rating", "counter", "button", "display", "doctor")
-DESK_ROLES = frozenset({"counter", "button", "rating"})
 # Safe as a Mosquitto user name (no ':' for the password file, no spaces for the ACL file) and as
 # one topic level (a kiosk's and a rating screen's id is its kiosk id on the topics).
 _ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -222,7 +228,7 @@ def render_acl(devices: Sequence[Device], site: str) -> str:
 def device_desks(devices: Sequence[Device]) -> tuple[str, ...]:
     """The desks some device may send commands for (a counter, button or rating screen's desk):
     only these can get a command through the broker, so only these get a hub desk connection."""
-    return tuple(sorted({d.desk for d in devices if d.role in DESK_ROLES and d.desk is not None}))
+    return desks_with_devices([{"role": d.role, "desk": d.desk} for d in devices])
 
 
 def accounts(device: Device, desks: Sequence[str] = ()) -> tuple[str, ...]:
