@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+# A change that goes through the hub and back: generous, as a loaded CI machine needs (an 8 s wait
+# once timed out on a finish that the hub applied).
+WAIT_S = 30.0
 
 
 class AppError(AssertionError):
@@ -108,20 +111,34 @@ class AppDriver:
             n.removeprefix("btn_") for n, w in widgets.items() if n.startswith("btn_") and w.get("enabled")
         }
 
-    def wait(self, check: Callable[[dict[str, Any]], bool], what: str, timeout: float = 8) -> dict[str, Any]:
+    def wait(
+        self,
+        check: Callable[[dict[str, Any]], bool],
+        what: str,
+        timeout: float = WAIT_S,
+        focus: str | None = None,
+    ) -> dict[str, Any]:
+        """Dump until ``check`` holds; on timeout the error shows the ``focus`` widget first, the
+        screen, every widget (cut) and the app's log tail: where the app stood."""
         deadline = time.monotonic() + timeout
         while True:
             data = self.dump()
             if check(data):
                 return data
             if time.monotonic() > deadline:
-                raise AppError(f"timed out waiting for {what}; widgets: {json.dumps(data['widgets'])[:3000]}")
+                widget = data["widgets"].get(focus) if focus else None
+                raise AppError(
+                    f"timed out after {timeout:.0f} s waiting for {what}; screen {data.get('screen')!r}"
+                    + (f"; {focus}: {json.dumps(widget, ensure_ascii=False)}" if focus else "")
+                    + f"; widgets: {json.dumps(data['widgets'])[:3000]}\napp log:\n{self.log_tail()}"
+                )
             time.sleep(0.05)
 
-    def wait_text(self, name: str, expected: str, timeout: float = 8) -> dict[str, Any]:
-        return self.wait(
-            lambda d: d["widgets"][name].get("text") == expected, f"{name} == {expected!r}", timeout
-        )
+    def wait_text(self, name: str, expected: str, timeout: float = WAIT_S) -> dict[str, Any]:
+        def shown(data: dict[str, Any]) -> bool:
+            return data["widgets"][name].get("text") == expected
+
+        return self.wait(shown, f"{name} == {expected!r}", timeout, focus=name)
 
     def log_tail(self, lines: int = 40) -> str:
         path = self.workdir / "app.log"

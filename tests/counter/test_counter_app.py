@@ -40,7 +40,7 @@ def retained(site: CounterSite, **expected: dict) -> dict[str, dict]:
     return wait_retained(site.broker.port, topics)
 
 
-def shows(app: AppDriver, name: str, text: str, timeout: float = 8) -> dict:
+def shows(app: AppDriver, name: str, text: str, timeout: float = 30) -> dict:
     return app.wait_text(name, text, timeout)
 
 

@@ -55,7 +55,7 @@ def tap(app: AppDriver, name: str) -> bool:
     return app.tap(name)
 
 
-def shows(app: AppDriver, name: str, text: str, timeout: float = 8) -> dict:
+def shows(app: AppDriver, name: str, text: str, timeout: float = 30) -> dict:
     """Wait until widget ``name`` is on screen with ``text`` (a tab's widgets come a frame later)."""
     return app.wait(lambda d: d["widgets"].get(name, {}).get("text") == text, f"{name} == {text!r}", timeout)
 
@@ -171,7 +171,7 @@ def test_typing_is_not_a_shortcut_and_the_list_refreshes_by_itself(
     tap(app, "tab_online")
     shows(app, "online_summary", "No open requests")
     overdue, _due = seed(site)  # recorded elsewhere (the CLI): the desk sees it within a refresh
-    data = app.wait(lambda d: len(rows(d)) == 2, "the list refreshed", timeout=10)
+    data = app.wait(lambda d: len(rows(d)) == 2, "the list refreshed", timeout=30)
     assert rows(data)[0]["badge"] == "OVERDUE" and rows(data)[0]["number"] == overdue
     tap(app, f"online_row_{overdue}")
     app.wait(lambda d: row(d, overdue)["selected"], "selected")
