@@ -33,6 +33,7 @@ MAX_PACKET_BYTES = 8 * MAX_PAYLOAD_BYTES
 # Antre's apps use 10 s and ESPHome 15 s; a client asking for more is told this (MQTT v5) so that
 # a dead device's Last Will comes within 1.5 x 60 s.
 MAX_KEEPALIVE_S = 60
+SESSION_EXPIRY = "14d"  # see persistent_client_expiration below
 # One connection per account (the client id is the user name), so a lobby needs tens; the bound
 # keeps a flood of connections on the network side from using up the broker, while the hub's
 # loopback listener has none.
@@ -139,6 +140,10 @@ class BrokerConfig:
             "set_tcp_nodelay true",
             # The hub's persistent session must not drop QoS 1 bursts (the default is 1000).
             "max_queued_messages 100000",
+            # A persistent session nobody resumes (a hub connection an upgrade renamed, as the
+            # hub's one "-desks" connection became one per desk) would queue up to that many
+            # commands for good; gone after two weeks, longer than the office's longest closure.
+            f"persistent_client_expiration {SESSION_EXPIRY}",
             "max_inflight_messages 100",
             f"max_packet_size {MAX_PACKET_BYTES}",
             f"max_keepalive {MAX_KEEPALIVE_S}",

@@ -89,6 +89,7 @@ def test_antre_broker_runs_mosquitto_with_the_generated_config(tmp_path: Path) -
         assert "set_tcp_nodelay true" in config
         assert f"listener {port} 127.0.0.1" in config
         assert "max_queued_messages 100000" in config
+        assert "persistent_client_expiration 14d" in config
     finally:
         process.terminate()
         process.wait(10)
