@@ -53,11 +53,12 @@ def heap_line(name: str, facts: dict[str, Any]) -> str:
 def report_day(day: Day, report: Report, load_before: float) -> None:
     plan = day.plan
     arena = os.environ.get("MALLOC_ARENA_MAX", "unset (glibc default: 8 x cores)")
+    threshold = os.environ.get("MALLOC_MMAP_THRESHOLD_", "unset (glibc's sliding default)")
     report.add(
         f"Antre soak: {plan.tickets} tickets in {day.seconds / 60:.1f} min ({plan.kiosk_visits} by touch on"
         f" the real kiosk, {plan.tickets - plan.kiosk_visits} by {plan.contract_kiosks} contract kiosks),"
         f" {plan.desks} desks (desk 1: real counter app + real rating screen), real display,"
-        f" 1 broker + 1 hub restart; MALLOC_ARENA_MAX {arena}"
+        f" 1 broker + 1 hub restart; MALLOC_ARENA_MAX {arena}, MALLOC_MMAP_THRESHOLD_ {threshold}"
     )
     report.add()
     start, end = day.rss["start"], day.rss["end"]
@@ -116,6 +117,10 @@ def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
         os.environ.pop("MALLOC_ARENA_MAX", None)
     else:
         os.environ["MALLOC_ARENA_MAX"] = args.arena_max
+    if args.mmap_threshold == "unset":
+        os.environ.pop("MALLOC_MMAP_THRESHOLD_", None)
+    else:
+        os.environ["MALLOC_MMAP_THRESHOLD_"] = args.mmap_threshold
     plan = Plan(tickets=args.tickets, kiosk_visits=args.kiosk_visits, warmup_visits=args.warmup)
     print(
         f"soak: {plan.tickets} tickets, {plan.kiosk_visits} through the real kiosk ({plan.warmup_visits}"
@@ -142,6 +147,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="2",
         help="MALLOC_ARENA_MAX for every process, as the systemd units and antre up set it (2);"
         " 'unset' for glibc's default, to compare",
+    )
+    parser.add_argument(
+        "--mmap-threshold",
+        default="65536",
+        help="MALLOC_MMAP_THRESHOLD_ for every process, as the units and antre up set it (65536);"
+        " 'unset' for glibc's sliding default, to compare",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work dir (logs, database)")
     args = parser.parse_args(argv)

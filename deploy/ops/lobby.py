@@ -22,7 +22,12 @@ _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # their own malloc arenas (up to 8 per core) and keeps what is freed in them, so a long-running
 # app's heap creeps up (the kiosk: ~0.8 MB a visit after its warm-up); two arenas bound that (see
 # bench/soak.py). A value already in the environment wins.
-ALLOCATOR_ENV = {"MALLOC_ARENA_MAX": "2"}
+# And large blocks (>= 64 KiB: the screens' textures and pixel buffers) in their own mappings,
+# given back when freed: glibc's default threshold climbs after the first such free, and then
+# they are carved out of the heap, which they fragment (the kiosk: 681 -> 789 MB over 70 visits
+# with two arenas alone, 508 -> 521 MB with this; bench/README.md, "Soak"). Setting it also
+# stops the climb.
+ALLOCATOR_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "65536"}
 
 
 def _wait_listening(host: str, port: int, seconds: float) -> bool:

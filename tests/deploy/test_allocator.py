@@ -18,6 +18,7 @@ from tests.support import Probe, free_port, hub_env, site_config, wait_until
 
 UNITS = Path(__file__).resolve().parents[2] / "deploy" / "systemd"
 SETTING = "MALLOC_ARENA_MAX=2"
+THRESHOLD = "MALLOC_MMAP_THRESHOLD_=65536"
 
 
 def long_running_python_units() -> list[Path]:
@@ -38,13 +39,16 @@ def test_every_long_running_app_unit_sets_the_allocator() -> None:
     # The rule above must still find the hub and every screen, or the next check proves nothing.
     assert {"antre-hub.service", "antre-kiosk.service", "antre-display.service"} <= names
     assert {"antre-counter@.service", "antre-rate@.service"} <= names
-    missing = [unit.name for unit in units if f"\nEnvironment={SETTING}\n" not in unit.read_text()]
-    assert missing == [], f"{SETTING} not set in {missing}"
+    for setting in (SETTING, THRESHOLD):
+        missing = [unit.name for unit in units if f"\nEnvironment={setting}\n" not in unit.read_text()]
+        assert missing == [], f"{setting} not set in {missing}"
 
 
 def test_the_lobby_environment_sets_it_and_a_value_already_set_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
     assert lobby.child_env()["MALLOC_ARENA_MAX"] == "2"
+    assert lobby.child_env()["MALLOC_MMAP_THRESHOLD_"] == "65536"
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # an operator's own choice
     assert lobby.child_env()["MALLOC_ARENA_MAX"] == "4"
 
@@ -84,6 +88,7 @@ def test_antre_up_starts_the_hub_with_the_allocator_set(tmp_path: Path) -> None:
         ]
         assert len(hubs) == 1, _children(lobby_process.pid)
         assert _environ(hubs[0]).get("MALLOC_ARENA_MAX") == "2"
+        assert _environ(hubs[0]).get("MALLOC_MMAP_THRESHOLD_") == "65536"
         assert "MALLOC_ARENA_MAX" not in _environ(lobby_process.pid)  # set for the children only
     finally:
         lobby_process.send_signal(signal.SIGINT)
