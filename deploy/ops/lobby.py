@@ -24,8 +24,8 @@ _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # bench/soak.py). A value already in the environment wins.
 # And large blocks (>= 64 KiB: the screens' textures and pixel buffers) in their own mappings,
 # given back when freed: glibc's default threshold climbs after the first such free, and then
-# they are carved out of the heap, which they fragment (the kiosk: 681 -> 789 MB over 70 visits
-# with two arenas alone, 508 -> 521 MB with this; bench/README.md, "Soak"). Setting it also
+# they are carved out of the heap, which they fragment (the kiosk over 70 visits: 681 -> 775 MB
+# with two arenas alone, 508 -> 553 MB with this; bench/README.md, "Soak"). Setting it also
 # stops the climb.
 ALLOCATOR_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "65536"}
 
