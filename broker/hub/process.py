@@ -124,8 +124,8 @@ class HubService:
         # Each configured desk's commands on a connection of its own: Mosquitto keeps one queue per
         # connection, so a desk's ``next`` never waits behind traffic (a junk flood on the kiosk
         # topics or on another desk's) that another connection has not read yet. The answers and
-        # the states go out on them too, ahead of the refusals the main connection sends. A desk
-        # added on the console's setup page later is read on the main connection
+        # the states go out on the outlet beside them, ahead of the refusals the main connection
+        # sends. A desk added on the console's setup page later is read on the main connection
         # (``_queue_other_desk``) until the hub restarts.
         self.desk_buses = DeskConnections(settings, self._queue_counter)
         for key in ("kiosk_status", "display_status", "presence"):
