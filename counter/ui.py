@@ -38,6 +38,7 @@ __all__ = [
 ]  # fmt: skip
 from shared.config import Settings
 from shared.kivy_base.gl_sync import finish_gl
+from shared.kivy_base.heap import freeze_after_start
 from shared.kivy_base.window import post_to_main
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ class CounterApp(App):
         # 4 Hz: the clocks on screen move each second, and a slow answer shows within ~0.3 s.
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.25)
         Window.bind(on_flip=self._frame_drawn)
+        freeze_after_start()
         if self.link is not None:
             self.link.attach(self.vm, post_to_main)
             self.link.start()

@@ -40,6 +40,7 @@ from shared.config import Settings
 from shared.contract.catalogue import parse_site_services
 from shared.contract.codec import PayloadError
 from shared.contract.records import parse_site_schedule
+from shared.kivy_base.heap import freeze_after_start
 from shared.kivy_base.screenshot import capture
 from shared.mqtt import MqttBus
 
@@ -161,6 +162,7 @@ class DisplayApp(App):
         Window.bind(on_flip=self._on_flip, size=self._on_resize)
         self._on_resize(Window, Window.size)
         Clock.schedule_interval(self._tick, TICK_S)
+        freeze_after_start()
         for observer in self.observers:
             observer.on_start(self)
         self.bus.start()

@@ -21,6 +21,8 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kiosk.touch import texts
 from kiosk.touch.palette import HIGH_CONTRAST, LARGE_TEXT_SCALE, STANDARD
 from shared.kivy_base import window as kivy_window
+from shared.kivy_base.gl_sync import finish_gl
+from shared.kivy_base.heap import freeze_after_start
 from shared.texts import DEFAULT_LANGUAGE
 
 COMMON_KV = Path(__file__).with_name("screens") / "common.kv"
@@ -133,6 +135,14 @@ class TouchApp(App):
         """Widgets follow the view-model; its clock ticks twice a second; the screenshot option."""
         self.vm.subscribe(self._on_vm_change)
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
+        from kivy.core.window import Window
+
+        # Each frame's pixels done before the swap, the GIL released meanwhile (as the counter and
+        # the wall do): a software renderer (llvmpipe, a box without a GPU driver) never blocks at
+        # the swap, and without this wait the frames it queued kept memory the kiosk never got
+        # back: 446 -> 665 MB over 65 visits, 264 -> 285 MB with it (bench/README.md, "Soak").
+        Window.bind(on_flip=lambda _window: finish_gl())
+        freeze_after_start()
         if self.screenshot is not None:
             kivy_window.schedule_screenshot(self, self.screenshot)
         self._on_vm_change()

@@ -4,6 +4,7 @@ the kiosk's memory) happens at a ``handshake``."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -31,8 +32,11 @@ def note_ports(d: Driver) -> None:
 
 
 def real_flow(d: Driver) -> Steps:
-    """The whole visit: service, the guestbook typed, consent, the ticket from the real hub."""
+    """The whole visit: service, the guestbook typed, consent, the ticket from the real hub. Also
+    noted: how many objects the app built at its start and then kept out of full collections."""
     yield from connected(d)
+    yield from d.wait_for(lambda: gc.get_freeze_count() > 0, "the start's objects frozen (gc.freeze)", 60)
+    d.records["frozen"] = gc.get_freeze_count()
     yield from d.shot("01_welcome")
     yield from start_form(d)
     yield from fill_form(d)
