@@ -52,6 +52,7 @@ from bench_support import (
     stop_process,
 )
 
+from deploy.ops.lobby import ALLOCATOR_ENV
 from shared.contract import topics as contract
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +102,10 @@ def write_hub_config(path: Path) -> Path:
 
 
 def start_hub(workdir: Path, port: int, stack: contextlib.ExitStack) -> subprocess.Popen[bytes]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ANTRE_")}
+    # The allocator as antre-hub.service sets it (a value already in the environment wins): with
+    # glibc's default each of the hub's connection threads could take an arena of its own.
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("ANTRE_")}
+    env = {**ALLOCATOR_ENV, **inherited}
     env.update(
         ANTRE_MQTT_URL=f"mqtt://{HOST}:{port}",
         ANTRE_DB_URL=f"sqlite:///{workdir / 'antre.db'}",

@@ -44,7 +44,8 @@ def heap_line(name: str, facts: dict[str, Any]) -> str:
     malloc = facts.get("malloc", {})
     return (
         f"  {name:<14} RSS {facts.get('rss_mb', 0):6.1f} MB  Python objects {facts.get('objects', 0):>7}"
-        f"  widgets {facts.get('widgets', '-'):>4}  clock events {facts.get('clock_events', '-'):>2}"
+        f" (+{facts.get('frozen', 0)} frozen at the start)  widgets since {facts.get('widgets', '-'):>4}"
+        f"  clock events {facts.get('clock_events', '-'):>2}"
         f"  malloc in use {malloc.get('in_use', 0):6.1f} MB, free held {malloc.get('free_held', 0):5.1f} MB,"
         f" arenas {malloc.get('arenas', 0):.0f}"
     )
