@@ -116,7 +116,9 @@ def test_forget_leaves_nothing_in_the_file_the_wal_the_stored_answers_or_a_fresh
     try:  # The visitor came back twice today (once with another email), rated and complained.
         with write_transaction(engine) as session:
             first = session.scalars(select(GuestRow.id).where(GuestRow.name == TARGET["name"])).one()
-            today = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+            # Yesterday at 08:00 UTC: that day's two visits on one business day whatever the hour the
+            # test runs (two hours before "now" crossed midnight between 01:00 and 02:00 UTC).
+            today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=1)
             again = visit(session, TARGET, today, "B-001", email="lain.sekali@contoh.id")
             third = visit(session, TARGET, today + timedelta(hours=1), "B-002")
             rated_with_complaints(session, again, today)

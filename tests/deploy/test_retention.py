@@ -306,7 +306,7 @@ def test_forget_takes_the_whole_person_and_leaves_no_row_linking_their_visits(db
     seed(db_url)
     engine = make_engine(db_url)
     who = OLD_PEOPLE[0]
-    today = NOW - timedelta(hours=3)
+    today = NOW.replace(hour=8, minute=0, second=0) - timedelta(days=1)  # one day at any hour the test runs
     try:
         with write_transaction(engine) as session:
             first = session.scalars(select(GuestRow.id).where(GuestRow.name == who["name"])).one()
