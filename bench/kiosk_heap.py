@@ -47,7 +47,8 @@ def mark_line(visits: int, facts: dict[str, Any]) -> str:
         f"after {visits:>4} visits  RSS {facts.get('rss_mb', 0):6.1f} MB"
         f"  heap in use {malloc.get('in_use', 0):6.1f} MB"
         f"  free held {malloc.get('free_held', 0):5.1f}  own mappings {malloc.get('mmapped', 0):6.1f}"
-        f"  Python objects {facts.get('objects', 0):>7}  widgets {facts.get('widgets', '-')}"
+        f"  Python objects {facts.get('objects', 0):>7} (+{facts.get('frozen', 0)} frozen at the start)"
+        f"  widgets since {facts.get('widgets', '-')}"
     )
 
 
