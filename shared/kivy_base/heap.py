@@ -5,11 +5,11 @@ quarter of a million Python objects before its first visitor. Each full (oldest-
 collection walked all of them, with the GIL held: in the kiosk up to 217 ms, more than once a
 visit, and the printer's and the MQTT threads waited meanwhile (a ticket printed 170-240 ms late
 once in eight visits; bench/README.md, "Soak"). ``gc.freeze()`` moves every object alive at that
-moment to a generation the collector never walks. Done once, after a collection, when the first
-frames are drawn and before any visitor: what the app builds later, a visit's objects among them,
-is collected as before. Something alive then and dropped later is still freed by its reference
-count; only a reference cycle among such objects would outlive its use, and the start builds none
-that it drops.
+moment to a generation the collector never walks. Done once, after a collection, two seconds
+after the start (the first frames drawn, normally before any visitor): what the app builds later,
+a visit's objects among them, is collected as before. Something alive then and dropped later is
+still freed by its reference count; only a reference cycle among such objects would stay, once,
+not per visit.
 """
 
 from __future__ import annotations
