@@ -36,7 +36,7 @@ import hub_bench  # noqa: E402
 from hub_bench import BenchError, Latency, Received, Report  # noqa: E402
 
 from shared.contract import topics as contract  # noqa: E402
-from tests.kiosk.real_app import RealKiosk  # noqa: E402
+from tests.kiosk.real_app import Action, RealKiosk  # noqa: E402
 from tests.kiosk.real_ports import RealConfig  # noqa: E402
 
 HOST, SITE = hub_bench.HOST, hub_bench.SITE
@@ -154,6 +154,21 @@ def collect(
     return visits
 
 
+def drive(kiosk: RealKiosk, actions: dict[str, Action], timeout: float) -> dict[str, Any]:
+    """Start the real kiosk, answer its handshakes with ``actions`` until it ends, stop it; its
+    result, or a ``BenchError`` saying why it failed (with its log's tail)."""
+    kiosk.start(preexec_fn=hub_bench._die_with_parent)
+    try:
+        result = kiosk.run(actions, timeout=timeout)
+    except AssertionError as exc:
+        raise BenchError(f"the kiosk app failed: {exc}") from exc
+    finally:
+        kiosk.stop()
+    if not result["ok"]:
+        raise BenchError(f"the kiosk app failed:\n{result.get('error')}\n{kiosk.log_tail(1500)}")
+    return result
+
+
 def run_kiosk(
     workdir: Path, port: int, sink: PrinterSink, args: argparse.Namespace
 ) -> tuple[list[dict[str, Any]], list[hub_bench.ProcStats]]:
@@ -169,16 +184,7 @@ def run_kiosk(
         assert kiosk.process is not None
         memory.append(hub_bench.proc_stats(kiosk.process.pid))
 
-    kiosk.start(preexec_fn=hub_bench._die_with_parent)
-    try:
-        actions = {f"after_{n}": measure for n in pauses}
-        result = kiosk.run(actions, timeout=60 + total * SECONDS_PER_VISIT)
-    except AssertionError as exc:
-        raise BenchError(f"the kiosk app failed: {exc}") from exc
-    finally:
-        kiosk.stop()
-    if not result["ok"]:
-        raise BenchError(f"the kiosk app failed:\n{result.get('error')}\n{kiosk.log_tail(1500)}")
+    drive(kiosk, {f"after_{n}": measure for n in pauses}, timeout=60 + total * SECONDS_PER_VISIT)
     taps = json.loads((workdir / "kiosk" / "taps.json").read_text())
     return taps, memory
 

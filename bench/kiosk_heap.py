@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import hub_bench  # noqa: E402
 import kiosk_bench  # noqa: E402
-from hub_bench import BenchError, Report  # noqa: E402
+from hub_bench import Report  # noqa: E402
 
 from deploy.ops.lobby import ALLOCATOR_ENV  # noqa: E402
 from tests.kiosk.real_app import RealKiosk  # noqa: E402
@@ -81,17 +81,7 @@ def run_bench(args: argparse.Namespace, workdir: Path, report: Report) -> None:
         config = RealConfig(f"mqtt://{kiosk_bench.HOST}:{port}", printer, kiosk_bench.KIOSK_ID, params=params)
         kiosk = RealKiosk("bench", workdir / "kiosk", config)
         print(f"kiosk heap: {args.visits} visits, a mark every {args.every} ...", flush=True)
-        kiosk.start(preexec_fn=hub_bench._die_with_parent)
-        try:
-            result = kiosk.run(
-                {f"after_{n}": note(n) for n in marks}, timeout=60 + args.visits * SECONDS_PER_VISIT
-            )
-        except AssertionError as exc:
-            raise BenchError(f"the kiosk app failed: {exc}") from exc
-        finally:
-            kiosk.stop()
-        if not result["ok"]:
-            raise BenchError(f"the kiosk app failed:\n{result.get('error')}\n{kiosk.log_tail(1500)}")
+        kiosk_bench.drive(kiosk, {f"after_{n}": note(n) for n in marks}, 60 + args.visits * SECONDS_PER_VISIT)
 
     threads = os.environ.get("LP_NUM_THREADS", "unset (a thread per core)")
     report.add(
